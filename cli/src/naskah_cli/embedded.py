@@ -1,0 +1,102 @@
+"""The embedded default: all three services in one process, no server installed.
+
+One in-process bus (journaled in ./var so a crash loses nothing), one
+filesystem object store under ./var/store, one SQLite database per service,
+and one HTTP port with the services under /sk, /signatures and /reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from naskah_shared.bus.inprocess import InProcessBus
+from naskah_shared.config import load
+from naskah_shared.storage.download import download_blueprint
+from naskah_shared.storage.filesystem import FilesystemObjectStore
+
+PREFIXES = {"sk": "/sk", "signature": "/signatures", "report": "/reports"}
+log = logging.getLogger("naskah.embedded")
+
+
+@dataclass
+class Embedded:
+    url: str
+    apps: dict[str, Flask]
+    bus: InProcessBus
+    store: FilesystemObjectStore
+
+    def service_url(self, name: str) -> str:
+        return self.url + PREFIXES[name]
+
+
+def _root_app(store: FilesystemObjectStore, urls: dict[str, str]) -> Flask:
+    root = Flask("naskah")
+    root.register_blueprint(download_blueprint(store))
+
+    @root.get("/")
+    def index():
+        return {"naskah": "embedded", "services": urls}
+
+    return root
+
+
+@contextmanager
+def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080) -> Iterator[Embedded]:
+    """Start the three services in this process; stop them on exit."""
+    from report_service.app import create_app as report_app
+    from report_service.settings import ReportSettings
+    from signature_service.app import create_app as signature_app
+    from signature_service.settings import SignatureSettings
+    from sk_service.app import create_app as sk_app
+    from sk_service.settings import SkSettings
+
+    var.mkdir(parents=True, exist_ok=True)
+    public = f"http://{host}:{port}"
+    bus = InProcessBus(journal_path=var / "bus.sqlite")
+    store = FilesystemObjectStore(var / "store", signing_key=_local_secret(var), public_base_url=public)
+    common = {"bus_url": "memory://", "store_url": f"file://{var / 'store'}", "public_url": public}
+    apps = {
+        "sk": sk_app(load(SkSettings, service="sk-service", database_url=f"sqlite:///{var / 'sk.db'}",
+                          **common), bus=bus, store=store, migrate=True),
+        "signature": signature_app(load(SignatureSettings, service="signature-service",
+                                        database_url=f"sqlite:///{var / 'signature.db'}",
+                                        verify_base_url=public + PREFIXES["signature"], **common),
+                                   bus=bus, store=store, migrate=True),
+        "report": report_app(load(ReportSettings, service="report-service",
+                                  database_url=f"sqlite:///{var / 'report.db'}", **common),
+                             bus=bus, store=store, migrate=True),
+    }
+    urls = {name: public + PREFIXES[name] for name in apps}
+    wsgi = DispatcherMiddleware(_root_app(store, urls), {PREFIXES[n]: a for n, a in apps.items()})
+    server = make_server(host, port, wsgi, threaded=True)
+    for app in apps.values():
+        app.extensions["naskah"].runtime.start()
+    thread = threading.Thread(target=server.serve_forever, name="naskah-http", daemon=True)
+    thread.start()
+    try:
+        yield Embedded(url=public, apps=apps, bus=bus, store=store)
+    finally:
+        server.shutdown()
+        for app in apps.values():
+            app.extensions["naskah"].runtime.stop()
+            app.extensions["naskah"].close()
+
+
+def _local_secret(var: Path) -> bytes:
+    """A per-checkout secret for signed download URLs, made once and kept in ./var."""
+    import secrets
+
+    path = var / "secret.key"
+    if not path.exists():
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()

@@ -1,0 +1,58 @@
+"""`naskah`: the command people run (`make run` calls `naskah run`)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from naskah_shared import logs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="naskah", description="naskah: SK Tim drafting, signing, reports")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="all three services in one process, then the SOP demo")
+    run.add_argument("--var", type=Path, default=Path("var"), help="where state lives (default ./var)")
+    run.add_argument("--port", type=int, default=8080)
+    run.add_argument("--no-demo", action="store_true", help="serve only")
+    run.add_argument("--exit", action="store_true", help="stop after the demo instead of serving")
+    demo = sub.add_parser("demo", help="run the SOP demo against running services (embedded or real)")
+    demo.add_argument("--sk", required=True, help="sk-service base URL")
+    demo.add_argument("--signatures", required=True, help="signature-service base URL")
+    demo.add_argument("--reports", required=True, help="report-service base URL")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    args = parser.parse_args(argv)
+    logs.configure("naskah", "WARNING")
+
+    if args.command == "demo":
+        from naskah_cli.demo import run_demo
+
+        return run_demo(args.sk, args.signatures, args.reports, args.out)
+
+    from naskah_cli.embedded import embedded
+
+    with embedded(args.var, port=args.port) as e:
+        print("naskah is running in one process (in-process bus, ./var store, SQLite):")
+        for name in ("sk", "signature", "report"):
+            print(f"  {name + '-service':18} {e.service_url(name)}   (OpenAPI: {e.service_url(name)}/openapi.json)")
+        code = 0
+        if not args.no_demo:
+            from naskah_cli.demo import run_demo
+
+            code = run_demo(e.service_url("sk"), e.service_url("signature"), e.service_url("report"),
+                            Path("out/demo"))
+        if args.exit or not sys.stdin.isatty():
+            return code
+        print("Serving; press Ctrl-C to stop.")
+        stop = threading.Event()
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

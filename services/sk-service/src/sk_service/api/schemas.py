@@ -1,0 +1,122 @@
+"""The HTTP contract of sk-service: marshmallow schemas for requests and responses."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
+Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
+
+
+class AnggotaSchema(Schema):
+    nama = Text(200, required=True)
+    nip = fields.String(required=True, validate=NIP)
+    pangkat_golongan = Text(100, required=True)
+    jabatan = Text(200, required=True)
+    kedudukan_dalam_tim = Text(100, required=True)
+
+
+class PenandatanganSchema(Schema):
+    jabatan = Text(200, required=True)
+    nama = Text(200, required=True)
+    pangkat = Text(100, required=True)
+    nip = fields.String(required=True, validate=NIP)
+
+
+class SkInputSchema(Schema):
+    """An SK Tim as the Kasubid (or another system) drafts it (DESIGN §5, §6)."""
+
+    kegiatan = Text(300, required=True, metadata={"example": "Pengembangan dan Pengelolaan Data Profil Kampung"})
+    tahun = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    unit_kerja = Text(300, required=True)
+    tentang = Text(500, load_default=None, metadata={"description": "Title; derived from kegiatan when absent."})
+    menimbang = fields.List(Text(2000), required=True, validate=validate.Length(min=1, max=26))
+    mengingat = fields.List(Text(2000), required=True, validate=validate.Length(min=1, max=50))
+    diktum = fields.List(Text(4000), required=True, validate=validate.Length(min=1, max=30))
+    anggota = fields.List(fields.Nested(AnggotaSchema), required=True, validate=validate.Length(min=1, max=500))
+    penandatangan = fields.Nested(PenandatanganSchema, load_default=None,
+                                  metadata={"description": "The Kadis; the office's configured Kadis when absent."})
+    tembusan = fields.List(Text(300), load_default=list, validate=validate.Length(max=30))
+    ditetapkan_di = Text(100, load_default=None)
+    template = Text(100, load_default="sk_tim", validate=validate.Regexp(r"^[a-z0-9_-]+$"))
+
+    @validates_schema
+    def _unique_nip(self, data, **_):
+        nips = [a["nip"] for a in data.get("anggota", [])]
+        dupes = sorted({n for n in nips if nips.count(n) > 1})
+        if dupes:
+            raise ValidationError(f"NIP appears more than once: {', '.join(dupes)}", "anggota")
+
+
+class ActorSchema(Schema):
+    actor = Text(200, load_default="kasubid", metadata={"description": "Who acts (name or account)."})
+
+
+class ReviewInputSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(["kabid", "kadis"]))
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    note = fields.String(load_default="", validate=validate.Length(max=4000))
+    reviewer = Text(200, load_default=None)
+
+    @validates_schema
+    def _note_on_reject(self, data, **_):
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            raise ValidationError("A rejection needs a note saying what to change.", "note")
+
+
+class ReviewSchema(Schema):
+    role = fields.String()
+    decision = fields.String()
+    note = fields.String()
+    reviewer = fields.String()
+    at = fields.DateTime()
+    revision = fields.Integer()
+
+
+class DocumentRefSchema(Schema):
+    bucket = fields.String()
+    key = fields.String()
+    version_id = fields.String()
+    sha256 = fields.String()
+
+
+class VersionSchema(Schema):
+    revision = fields.Integer()
+    status = fields.String()
+    created_at = fields.DateTime()
+    docx = fields.Nested(DocumentRefSchema)
+    pdf = fields.Nested(DocumentRefSchema)
+    links = fields.Dict()
+
+
+class SkSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    revision = fields.Integer()
+    nomor = fields.String(allow_none=True)
+    drafter = fields.String()
+    created_at = fields.DateTime()
+    awaiting = fields.String(allow_none=True, metadata={"description": "Whose review the SK waits for."})
+    content = fields.Dict()
+    reviews = fields.List(fields.Nested(ReviewSchema))
+    signed_document = fields.Nested(DocumentRefSchema, allow_none=True)
+    links = fields.Dict()
+
+
+class DiffQuerySchema(Schema):
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class DiffSchema(Schema):
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    changed_fields = fields.List(fields.String())
+
+
+class TemplateSchema(Schema):
+    name = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    builtin = fields.Boolean()
+    placeholders = fields.List(fields.String())

@@ -1,0 +1,186 @@
+"""/api/sk: draft, revise, submit, review an SK Tim; list and download its versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from naskah_shared.web import ApiError
+from sk_service.api.schemas import (
+    ActorSchema,
+    DiffQuerySchema,
+    DiffSchema,
+    ReviewInputSchema,
+    SkInputSchema,
+    SkSchema,
+    VersionSchema,
+)
+from sk_service.service_layer import handlers
+
+blp = Blueprint("sk", __name__, url_prefix="/api/sk", description="SK Tim: drafting and the review loop")
+
+
+def _svc():
+    return current_app.extensions["naskah"]
+
+
+def _actor(default: str) -> str:
+    return request.headers.get("X-Actor", "").strip()[:200] or default
+
+
+def _links(sk_id: str) -> dict[str, str]:
+    return {"self": url_for("sk.SkItem", sk_id=sk_id), "versions": url_for("sk.versions", sk_id=sk_id),
+            "latest_pdf": url_for("sk.latest_file", sk_id=sk_id, ext="pdf"),
+            "latest_docx": url_for("sk.latest_file", sk_id=sk_id, ext="docx")}
+
+
+def _view(sk) -> dict[str, Any]:
+    awaiting = sk.awaiting_reviewer()
+    return {"id": sk.id, "status": sk.status.value, "revision": sk.revision, "nomor": sk.nomor,
+            "drafter": sk.drafter, "created_at": sk.created_at, "content": sk.content,
+            "awaiting": awaiting.value if awaiting else None,
+            "reviews": [{"role": r.role.value, "decision": r.decision.value, "note": r.note,
+                         "reviewer": r.reviewer, "at": r.at, "revision": r.revision} for r in sk.reviews],
+            "signed_document": sk.signed_document, "links": _links(sk.id)}
+
+
+class ListQuery(Schema):
+    status = fields.String(validate=validate.Length(max=30))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class SkSummary(Schema):
+    id = fields.String()
+    status = fields.String()
+    revision = fields.Integer()
+    nomor = fields.String(allow_none=True)
+    kegiatan = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+@blp.route("")
+class SkCollection(MethodView):
+    @blp.arguments(ListQuery, location="query")
+    @blp.response(200, SkSummary(many=True))
+    def get(self, query):
+        """List SKs, newest first."""
+        with _svc().uow() as uow:
+            return uow.sks.list(**query)
+
+    @blp.arguments(SkInputSchema)
+    @blp.response(201, SkSchema)
+    def post(self, body):
+        """Draft an SK Tim: renders the DOCX and PDF and stores them as version 1.
+
+        The drafter is the `X-Actor` header (default `kasubid`).
+        """
+        svc = _svc()
+        sk = handlers.draft_sk(svc.uow, svc.documents, body, _actor("kasubid"))
+        return _view(sk), 201, {"Location": url_for("sk.SkItem", sk_id=sk.id)}
+
+
+@blp.route("/<sk_id>")
+class SkItem(MethodView):
+    @blp.response(200, SkSchema)
+    def get(self, sk_id: str):
+        """One SK with its status, reviews and links."""
+        with _svc().uow() as uow:
+            return _view(handlers._get(uow, sk_id))
+
+    @blp.arguments(SkInputSchema)
+    @blp.response(200, SkSchema)
+    def put(self, body, sk_id: str):
+        """Revise an SK (only while a draft or sent back by the Kabid): a new revision and version."""
+        svc = _svc()
+        sk, changed = handlers.revise_sk(svc.uow, svc.documents, sk_id, body, _actor("kasubid"))
+        view = _view(sk)
+        view["changed_fields"] = changed
+        return view
+
+
+@blp.route("/<sk_id>/submit", methods=["POST"])
+@blp.arguments(ActorSchema, location="json", required=False)
+@blp.response(200, SkSchema)
+def submit(body, sk_id: str):
+    """Hand the draft to the Kabid (SOP step 3 → 4)."""
+    sk = handlers.submit_sk(_svc().uow, sk_id, (body or {}).get("actor") or _actor("kasubid"))
+    return _view(sk)
+
+
+@blp.route("/<sk_id>/reviews", methods=["POST"])
+@blp.arguments(ReviewInputSchema)
+@blp.response(200, SkSchema)
+def review(body, sk_id: str):
+    """The Kabid's or the Kadis's decision; a rejection sends the SK back with the note.
+
+    Only the Kabid reviews at the Kabid's step and only the Kadis at the Kadis's
+    step: the `role` must match the step (409 otherwise), and when signer
+    accounts are enforced the `X-Actor` must hold that role.
+    """
+    svc = _svc()
+    reviewer = body.get("reviewer") or _actor(body["role"])
+    sk = handlers.review_sk(svc.uow, svc.documents, sk_id, body["role"], body["decision"], body["note"], reviewer)
+    return _view(sk)
+
+
+@blp.route("/<sk_id>/versions", methods=["GET"])
+@blp.response(200, VersionSchema(many=True))
+def versions(sk_id: str):
+    """Every stored rendering of the SK, oldest first, with download links."""
+    with _svc().uow() as uow:
+        handlers._get(uow, sk_id)
+        rows = uow.sks.versions(sk_id)
+    for row in rows:
+        row["links"] = {ext: url_for("sk.version_file", sk_id=sk_id, n=row["n"], ext=ext) for ext in ("docx", "pdf")}
+    return rows
+
+
+@blp.route("/<sk_id>/diff", methods=["GET"])
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, DiffSchema)
+def diff(query, sk_id: str):
+    """Which fields changed between two revisions."""
+    return {"from_": query["from_"], "to": query["to"],
+            "changed_fields": handlers.diff(_svc().uow, sk_id, query["from_"], query["to"])}
+
+
+_MIME = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@blp.route("/<sk_id>/versions/<int:n>.<ext>", methods=["GET"])
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+def version_file(sk_id: str, n: int, ext: str):
+    """Download version `n` as DOCX or PDF."""
+    with _svc().uow() as uow:
+        handlers._get(uow, sk_id)
+        row = uow.sks.version(sk_id, n)
+    return _file(sk_id, row, ext, n)
+
+
+@blp.route("/<sk_id>/latest.<ext>", methods=["GET"])
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+def latest_file(sk_id: str, ext: str):
+    """Download the latest version as DOCX or PDF."""
+    with _svc().uow() as uow:
+        handlers._get(uow, sk_id)
+        row = uow.sks.latest_version(sk_id)
+    return _file(sk_id, row, ext, row["n"] if row else 0)
+
+
+def _file(sk_id: str, row: dict[str, Any] | None, ext: str, n: int) -> Response:
+    if ext not in _MIME:
+        raise ApiError(404, "not_found", "versions are available as .docx or .pdf")
+    if row is None:
+        raise ApiError(404, "not_found", f"SK {sk_id} has no version {n}")
+    ref = row[ext]
+    data, obj = _svc().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
+    return Response(data, mimetype=_MIME[ext], headers={
+        "Content-Disposition": f'attachment; filename="sk-{sk_id[:8]}-v{n}.{ext}"',
+        "ETag": obj.sha256, "X-Content-SHA256": obj.sha256})

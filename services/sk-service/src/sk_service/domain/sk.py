@@ -1,0 +1,200 @@
+"""The SK Tim aggregate: its states, the review loop (SOP steps 3-5), revisions.
+
+Standard library only. The aggregate records what happened as `DomainEvent`s;
+the service layer turns them into envelopes in the outbox.
+
+Why the nomor is taken at the Kadis's approval and not at the Kadis's
+signature: the nomor is printed on the page, and every PAdES signature covers
+the page content; printing it after the Kabid's signature would change what
+the Kabid signed. So the Kadis's approval (SOP step 5, "setuju → tanda tangan")
+takes the next nomor from the gapless register and renders the final PDF, and
+the Kadis's signature seals it (DESIGN §7: the final signature "fixes" it). A
+nomor, once taken, stays with its SK for good, so the register has no gaps.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # with the Kabid (SOP step 4)
+    REJECTED_BY_KABID = "rejected_by_kabid"  # back to the drafter for revision
+    WITH_KADIS = "with_kadis"  # the Kabid approved (SOP step 5)
+    REJECTED_BY_KADIS = "rejected_by_kadis"  # back to the Kabid
+    SIGNING = "signing"  # the Kadis approved; nomor taken; Kabid then Kadis sign
+    SIGNED = "signed"
+    ARCHIVED = "archived"
+
+
+class Role(enum.StrEnum):
+    KASUBID = "kasubid"
+    KABID = "kabid"
+    KADIS = "kadis"
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class TransitionNotAllowed(Exception):
+    """The SK's state does not allow this; the message says why (HTTP 409)."""
+
+    def __init__(self, message: str, *, status: Status) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Review:
+    role: Role
+    decision: Decision
+    note: str
+    reviewer: str
+    at: datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    type: str  # the routing key of DESIGN §3
+    data: dict[str, Any]
+
+
+@dataclass
+class Sk:
+    id: str
+    content: dict[str, Any]  # the validated request body; see api/schemas.py
+    drafter: str
+    created_at: datetime
+    status: Status = Status.DRAFT
+    revision: int = 1
+    nomor: str | None = None
+    reviews: list[Review] = field(default_factory=list)
+    signed_document: dict[str, Any] | None = None  # bucket/key/version_id/sha256 of the signed PDF
+    events: list[DomainEvent] = field(default_factory=list)
+
+    # --- commands ----------------------------------------------------------
+
+    @classmethod
+    def draft(cls, id: str, content: dict[str, Any], drafter: str, at: datetime) -> Sk:
+        sk = cls(id=id, content=content, drafter=drafter, created_at=at)
+        sk._record("sk.drafted", drafter=drafter, kegiatan=content.get("kegiatan"), tahun=content.get("tahun"))
+        return sk
+
+    def ensure_revisable(self) -> None:
+        self._require({Status.DRAFT, Status.REJECTED_BY_KABID}, "revised")
+
+    def revise(self, content: dict[str, Any], by: str) -> list[str]:
+        """A new revision; only while a draft or sent back by the Kabid. Returns the changed fields."""
+        self.ensure_revisable()
+        changed = changed_fields(self.content, content)
+        self.content = content
+        self.revision += 1
+        self.status = Status.DRAFT
+        self._record("sk.revised", by=by, changed_fields=changed)
+        return changed
+
+    def attach(self, document: dict[str, Any]) -> None:
+        """The rendering of the current revision: joins the events recorded since the last one."""
+        for event in self.events:
+            event.data.setdefault("document", document)
+
+    def submit(self, by: str) -> None:
+        self._require({Status.DRAFT}, "submitted to the Kabid")
+        self.status = Status.SUBMITTED
+        self._record("sk.submitted", by=by)
+
+    def review(self, role: Role, decision: Decision, note: str, reviewer: str, at: datetime) -> None:
+        expected = {
+            Role.KABID: {Status.SUBMITTED, Status.REJECTED_BY_KADIS},
+            Role.KADIS: {Status.WITH_KADIS},
+        }.get(role, set())
+        if self.status not in expected:
+            waiting = self.awaiting_reviewer()
+            raise TransitionNotAllowed(
+                f"the SK is {self.status.value}: "
+                + (f"it awaits the {waiting.value}'s review, not the {role.value}'s" if waiting
+                   else f"it cannot be reviewed by the {role.value} now"), status=self.status)
+        if decision is Decision.REJECT and not note.strip():
+            raise ValueError("a rejection needs a note saying what to change")
+        self.reviews.append(Review(role, decision, note, reviewer, at, self.revision))
+        self._record("sk.reviewed", role=role.value, decision=decision.value, note=note, reviewer=reviewer)
+        if role is Role.KABID:
+            self.status = Status.WITH_KADIS if decision is Decision.APPROVE else Status.REJECTED_BY_KABID
+        elif decision is Decision.REJECT:
+            self.status = Status.REJECTED_BY_KADIS
+        else:
+            self.status = Status.SIGNING  # the caller takes the nomor in the same transaction
+
+    def approve_for_signing(self, nomor: str, document: dict[str, Any]) -> None:
+        """After the Kadis's approval: the nomor is fixed and the final PDF goes to signing."""
+        self._require({Status.SIGNING}, "sent to signing")
+        self.nomor = nomor
+        self._record("sk.approved", nomor=nomor, document=document)
+        self._record("signature.requested", nomor=nomor, document=document,
+                     signers=[Role.KABID.value, Role.KADIS.value])
+
+    def signing_rejected(self, role: str, note: str) -> None:
+        """A signer refused: the SK goes back to the Kabid's review (keeps its nomor)."""
+        self._require({Status.SIGNING}, "returned from signing")
+        self.status = Status.REJECTED_BY_KADIS
+        self.reviews.append(Review(Role(role), Decision.REJECT, note, role, _now(), self.revision))
+        self._record("sk.reviewed", role=role, decision="reject", note=note, reviewer=role, at_signing=True)
+
+    def mark_signed(self, document: dict[str, Any]) -> None:
+        self._require({Status.SIGNING}, "marked signed")
+        self.status = Status.SIGNED
+        self.signed_document = document
+
+    def archive(self) -> None:
+        self._require({Status.SIGNED}, "archived")
+        self.status = Status.ARCHIVED
+        self._record("sk.archived", nomor=self.nomor, document=self.signed_document)
+
+    # --- queries -----------------------------------------------------------
+
+    def awaiting_reviewer(self) -> Role | None:
+        return {Status.SUBMITTED: Role.KABID, Status.REJECTED_BY_KADIS: Role.KABID,
+                Status.WITH_KADIS: Role.KADIS}.get(self.status)
+
+    def rejections(self) -> list[Review]:
+        return [r for r in self.reviews if r.decision is Decision.REJECT]
+
+    # --- helpers -----------------------------------------------------------
+
+    def _require(self, allowed: set[Status], action: str) -> None:
+        if self.status not in allowed:
+            names = " or ".join(sorted(s.value for s in allowed))
+            raise TransitionNotAllowed(
+                f"the SK is {self.status.value}; it can be {action} only when {names}", status=self.status)
+
+    def _record(self, type: str, **data: Any) -> None:
+        self.events.append(DomainEvent(type, {"sk_id": self.id, "revision": self.revision,
+                                              "status": self.status.value, **data}))
+
+
+def _now() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Top-level fields whose value differs, with list items named by index (`anggota[3]`)."""
+    out: list[str] = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if isinstance(a, list) and isinstance(b, list):
+            out.extend(f"{key}[{i}]" for i in range(max(len(a), len(b)))
+                       if i >= len(a) or i >= len(b) or a[i] != b[i])
+        else:
+            out.append(key)
+    return out

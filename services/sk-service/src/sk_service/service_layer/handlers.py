@@ -1,0 +1,143 @@
+"""sk-service's use cases: draft, revise, submit, review, and the answers from signing.
+
+Each runs in one unit of work: the SK's new state and its events (outbox)
+commit together. Documents are rendered and stored before the commit; a
+failure before it leaves at most an unreferenced object version, never a
+half-written SK.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from naskah_shared.messages import Envelope
+from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, changed_fields
+from sk_service.service_layer.documents import SkDocuments
+from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
+
+
+class SkNotFound(LookupError):
+    pass
+
+
+class VersionNotFound(LookupError):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, content: dict[str, Any],
+             actor: str) -> Sk:
+    sk = Sk.draft(str(uuid.uuid4()), content, actor, _now())
+    docx, pdf = documents.produce(sk)
+    sk.attach(pdf)
+    with uow_factory() as uow:
+        uow.sks.add(sk)
+        uow.sks.add_version(sk, content, docx, pdf)
+        uow.commit_aggregate(sk)
+    return sk
+
+
+def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, content: dict[str, Any],
+              actor: str) -> tuple[Sk, list[str]]:
+    with uow_factory() as uow:
+        sk = _get(uow, sk_id, for_update=True)
+        sk.ensure_revisable()
+        changed = sk.revise(content, actor)
+        docx, pdf = documents.produce(sk)
+        sk.attach(pdf)
+        uow.sks.add_version(sk, content, docx, pdf)
+        uow.sks.save(sk)
+        uow.commit_aggregate(sk)
+    return sk, changed
+
+
+def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
+    with uow_factory() as uow:
+        sk = _get(uow, sk_id, for_update=True)
+        sk.submit(actor)
+        sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
+        uow.sks.save(sk)
+        uow.commit_aggregate(sk)
+    return sk
+
+
+def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, role: str, decision: str,
+              note: str, reviewer: str) -> Sk:
+    """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF."""
+    with uow_factory() as uow:
+        sk = _get(uow, sk_id, for_update=True)
+        sk.review(Role(role), Decision(decision), note, reviewer, _now())
+        if sk.status is Status.SIGNING:
+            tanggal = _now()
+            year = int(sk.content["tahun"])
+            seq = uow.sks.next_nomor_seq(documents.office.code, year)
+            nomor = documents.office.format_nomor(seq, year)
+            docx, pdf = documents.produce(sk, nomor=nomor, tanggal=tanggal)
+            uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk.id)
+            uow.sks.add_version(sk, sk.content, docx, pdf)
+            sk.approve_for_signing(nomor, pdf)
+        sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
+        uow.sks.save(sk)
+        uow.commit_aggregate(sk)
+    return sk
+
+
+def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+    """signature-service archived the last signature: the SK is signed and archived (SOP steps 5-7)."""
+    sk_id = event.payload.get("sk_id")
+    if event.payload.get("kind", "sk") != "sk" or not sk_id:
+        return  # a signed report, say: not ours
+    with uow_factory(cause=event) as uow:
+        if not uow.claim(event):
+            return
+        sk = _get(uow, sk_id, for_update=True)
+        if sk.status is Status.SIGNING:
+            sk.mark_signed(event.payload["document"])
+            sk.archive()
+            uow.sks.save(sk)
+        uow.commit_aggregate(sk)
+
+
+def on_signature_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+    """A signer refused to sign: back to the Kabid's review, with the signer's note."""
+    sk_id = event.payload.get("sk_id")
+    if event.payload.get("kind", "sk") != "sk" or not sk_id:
+        return
+    with uow_factory(cause=event) as uow:
+        if not uow.claim(event):
+            return
+        sk = _get(uow, sk_id, for_update=True)
+        if sk.status is Status.SIGNING:
+            sk.signing_rejected(event.payload.get("role", "kadis"), event.payload.get("note", ""))
+            uow.sks.save(sk)
+        uow.commit_aggregate(sk)
+
+
+def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str]:
+    """Fields changed between revisions `a` and `b` of an SK."""
+    with uow_factory() as uow:
+        _get(uow, sk_id)
+        old, new = uow.sks.version_of_revision(sk_id, a), uow.sks.version_of_revision(sk_id, b)
+        if old is None or new is None:
+            raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
+        return changed_fields(old["content"], new["content"])
+
+
+def _get(uow, sk_id: str, *, for_update: bool = False) -> Sk:
+    sk = uow.sks.get(sk_id, for_update=for_update)
+    if sk is None:
+        raise SkNotFound(f"no SK with id {sk_id}")
+    return sk
+
+
+def _pdf_of(version: dict[str, Any] | None) -> dict[str, Any] | None:
+    return version["pdf"] if version else None
+
+
+__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "diff", "draft_sk", "on_document_signed",
+           "on_signature_rejected", "review_sk", "revise_sk", "submit_sk"]

@@ -1,0 +1,1 @@
+"""naskah's common code. Imports no service; services import it."""

@@ -1,0 +1,99 @@
+"""The event envelope (DESIGN §3), versioned, with its marshmallow schema.
+
+Payloads reference documents by bucket, key, version id and SHA-256; they never
+carry document bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+
+ENVELOPE_VERSION = 1
+
+# Every routing key on the `naskah.events` exchange (DESIGN §3).
+EVENT_TYPES = (
+    "sk.drafted",
+    "sk.submitted",
+    "sk.reviewed",
+    "sk.revised",
+    "sk.approved",
+    "signature.requested",
+    "document.signed",
+    "signature.failed",
+    "signature.rejected",
+    "sk.archived",
+    "activity.step_recorded",
+    "report.compiled",
+    "report.signed",
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    type: str
+    payload: dict[str, Any]
+    producer: str
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    version: int = ENVELOPE_VERSION
+    occurred_at: datetime = field(default_factory=utcnow)
+    correlation_id: str = ""
+    causation_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.correlation_id:
+            # A chain starts with itself as its correlation.
+            object.__setattr__(self, "correlation_id", self.id)
+
+    @classmethod
+    def caused_by(cls, cause: Envelope, type: str, payload: dict[str, Any], producer: str) -> Envelope:
+        """An event that follows from `cause`: same correlation, cause as causation."""
+        return cls(type=type, payload=payload, producer=producer,
+                   correlation_id=cause.correlation_id, causation_id=cause.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return EnvelopeSchema().dump(self)
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes | str) -> Envelope:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"not JSON: {exc}") from exc
+        return EnvelopeSchema().load(data)
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # newer producers may add fields; older consumers ignore them
+
+    id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+(\.[a-z_]+)+$"))
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    correlation_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    causation_id = fields.String(load_default=None, allow_none=True)
+    producer = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    payload = fields.Dict(keys=fields.String(), required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Envelope:
+        data["id"] = str(data["id"])
+        return Envelope(**data)
+
+
+def envelope_dict(envelope: Envelope) -> dict[str, Any]:
+    """Plain dict (datetimes kept) for places that store envelopes as rows."""
+    return asdict(envelope)

@@ -1,0 +1,101 @@
+"""Builds a service's infrastructure from its settings: the one place adapters are chosen.
+
+A `Runtime` owns the bus, the object store, the database engine and the
+outbox relay of one service. Constructing it connects to nothing; `start()`
+begins consuming and relaying, `stop()` ends both. The embedded run shares one
+in-process bus and one filesystem store between three runtimes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.orm import sessionmaker
+
+from naskah_shared.bus.ports import Bus
+from naskah_shared.config import Settings
+from naskah_shared.db.engine import make_engine
+from naskah_shared.db.engine import ping as db_ping
+from naskah_shared.db.outbox import OutboxRelay, OutboxTables
+from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from naskah_shared.storage.ports import ObjectStore
+
+log = logging.getLogger(__name__)
+
+
+def make_bus(settings: Settings) -> Bus:
+    if settings.bus_url.startswith("memory://"):
+        from naskah_shared.bus.inprocess import InProcessBus
+
+        return InProcessBus()
+    from naskah_shared.bus.amqp import AmqpBus
+
+    return AmqpBus(settings.bus_url, settings.service)
+
+
+def make_store(settings: Settings) -> ObjectStore:
+    parts = urlsplit(settings.store_url)
+    if parts.scheme == "file":
+        from naskah_shared.storage.filesystem import FilesystemObjectStore
+
+        root = Path((parts.netloc + parts.path) or "var/store")
+        return FilesystemObjectStore(root, signing_key=(settings.secret_key or "naskah-embedded").encode(),
+                                     public_base_url=settings.public_url)
+    from naskah_shared.storage.s3 import S3ObjectStore
+
+    return S3ObjectStore(parts.netloc, settings.s3_access_key, settings.s3_secret_key,
+                         secure=parts.scheme == "s3s", region=settings.s3_region)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    metadata: MetaData
+    tables: OutboxTables
+    bus: Bus
+    store: ObjectStore
+    engine: Engine
+    relay: OutboxRelay = field(init=False)
+    on_start: list[Callable[[], None]] = field(default_factory=list)
+    started: bool = False
+
+    def __post_init__(self) -> None:
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self.relay = OutboxRelay(self.engine, self.tables, self.bus.publish)
+
+    @classmethod
+    def build(cls, settings: Settings, metadata: MetaData, tables: OutboxTables, *,
+              bus: Bus | None = None, store: ObjectStore | None = None) -> Runtime:
+        return cls(settings=settings, metadata=metadata, tables=tables,
+                   bus=bus or make_bus(settings), store=store or make_store(settings),
+                   engine=make_engine(settings.database_url))
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        uow = SqlUnitOfWork(self.session_factory, self.tables, producer=self.settings.service)
+        uow.after_commit.append(self.relay.nudge)
+        return uow
+
+    def checks(self) -> dict[str, Callable[[], None]]:
+        return {"database": lambda: db_ping(self.engine), "bus": self.bus.ping, "store": self.store.ping}
+
+    def start(self) -> None:
+        if self.started:
+            return
+        for hook in self.on_start:
+            hook()
+        self.bus.start()
+        self.relay.start()
+        self.started = True
+        log.info("runtime started", extra={"service": self.settings.service})
+
+    def stop(self) -> None:
+        if not self.started:
+            return
+        self.relay.stop()
+        self.bus.stop()
+        self.started = False

@@ -1,0 +1,85 @@
+"""`init_web`: the API (flask-smorest + OpenAPI), errors, request ids, health."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+
+from flask import Blueprint, Flask, g, jsonify, request
+from flask_smorest import Api
+
+from naskah_shared.logs import correlation_id
+from naskah_shared.web.errors import ApiError, register_error_handlers
+
+log = logging.getLogger("naskah.http")
+
+Check = Callable[[], None]  # raises when the dependency is not ready
+
+
+def init_web(app: Flask, *, title: str, version: str = "1.0", description: str = "",
+             checks: Mapping[str, Check] | None = None,
+             error_mapping: Mapping[type[Exception], Callable[[Exception], ApiError]] | None = None) -> Api:
+    app.config.setdefault("API_TITLE", title)
+    app.config.setdefault("API_VERSION", version)
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": description}})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    api = Api(app)
+    register_error_handlers(app, error_mapping)  # after Api: replaces its error shape with ours
+    _request_ids(app)
+    app.register_blueprint(_health_blueprint(dict(checks or {})))
+    return api
+
+
+def _request_ids(app: Flask) -> None:
+    @app.before_request
+    def _start() -> None:
+        rid = request.headers.get("X-Request-ID", "")
+        if not (0 < len(rid) <= 100 and rid.replace("-", "").isalnum()):
+            rid = str(uuid.uuid4())
+        g.request_id = rid
+        g.correlation_token = correlation_id.set(rid)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.path not in ("/healthz", "/readyz"):
+            log.info("%s %s %s", request.method, request.path, response.status_code,
+                     extra={"status": response.status_code,
+                            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
+        return response
+
+    @app.teardown_request
+    def _reset(_exc) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id.reset(token)
+
+
+def _health_blueprint(checks: dict[str, Check]) -> Blueprint:
+    bp = Blueprint("health", __name__)
+
+    @bp.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    @bp.get("/readyz")
+    def readyz():
+        failures: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                check()
+            except Exception as exc:  # any failure means not ready; say which and why
+                failures[name] = f"{type(exc).__name__}: {exc}"[:300]
+        if failures:
+            body = {"error": {"code": "not_ready", "message": "Some dependencies are not reachable.",
+                              "details": failures}}
+            return jsonify(body), 503
+        return jsonify(status="ready", checks=sorted(checks))
+
+    return bp

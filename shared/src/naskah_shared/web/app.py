@@ -1,0 +1,40 @@
+"""`service_app`: the part of every service's `create_app` that is the same."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Blueprint
+
+from naskah_shared import logs
+from naskah_shared.config import Settings, redacted
+from naskah_shared.web.api import init_web
+from naskah_shared.web.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+
+def service_app(import_name: str, settings: Settings, container: Any, *, title: str, description: str,
+                blueprints: Iterable[Blueprint],
+                error_mapping: Mapping[type[Exception], Callable[[Exception], ApiError]] | None = None,
+                plain_blueprints: Iterable[Any] = ()) -> Flask:
+    """A Flask app with naskah's API, errors, request ids and health, holding `container`.
+
+    `container` has `.runtime` (naskah_shared.runtime.Runtime) and `.close()`.
+    """
+    logs.configure(settings.service, settings.log_level)
+    app = Flask(import_name)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
+    app.config["SECRET_KEY"] = settings.secret_key or "embedded"
+    api = init_web(app, title=title, description=description, checks=container.runtime.checks(),
+                   error_mapping=error_mapping)
+    for bp in blueprints:
+        api.register_blueprint(bp)
+    for bp in plain_blueprints:  # pages, not part of the OpenAPI document
+        app.register_blueprint(bp)
+    app.extensions["naskah"] = container
+    log.info("app created", extra={"settings": redacted(settings)})
+    return app

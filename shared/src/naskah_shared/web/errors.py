@@ -1,0 +1,87 @@
+"""One JSON shape for every error: `{"error": {"code", "message", "details"}}`.
+
+Services raise `ApiError` (or register a mapping from their domain errors);
+anything unexpected becomes a 500 with a request id and no stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask, g, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = dict(details or {})
+
+
+def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None):
+    body = {"error": {"code": code, "message": message, "details": dict(details or {})}}
+    rid = g.get("request_id") if g else None
+    if rid:
+        body["error"]["request_id"] = rid
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+               422: "invalid_input", 429: "too_many_requests", 503: "unavailable"}
+
+
+def register_error_handlers(app: Flask,
+                            mapping: Mapping[type[Exception], Callable[[Exception], ApiError]] | None = None) -> None:
+    """Install the handlers; `mapping` turns a service's domain errors into `ApiError`s."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        status = exc.code or 500
+        details: dict[str, Any] = {}
+        data = getattr(exc, "data", None) or {}
+        if "messages" in data:  # webargs/flask-smorest validation: {location: {field: [msgs]}}
+            details = {"fields": _flatten(data["messages"])}
+            message = "The request is not valid: " + "; ".join(
+                f"{path}: {' '.join(msgs)}" for path, msgs in list(details["fields"].items())[:5])
+        else:
+            message = data.get("message") or exc.description or exc.name
+        return error_response(status, _HTTP_CODES.get(status, "http_error"), message, details)
+
+    for exc_type, convert in (mapping or {}).items():
+        app.register_error_handler(exc_type, lambda e, convert=convert: _api_error(convert(e)))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error", extra={"error_type": type(exc).__name__})
+        return error_response(500, "internal_error", "An internal error occurred; quote the request id.")
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """{"json": {"anggota": {"0": {"nip": ["bad"]}}}} -> {"anggota.0.nip": ["bad"]}"""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            if prefix == "" and key in ("json", "query", "form", "files", "headers", "path", "view_args"):
+                out.update(_flatten(value, ""))
+                continue
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for i, item in enumerate(messages):
+            out.update(_flatten(item, f"{prefix}.{i}" if prefix else str(i)))
+    else:
+        out[prefix or "_schema"] = [str(messages)]
+    return out
