@@ -1,0 +1,1 @@
+"""naskah report-service."""

@@ -1,0 +1,1 @@
+"""naskah signature-service."""
