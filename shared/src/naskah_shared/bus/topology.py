@@ -1,0 +1,41 @@
+"""Every exchange, queue and header name on the broker, made in one place (DESIGN §3).
+
+For a consumer queue `Q`:
+- `Q` (quorum, durable) is bound to `naskah.events` with the service's routing keys;
+- `Q.retry.<ms>` (durable, per-queue TTL) holds a failed message for a growing
+  delay and dead-letters it back to `Q` through the default exchange;
+- `Q.parked` (quorum, durable) keeps a message after its last attempt, with the
+  failure reason in its headers, for a person to inspect and replay.
+"""
+
+from __future__ import annotations
+
+EXCHANGE = "naskah.events"
+ATTEMPT_HEADER = "x-naskah-attempt"
+REASON_HEADER = "x-naskah-reason"
+RETRY_DELAYS_MS = (1_000, 5_000, 30_000, 120_000)
+
+
+def retry_queue(queue: str, delay_ms: int) -> str:
+    return f"{queue}.retry.{delay_ms}"
+
+
+def parked_queue(queue: str) -> str:
+    return f"{queue}.parked"
+
+
+def retry_delay(delays_ms: tuple[int, ...], attempt: int) -> int:
+    """Delay before attempt `attempt + 1` (attempts count from 1): grows, then stays at the longest."""
+    return delays_ms[min(attempt - 1, len(delays_ms) - 1)]
+
+
+def topic_matches(pattern: str, key: str) -> bool:
+    """AMQP topic matching: `*` is one word, `#` zero or more words."""
+    def match(p: list[str], k: list[str]) -> bool:
+        if not p:
+            return not k
+        if p[0] == "#":
+            return any(match(p[1:], k[i:]) for i in range(len(k) + 1))
+        return bool(k) and (p[0] == "*" or p[0] == k[0]) and match(p[1:], k[1:])
+
+    return match(pattern.split("."), key.split("."))

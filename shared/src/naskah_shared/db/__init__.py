@@ -1,0 +1,1 @@
+"""Database access: engines, the transactional outbox, the unit of work, migrations."""

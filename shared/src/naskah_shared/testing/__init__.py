@@ -1,0 +1,1 @@
+"""Test helpers: real servers for test sessions (SeaweedFS) and pytest fixtures."""
