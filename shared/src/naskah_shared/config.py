@@ -138,3 +138,11 @@ def markdown_table(*classes: type) -> str:
             default = "" if f.default is dataclasses.MISSING else f.default
             rows.append(f"| `{env}` | `{default}` | {f.metadata['help']} |")
     return "\n".join(rows)
+
+
+def settings_from(cls: type[T], config: Any = None) -> T:
+    """What `create_app(config)` accepts: None (the environment), overrides by field name, or settings."""
+    if isinstance(config, cls):
+        config.validate()  # type: ignore[attr-defined]
+        return config
+    return load(cls, **dict(config or {}))

@@ -3,6 +3,6 @@
 import sys
 
 from naskah_shared.service import main
-from sk_service.app import create_app, migrate
+from sk_service.app import create_app, migrate_database
 
-sys.exit(main("sk_service", "sk_service.app:create_app()", create_app, migrate))
+sys.exit(main("sk_service", "sk_service.app:create_app()", create_app, migrate_database))

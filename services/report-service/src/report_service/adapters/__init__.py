@@ -1,0 +1,1 @@
+"""Technology adapters of report-service."""

@@ -1,0 +1,45 @@
+"""report-service's tables (SQLAlchemy Core): the activity event log and compiled reports."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, UniqueConstraint
+
+from naskah_shared.db.outbox import outbox_tables
+
+metadata = MetaData()
+outbox = outbox_tables(metadata)
+
+activities = Table(
+    "activities", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("sk_id", String(36), index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+# Event-sourced: the report is rebuilt from these rows alone.
+activity_events = Table(
+    "activity_events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("activity_id", String(36), nullable=False, index=True),
+    Column("event_id", String(36), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("payload", JSON, nullable=False),
+    UniqueConstraint("activity_id", "event_id", name="uq_activity_event"),
+)
+
+reports = Table(
+    "reports", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("activity_id", String(36), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),  # compiled|signing|signed
+    Column("docx", JSON, nullable=False),
+    Column("pdf", JSON, nullable=False),
+    Column("charts", JSON, nullable=False),
+    Column("signed", JSON),
+    Column("missing_steps", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,31 @@
+"""report-service's app factory and the database migration entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from naskah_shared.bus.ports import Bus
+from naskah_shared.config import settings_from
+from naskah_shared.db.migrations import upgrade
+from naskah_shared.storage.ports import ObjectStore
+from naskah_shared.web.app import service_app
+from report_service.bootstrap import bootstrap
+from report_service.settings import ReportSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate_database(config: Any = None) -> None:
+    upgrade(settings_from(ReportSettings, config).database_url, MIGRATIONS)
+
+
+def create_app(config: Any = None, *, bus: Bus | None = None, store: ObjectStore | None = None,
+               migrate: bool = False) -> Flask:
+    settings = settings_from(ReportSettings, config)
+    if migrate:
+        migrate_database(settings)
+    container = bootstrap(settings, bus=bus, store=store)
+    return service_app(__name__, settings, container, **container.web())

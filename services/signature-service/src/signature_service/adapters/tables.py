@@ -1,0 +1,56 @@
+"""signature-service's tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+from naskah_shared.db.outbox import outbox_tables
+
+metadata = MetaData()
+outbox = outbox_tables(metadata)
+
+# One request per signer and document, in the order the SK must be signed.
+signature_requests = Table(
+    "signature_requests", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("document_id", String(36), nullable=False, index=True),  # the SK or report id
+    Column("kind", String(20), nullable=False),  # sk | report
+    Column("signer", String(50), nullable=False, index=True),  # kabid | kadis (account id)
+    Column("position", Integer, nullable=False),
+    Column("status", String(20), nullable=False, index=True),  # waiting|pending|signed|rejected
+    Column("title", String(500), nullable=False),
+    Column("nomor", String(100)),
+    Column("source", JSON, nullable=False),  # the PDF to sign: bucket/key/version/sha256
+    Column("result", JSON),  # the signed PDF after this signature
+    Column("note", Text),
+    Column("requested_event", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("lock_version", Integer, nullable=False, default=1),
+    UniqueConstraint("document_id", "signer", "requested_event", name="uq_request_signer"),
+)
+
+signer_lockouts = Table(
+    "signer_lockouts", metadata,
+    Column("signer", String(50), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+# Append-only: who signed (or tried to sign) what, when, from where.
+audit_trail = Table(
+    "audit_trail", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("signer", String(50), nullable=False),
+    Column("request_id", String(36)),
+    Column("document_id", String(36)),
+    Column("action", String(30), nullable=False),  # sign|reject|verify
+    Column("result", String(30), nullable=False),  # ok|bad_passphrase|locked_out|error code
+    Column("level", String(10)),
+    Column("remote_addr", String(100)),
+    Column("user_agent", String(300)),
+    Column("sha256_in", String(64)),
+    Column("sha256_out", String(64)),
+    Column("detail", Text),
+)

@@ -1,0 +1,74 @@
+"""/api/templates: the built-in SK Tim template and the ones offices upload."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, validate
+
+from naskah_shared.storage.ports import Buckets
+from naskah_shared.web import ApiError
+from sk_service.adapters.docx_renderer import inspect_template
+from sk_service.api.schemas import TemplateSchema
+from sk_service.bootstrap import TEMPLATES
+from sk_service.service_layer.documents import DOCX, document_ref
+
+blp = Blueprint("templates", __name__, url_prefix="/api/templates", description="DOCX templates of SK Tim")
+NAME = validate.Regexp(r"^[a-z0-9_-]{1,100}$")
+
+
+class UploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "A DOCX template (docxtpl/Jinja placeholders)."})
+
+
+def _builtin() -> list[dict]:
+    import hashlib
+
+    out = []
+    for path in sorted(TEMPLATES.glob("*.docx")):
+        data = path.read_bytes()
+        out.append({"name": path.stem, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                    "builtin": True, "placeholders": inspect_template(data, len(data) + 1)})
+    return out
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, TemplateSchema(many=True))
+def list_templates():
+    """Every template a new SK can name: built-in ones and uploads (an upload shadows a built-in name)."""
+    svc = current_app.extensions["naskah"]
+    with svc.uow() as uow:
+        uploaded = {r["name"]: {"name": r["name"], "size": r["size"], "sha256": r["document"]["sha256"],
+                                "builtin": False, "placeholders": r["placeholders"]} for r in uow.sks.templates()}
+    return [t for t in _builtin() if t["name"] not in uploaded] + list(uploaded.values())
+
+
+@blp.route("/<name>", methods=["PUT"])
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, TemplateSchema)
+def upload(files, name: str):
+    """Upload (or replace) a template. It must be a DOCX within the size limit, not a zip bomb, and hold
+    the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`)."""
+    if NAME(name) is None:  # pragma: no cover - Regexp raises on failure
+        raise ApiError(400, "bad_name", "bad template name")
+    svc = current_app.extensions["naskah"]
+    data = files["file"].read()
+    limit = svc.settings.max_template_mb * 1024 * 1024
+    placeholders = inspect_template(data, limit)
+    stored = svc.runtime.store.put(Buckets.DRAFTS, f"templates/{name}.docx", data, content_type=DOCX,
+                                   metadata={"document-kind": "template", "template": name,
+                                             "producer": "sk-service"})
+    with svc.uow() as uow:
+        uow.sks.put_template(name, document_ref(stored), len(data), placeholders,
+                             request.headers.get("X-Actor", "api")[:200])
+        uow.commit()
+    return {"name": name, "size": len(data), "sha256": stored.sha256, "builtin": False,
+            "placeholders": placeholders}
+
+
+@blp.route("/<name>.docx", methods=["GET"])
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=DOCX)
+def download(name: str):
+    data = current_app.extensions["naskah"].template(name)
+    return Response(data, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})

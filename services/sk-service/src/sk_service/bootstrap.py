@@ -1,0 +1,109 @@
+"""The one place sk-service's adapters are chosen and wired."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from naskah_shared.bus.ports import Bus
+from naskah_shared.convert import ConversionError, ConverterBusy
+from naskah_shared.convert.libreoffice import UnoserverPool
+from naskah_shared.messages import Envelope
+from naskah_shared.runtime import Runtime
+from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.web import ApiError
+from sk_service import consumers
+from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context
+from sk_service.adapters.repository import ConcurrentUpdate
+from sk_service.adapters.tables import metadata, outbox
+from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
+from sk_service.domain.naskah import Office
+from sk_service.domain.sk import TransitionNotAllowed
+from sk_service.service_layer.documents import SkDocuments
+from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
+from sk_service.service_layer.ports import TemplateError
+from sk_service.settings import SkSettings
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Container:
+    settings: SkSettings
+    runtime: Runtime
+    office: Office
+    converter: UnoserverPool
+    renderer: DocxtplRenderer
+    documents: SkDocuments = field(init=False)
+    _templates: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.documents = SkDocuments(renderer=self.renderer, converter=self.converter, store=self.runtime.store,
+                                     office=self.office, context=sk_context, template=self.template,
+                                     pdfa=self.settings.pdfa)
+
+    def uow(self, *, cause: Envelope | None = None) -> SqlSkUnitOfWork:
+        return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)
+
+    def template(self, name: str) -> bytes:
+        """A template's bytes: an uploaded one from the store (cached by version), else the built-in one."""
+        with self.uow() as uow:
+            row = uow.sks.template(name)
+        if row is None:
+            builtin = TEMPLATES / f"{name}.docx"
+            if not builtin.is_file():
+                raise TemplateError("missing_placeholder", f"no template named {name!r}", {"template": name})
+            key = f"builtin:{name}"
+            if key not in self._templates:
+                self._templates[key] = ("builtin", builtin.read_bytes())
+            return self._templates[key][1]
+        ref = row["document"]
+        cached = self._templates.get(name)
+        if cached and cached[0] == ref["version_id"]:
+            return cached[1]
+        data, _ = self.runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
+        with self._lock:
+            self._templates[name] = (ref["version_id"], data)
+        return data
+
+    def web(self) -> dict[str, Any]:
+        from sk_service.api.sk import blp as sk_blp
+        from sk_service.api.templates import blp as templates_blp
+
+        return {"title": "naskah sk-service",
+                "description": "SK Tim drafting from DOCX templates, PDF conversion and the review loop "
+                               "(SOP steps 2-5).",
+                "blueprints": [sk_blp, templates_blp], "error_mapping": ERRORS}
+
+    def close(self) -> None:
+        self.runtime.stop()
+        self.converter.close()
+
+
+def _template_error(exc: Exception) -> ApiError:
+    assert isinstance(exc, TemplateError)
+    return ApiError(422, exc.code, exc.message, exc.details)
+
+
+ERRORS = {
+    SkNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    VersionNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
+    ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
+    TemplateError: _template_error,
+    ConverterBusy: lambda e: ApiError(503, "converter_busy", str(e)),
+    ConversionError: lambda e: ApiError(502, "conversion_failed", str(e)),
+}
+
+
+def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStore | None = None) -> Container:
+    runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
+    office = Office.from_json(settings.office_file) if settings.office_file else Office.example()
+    converter = UnoserverPool(settings.converters, timeout=settings.convert_timeout)
+    container = Container(settings, runtime, office, converter, DocxtplRenderer())
+    consumers.subscribe(runtime.bus, container.uow)
+    runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
+    return container

@@ -1,0 +1,49 @@
+"""Producing an SK's documents: render the DOCX, convert it to PDF, store both as new versions.
+
+Every call stores two new object versions in `naskah-drafts` (DESIGN §4) and
+answers their references; the caller records them in the same transaction as
+the SK's new state. A failure here happens before that commit, so at worst it
+leaves an unreferenced object version behind, never a half-written SK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
+from sk_service.domain.naskah import Office
+from sk_service.domain.sk import Sk
+from sk_service.service_layer.ports import Converter, Renderer
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ContextBuilder = Callable[..., Mapping[str, Any]]
+
+
+def document_ref(obj: StoredObject) -> dict[str, str]:
+    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
+
+
+class SkDocuments:
+    def __init__(self, *, renderer: Renderer, converter: Converter, store: ObjectStore, office: Office,
+                 context: ContextBuilder, template: Callable[[str], bytes], pdfa: bool = False) -> None:
+        self.renderer, self.converter, self.store, self.office = renderer, converter, store, office
+        self.context, self.template, self.pdfa = context, template, pdfa
+
+    def render(self, sk: Sk, *, nomor: str | None = None, tanggal: datetime | None = None) -> bytes:
+        context = self.context(sk.content, self.office, nomor=nomor, tanggal=tanggal.date() if tanggal else None)
+        return self.renderer.render(self.template(sk.content.get("template") or "sk_tim"), context)
+
+    def produce(self, sk: Sk, *, nomor: str | None = None,
+                tanggal: datetime | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        docx = self.render(sk, nomor=nomor, tanggal=tanggal)
+        pdf = self.converter.to_pdf(docx, pdfa=self.pdfa)
+        meta = {"document-id": sk.id, "document-kind": "sk", "revision": str(sk.revision),
+                "status": "final" if nomor else sk.status.value, "producer": "sk-service"}
+        if nomor:
+            meta["nomor"] = nomor
+        stored_docx = self.store.put(Buckets.DRAFTS, f"sk/{sk.id}/sk.docx", docx, content_type=DOCX, metadata=meta)
+        stored_pdf = self.store.put(Buckets.DRAFTS, f"sk/{sk.id}/sk.pdf", pdf, content_type="application/pdf",
+                                    metadata=meta)
+        return document_ref(stored_docx), document_ref(stored_pdf)
