@@ -75,6 +75,9 @@ class Settings:
         "NASKAH_SIGNED_RETENTION_DAYS", 3650,
         help="Object-lock retention (COMPLIANCE) of signed documents, in days.")
     max_upload_mb: int = setting("NASKAH_MAX_UPLOAD_MB", 20, help="Largest accepted upload, in MiB.")
+    verify_base_url: str = setting(
+        "NASKAH_VERIFY_BASE_URL", "http://127.0.0.1:8080/signatures",
+        help="Public base URL of signature-service; the stamp's QR code points to `{this}/verify/{document_id}`.")
 
     def validate(self) -> None:
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -93,6 +96,26 @@ class Settings:
             raise ConfigError("NASKAH_SECRET_KEY must be set (16 characters or more) outside the embedded run")
         if self.signed_retention_days < 1:
             raise ConfigError("NASKAH_SIGNED_RETENTION_DAYS must be at least 1")
+
+
+@dataclass(frozen=True)
+class DocumentSettings(Settings):
+    """What the services that write documents (sk-service, report-service) add."""
+
+    office_file: str = setting(
+        "NASKAH_OFFICE_FILE", "",
+        help="JSON file describing the office (name, region, address, logo, signers, nomor format); "
+             "the built-in example office (naskah_shared/office/example.json) when empty.")
+    converters: int = setting("NASKAH_CONVERTERS", 2, help="Warm LibreOffice converters in the pool.")
+    convert_timeout: float = setting("NASKAH_CONVERT_TIMEOUT", 60.0,
+                                     help="Seconds before a hung conversion is killed and its converter restarted.")
+
+    def validate(self) -> None:
+        super().validate()
+        if not 1 <= self.converters <= 16:
+            raise ConfigError("NASKAH_CONVERTERS must be between 1 and 16")
+        if self.convert_timeout <= 0:
+            raise ConfigError("NASKAH_CONVERT_TIMEOUT must be positive")
 
 
 def load(cls: type[T], environ: Mapping[str, str] | None = None, **overrides: Any) -> T:

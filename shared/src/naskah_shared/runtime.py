@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, MetaData
@@ -26,6 +27,7 @@ from naskah_shared.db.unit_of_work import SqlUnitOfWork
 from naskah_shared.storage.ports import ObjectStore
 
 log = logging.getLogger(__name__)
+U = TypeVar("U", bound=SqlUnitOfWork)
 
 
 def make_bus(settings: Settings) -> Bus:
@@ -75,8 +77,9 @@ class Runtime:
                    bus=bus or make_bus(settings), store=store or make_store(settings),
                    engine=make_engine(settings.database_url))
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        uow = SqlUnitOfWork(self.session_factory, self.tables, producer=self.settings.service)
+    def unit_of_work(self, cls: type[U] = SqlUnitOfWork) -> U:  # type: ignore[assignment]
+        """A new unit of work (`cls`: a service's subclass that adds its repositories)."""
+        uow = cls(self.session_factory, self.tables, producer=self.settings.service)
         uow.after_commit.append(self.relay.nudge)
         return uow
 

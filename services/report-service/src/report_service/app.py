@@ -9,6 +9,7 @@ from flask import Flask
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.config import settings_from
+from naskah_shared.convert import Converter
 from naskah_shared.db.migrations import upgrade
 from naskah_shared.storage.ports import ObjectStore
 from naskah_shared.web.app import service_app
@@ -23,9 +24,10 @@ def migrate_database(config: Any = None) -> None:
 
 
 def create_app(config: Any = None, *, bus: Bus | None = None, store: ObjectStore | None = None,
-               migrate: bool = False) -> Flask:
+               converter: Converter | None = None, migrate: bool = False) -> Flask:
+    """The service's WSGI app; `bus`, `store` and `converter` are shared ones in the embedded run."""
     settings = settings_from(ReportSettings, config)
     if migrate:
         migrate_database(settings)
-    container = bootstrap(settings, bus=bus, store=store)
+    container = bootstrap(settings, bus=bus, store=store, converter=converter)
     return service_app(__name__, settings, container, **container.web())

@@ -2,31 +2,136 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.runtime import Runtime
-from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectNotFound, ObjectStore
+from naskah_shared.web import ApiError
+from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener
+from signature_service.adapters.anchors import find_anchor
+from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.tables import metadata, outbox
+from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
+from signature_service.adapters.verification import PadesVerifier
+from signature_service.domain.requests import RequestError
+from signature_service.pki.devpki import AnimatorServer, DevPki
+from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
+from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
 from signature_service.settings import SignatureSettings
+
+log = logging.getLogger(__name__)
+QUEUE = "signature-service.events"
 
 
 @dataclass
 class Container:
     settings: SignatureSettings
     runtime: Runtime
+    accounts: dict[str, SignerAccount]
+    signing: SigningService
+    keyring: KeyRing
+    pki: DevPki | None = None
+    dev_tokens: dict[str, str] = field(default_factory=dict, repr=False)
+    animator: AnimatorServer | None = None
 
     def web(self) -> dict[str, Any]:
+        from signature_service.api.archive import blp as archive
+        from signature_service.api.pages import bp as pages
+        from signature_service.api.requests import blp as requests
+        from signature_service.api.verify import blp as verify
+
         return {"title": "naskah signature-service",
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
-                "blueprints": []}
+                "blueprints": [requests, verify, archive], "plain_blueprints": [pages], "error_mapping": ERRORS}
+
+    def serve_pki(self) -> None:
+        """Serve the TEST-ONLY PKI's OCSP/CRL/TSA here, unless something already answers on its port."""
+        if self.pki is None or self.animator is not None:
+            return
+        parts = urlsplit(self.pki.base_url)
+        with socket.socket() as s:
+            if s.connect_ex((parts.hostname, parts.port)) == 0:
+                return
+        self.animator = self.pki.serve_animator()
+        log.warning("serving the TEST-ONLY PKI", extra={"url": self.pki.base_url})
 
     def close(self) -> None:
         self.runtime.stop()
+        self.keyring.close()
+        if self.animator is not None:
+            self.animator.stop()
+            self.animator = None
+
+
+def _signing_error(exc: Exception) -> ApiError:
+    assert isinstance(exc, SigningError)
+    status = {SigningErrorCode.BAD_PASSPHRASE: 403, SigningErrorCode.TIMESTAMP_FAILED: 502,
+              SigningErrorCode.REVOCATION_FAILED: 502, SigningErrorCode.KEY_UNAVAILABLE: 503,
+              SigningErrorCode.INVALID_PDF: 422, SigningErrorCode.CERTIFICATE_REVOKED: 409,
+              SigningErrorCode.UNTRUSTED_CERTIFICATE: 409}.get(exc.code, 500)
+    return ApiError(status, exc.code.value, exc.message)
+
+
+def _request_error(exc: Exception) -> ApiError:
+    assert isinstance(exc, RequestError)
+    return ApiError(exc.status, exc.code, str(exc))
+
+
+def _locked_out(exc: Exception) -> ApiError:
+    assert isinstance(exc, LockedOut)
+    return ApiError(423, "locked_out", str(exc), {"locked_until": exc.until.isoformat()})
+
+
+def _verification_error(exc: Exception) -> ApiError:
+    assert isinstance(exc, VerificationError)
+    return ApiError(422, exc.code.value, exc.message)
+
+
+ERRORS = {
+    RequestNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    RequestError: _request_error,
+    LockedOut: _locked_out,
+    SigningError: _signing_error,
+    VerificationError: _verification_error,
+    DocumentTampered: lambda e: ApiError(409, "document_tampered", str(e)),
+    ObjectNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    ObjectLocked: lambda e: ApiError(409, "object_locked", str(e)),
+}
 
 
 def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: ObjectStore | None = None) -> Container:
     runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
+    pki, tokens = None, {}
+    if settings.signers_file:
+        accounts = load_accounts(Path(settings.signers_file))
+        roots = [Path(p) for p in settings.trust_roots.split(",") if p]
+        others: list[Path] = []
+        tsa_url = settings.tsa_url
+    else:
+        pki = DevPki.ensure(Path(settings.pki_dir), base_url=settings.pki_url)
+        accounts, tokens = dev_accounts(pki)
+        roots, others, tsa_url = [pki.root_cert_pem], [pki.interm_cert_pem], settings.tsa_url or pki.tsa_url
+    keyring = KeyRing(signer_opener(trust_roots=roots, other_certs=others, tsa_url=tsa_url),
+                      ttl=settings.key_cache_seconds)
+    signing = SigningService(
+        uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
+        store=runtime.store, keyring=keyring, accounts=accounts,
+        verifier=PadesVerifier(roots, other_certs=others, allow_fetching=True),
+        level=SignatureLevel(settings.signature_level),
+        verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
+        retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
+        lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields)
+    container = Container(settings, runtime, accounts, signing, keyring, pki, tokens)
+    runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
-    return Container(settings, runtime)
+    runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
+    runtime.on_start.append(container.serve_pki)
+    return container
+

@@ -13,14 +13,14 @@ LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 class SignatureSettings(Settings):
     service: str = setting("NASKAH_SERVICE", "signature-service", help="Service name used in logs and events.")
     signature_level: str = setting("NASKAH_SIGNATURE_LEVEL", "B-LT", help="PAdES level: B-B, B-T, B-LT or B-LTA.")
-    verify_base_url: str = setting(
-        "NASKAH_VERIFY_BASE_URL", "http://127.0.0.1:8080/signatures",
-        help="Public base URL of signature-service; the stamp's QR code points to `{this}/verify/{document_id}`.")
     signers_file: str = setting(
         "NASKAH_SIGNERS_FILE", "",
         help="JSON file of signer accounts (role, jabatan, nama, pangkat, NIP, key reference); "
              "when empty, a TEST-ONLY PKI is generated under NASKAH_PKI_DIR.")
     pki_dir: str = setting("NASKAH_PKI_DIR", "var/pki", help="Where the test-only PKI is generated and served from.")
+    pki_url: str = setting(
+        "NASKAH_PKI_URL", "http://127.0.0.1:9777",
+        help="Where the TEST-ONLY PKI's OCSP, CRL and TSA answer (served in-process when the port is free).")
     tsa_url: str = setting("NASKAH_TSA_URL", "", help="RFC 3161 timestamp authority (B-T and above).")
     trust_roots: str = setting("NASKAH_TRUST_ROOTS", "", help="PEM file(s), comma-separated, of trusted root CAs.")
     lockout_attempts: int = setting("NASKAH_LOCKOUT_ATTEMPTS", 5, help="Wrong passphrases before a lockout.")

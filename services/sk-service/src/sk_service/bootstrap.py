@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
-from naskah_shared.convert import ConversionError, ConverterBusy
+from naskah_shared.convert import ConversionError, Converter, ConverterBusy
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.messages import Envelope
+from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web import ApiError
@@ -34,8 +35,9 @@ class Container:
     settings: SkSettings
     runtime: Runtime
     office: Office
-    converter: UnoserverPool
+    converter: Converter
     renderer: DocxtplRenderer
+    owns_converter: bool = True
     documents: SkDocuments = field(init=False)
     _templates: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -80,7 +82,8 @@ class Container:
 
     def close(self) -> None:
         self.runtime.stop()
-        self.converter.close()
+        if self.owns_converter:
+            self.converter.close()  # type: ignore[attr-defined]
 
 
 def _template_error(exc: Exception) -> ApiError:
@@ -99,11 +102,13 @@ ERRORS = {
 }
 
 
-def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStore | None = None) -> Container:
+def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStore | None = None,
+              converter: Converter | None = None) -> Container:
     runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
-    office = Office.from_json(settings.office_file) if settings.office_file else Office.example()
-    converter = UnoserverPool(settings.converters, timeout=settings.convert_timeout)
-    container = Container(settings, runtime, office, converter, DocxtplRenderer())
+    office = Office.from_json(settings.office_file or EXAMPLE_OFFICE)
+    own = converter is None
+    converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
+    container = Container(settings, runtime, office, converter, DocxtplRenderer(), owns_converter=own)
     consumers.subscribe(runtime.bus, container.uow)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
     return container

@@ -18,16 +18,16 @@ activities = Table(
     Column("data", JSON, nullable=False),
 )
 
-# Event-sourced: the report is rebuilt from these rows alone.
+# Event-sourced: an activity is rebuilt from these rows alone, from its own stream and its SK's.
 activity_events = Table(
     "activity_events", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("activity_id", String(36), nullable=False, index=True),
+    Column("stream", String(60), nullable=False, index=True),  # "activity:{id}" or "sk:{sk_id}"
     Column("event_id", String(36), nullable=False),
     Column("type", String(100), nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("payload", JSON, nullable=False),
-    UniqueConstraint("activity_id", "event_id", name="uq_activity_event"),
+    UniqueConstraint("stream", "event_id", name="uq_stream_event"),
 )
 
 reports = Table(
@@ -40,6 +40,7 @@ reports = Table(
     Column("pdf", JSON, nullable=False),
     Column("charts", JSON, nullable=False),
     Column("signed", JSON),
+    Column("error", String(500)),
     Column("missing_steps", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from sk_service.adapters import tables as t
@@ -118,14 +120,16 @@ class SqlSkRepository:
         row, SQLite by its single writer. A rolled-back transaction gives the
         number back, so the register has no gaps.
         """
-        row = self.session.execute(
+        dialect = self.session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        # The year's first number: many may race to create the counter; exactly one row results.
+        self.session.execute(make(t.nomor_register).values(office=office, year=year, last_seq=0)
+                             .on_conflict_do_nothing())
+        last = self.session.execute(
             select(t.nomor_register.c.last_seq).where(t.nomor_register.c.office == office,
                                                       t.nomor_register.c.year == year).with_for_update()
-        ).first()
-        if row is None:
-            self.session.execute(insert(t.nomor_register).values(office=office, year=year, last_seq=1))
-            return 1
-        seq = row[0] + 1
+        ).scalar_one()
+        seq = last + 1
         self.session.execute(update(t.nomor_register).where(
             t.nomor_register.c.office == office, t.nomor_register.c.year == year).values(last_seq=seq))
         return seq

@@ -5,7 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
-Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
+def Text(n: int, *, validate_also: validate.Validator | None = None, **kw) -> fields.String:  # noqa: N802
+    """A non-empty string of at most `n` characters."""
+    checks = [validate.Length(min=1, max=n)] + ([validate_also] if validate_also else [])
+    return fields.String(validate=checks, **kw)
 
 
 class AnggotaSchema(Schema):
@@ -38,7 +41,7 @@ class SkInputSchema(Schema):
                                   metadata={"description": "The Kadis; the office's configured Kadis when absent."})
     tembusan = fields.List(Text(300), load_default=list, validate=validate.Length(max=30))
     ditetapkan_di = Text(100, load_default=None)
-    template = Text(100, load_default="sk_tim", validate=validate.Regexp(r"^[a-z0-9_-]+$"))
+    template = Text(100, load_default="sk_tim", validate_also=validate.Regexp(r"^[a-z0-9_-]+$"))
 
     @validates_schema
     def _unique_nip(self, data, **_):
@@ -100,6 +103,7 @@ class SkSchema(Schema):
     content = fields.Dict()
     reviews = fields.List(fields.Nested(ReviewSchema))
     signed_document = fields.Nested(DocumentRefSchema, allow_none=True)
+    changed_fields = fields.List(fields.String(), metadata={"description": "After a revision: what changed."})
     links = fields.Dict()
 
 

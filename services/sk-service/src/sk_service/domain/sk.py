@@ -137,7 +137,8 @@ class Sk:
         self._require({Status.SIGNING}, "sent to signing")
         self.nomor = nomor
         self._record("sk.approved", nomor=nomor, document=document)
-        self._record("signature.requested", nomor=nomor, document=document,
+        self._record("signature.requested", nomor=nomor, document=document, kind="sk",
+                     title=f"SK Tim {self.content.get('kegiatan', '')}".strip(),
                      signers=[Role.KABID.value, Role.KADIS.value])
 
     def signing_rejected(self, role: str, note: str) -> None:

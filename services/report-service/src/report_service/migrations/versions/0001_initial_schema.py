@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises: -
-Create Date: 2026-11-25 09:10:46.616870
+Revises: 
+Create Date: 2026-11-25 09:16:55.508543
 """
 
 import sqlalchemy as sa
@@ -29,16 +29,16 @@ def upgrade() -> None:
 
     op.create_table('activity_events',
     sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('activity_id', sa.String(length=36), nullable=False),
+    sa.Column('stream', sa.String(length=60), nullable=False),
     sa.Column('event_id', sa.String(length=36), nullable=False),
     sa.Column('type', sa.String(length=100), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('activity_id', 'event_id', name='uq_activity_event')
+    sa.UniqueConstraint('stream', 'event_id', name='uq_stream_event')
     )
     with op.batch_alter_table('activity_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_activity_events_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_events_stream'), ['stream'], unique=False)
 
     op.create_table('outbox',
     sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
@@ -70,6 +70,7 @@ def upgrade() -> None:
     sa.Column('pdf', sa.JSON(), nullable=False),
     sa.Column('charts', sa.JSON(), nullable=False),
     sa.Column('signed', sa.JSON(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
     sa.Column('missing_steps', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -92,7 +93,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     with op.batch_alter_table('activity_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_activity_events_activity_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_events_stream'))
 
     op.drop_table('activity_events')
     with op.batch_alter_table('activities', schema=None) as batch_op:

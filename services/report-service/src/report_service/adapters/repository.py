@@ -1,0 +1,84 @@
+"""SQL repository of report-service: activities, their event streams, compiled reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from report_service.adapters import tables as t
+from report_service.domain.activity import ActivityEvent
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def activity_stream(activity_id: str) -> str:
+    return f"activity:{activity_id}"
+
+
+def sk_stream(sk_id: str) -> str:
+    return f"sk:{sk_id}"
+
+
+class SqlReportRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- activities and their events -------------------------------------------------
+    def add_activity(self, activity_id: str, title: str, sk_id: str | None, data: dict[str, Any]) -> None:
+        self.session.execute(insert(t.activities).values(id=activity_id, title=title, sk_id=sk_id, data=data,
+                                                         created_at=datetime.now(UTC)))
+
+    def activity(self, activity_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        query = select(t.activities).where(t.activities.c.id == activity_id)
+        if for_update:  # serialises commands on one activity
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def activities(self, limit: int, offset: int) -> list[dict[str, Any]]:
+        rows = self.session.execute(select(t.activities).order_by(t.activities.c.created_at.desc())
+                                    .limit(limit).offset(offset)).mappings()
+        return [dict(r) for r in rows]
+
+    def link_sk(self, activity_id: str, sk_id: str) -> None:
+        self.session.execute(update(t.activities).where(t.activities.c.id == activity_id).values(sk_id=sk_id))
+
+    def activities_of_sk(self, sk_id: str) -> list[str]:
+        return list(self.session.scalars(select(t.activities.c.id).where(t.activities.c.sk_id == sk_id)))
+
+    def append(self, stream: str, event: ActivityEvent) -> None:
+        self.session.execute(insert(t.activity_events).values(
+            stream=stream, event_id=event.event_id, type=event.type, occurred_at=event.occurred_at,
+            payload=dict(event.payload)))
+
+    def events(self, activity: dict[str, Any]) -> list[ActivityEvent]:
+        """The activity's own events and its SK's, in the order they happened."""
+        streams = [activity_stream(activity["id"])] + ([sk_stream(activity["sk_id"])] if activity["sk_id"] else [])
+        rows = self.session.execute(select(t.activity_events).where(t.activity_events.c.stream.in_(streams))
+                                    .order_by(t.activity_events.c.seq)).mappings()
+        events = [ActivityEvent(r["type"], _aware(r["occurred_at"]), r["payload"], r["event_id"]) for r in rows]
+        return sorted(events, key=lambda e: e.occurred_at)
+
+    # --- reports ---------------------------------------------------------------------
+    def add_report(self, **row: Any) -> None:
+        self.session.execute(insert(t.reports).values(created_at=datetime.now(UTC), **row))
+
+    def report(self, report_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        query = select(t.reports).where(t.reports.c.id == report_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def reports_of(self, activity_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(select(t.reports).where(t.reports.c.activity_id == activity_id)
+                                    .order_by(t.reports.c.version)).mappings()
+        return [dict(r) for r in rows]
+
+    def update_report(self, report_id: str, **values: Any) -> None:
+        self.session.execute(update(t.reports).where(t.reports.c.id == report_id).values(**values))

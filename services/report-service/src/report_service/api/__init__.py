@@ -1,0 +1,1 @@
+"""report-service's HTTP contract."""

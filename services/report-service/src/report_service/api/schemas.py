@@ -1,0 +1,85 @@
+"""Marshmallow schemas of report-service's HTTP contract."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ActivityInputSchema(Schema):
+    kegiatan = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    tahun = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    unit_kerja = fields.String(load_default="", validate=validate.Length(max=300))
+    sk_id = fields.String(load_default=None, validate=validate.Length(max=36))
+
+
+class LinkSkSchema(Schema):
+    sk_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class KampungNoteSchema(Schema):
+    kampung = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class FiguresSchema(Schema):
+    """Steps 8-10: kampung names (or {kampung, note}) per figure."""
+
+    assigned = fields.List(fields.Raw(), validate=validate.Length(max=5000))
+    returned = fields.List(fields.Raw(), validate=validate.Length(max=5000))
+    verified = fields.List(fields.Raw(), validate=validate.Length(max=5000))
+    sent_back = fields.List(fields.Raw(), validate=validate.Length(max=5000))
+    published = fields.List(fields.Raw(), validate=validate.Length(max=5000))
+
+
+class StepInputSchema(Schema):
+    step = fields.Integer(required=True, validate=validate.Range(min=1, max=13))
+    actor = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    started_at = fields.AwareDateTime(required=True)
+    ended_at = fields.AwareDateTime(required=True)
+    outcome = fields.String(load_default="", validate=validate.Length(max=4000))
+    figures = fields.Nested(FiguresSchema, load_default=dict)
+
+
+class StepLineSchema(Schema):
+    step = fields.Function(lambda line: line.step.number)
+    name = fields.Function(lambda line: line.step.name)
+    actor = fields.String()
+    start = fields.DateTime(allow_none=True)
+    end = fields.DateTime(allow_none=True)
+    actual_seconds = fields.Function(lambda line: line.actual.total_seconds() if line.actual else None)
+    standard_seconds = fields.Function(lambda line: line.standard.total_seconds())
+    late = fields.Boolean()
+    missing = fields.Boolean()
+    outcome = fields.String()
+
+
+class ReportSchema(Schema):
+    id = fields.String()
+    activity_id = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    docx = fields.Dict()
+    pdf = fields.Dict()
+    charts = fields.Dict()
+    signed = fields.Dict(allow_none=True)
+    missing_steps = fields.List(fields.Integer())
+    created_at = fields.DateTime()
+    links = fields.Dict()
+
+
+class ActivitySchema(Schema):
+    id = fields.String()
+    kegiatan = fields.String()
+    sk_id = fields.String(allow_none=True)
+    sk_nomor = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    timeline = fields.List(fields.Nested(StepLineSchema))
+    missing_steps = fields.List(fields.Integer())
+    rejections = fields.Integer()
+    kampung = fields.Dict()
+    reports = fields.List(fields.Nested(ReportSchema))
+
+
+class ListQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

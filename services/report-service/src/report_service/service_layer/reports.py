@@ -1,0 +1,182 @@
+"""report-service's use cases: activities, their steps, the events of the flow, the Laporan Kegiatan.
+
+An activity is event-sourced: commands replay its events, apply the new one
+(the domain refuses what the SOP does not allow), and store it in the same
+transaction as its outbox event. Events from sk-service and signature-service
+land in the SK's stream, which every activity linked to that SK reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from naskah_shared.convert import Converter
+from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
+from report_service.adapters.repository import activity_stream, sk_stream
+from report_service.domain.activity import Activity, ActivityEvent
+
+PRODUCER = "report-service"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.approved", "sk.archived",
+             "document.signed", "signature.rejected")
+Render = Callable[..., tuple[bytes, list[tuple[str, bytes]]]]
+
+
+class ActivityNotFound(LookupError):
+    pass
+
+
+class ReportNotFound(LookupError):
+    pass
+
+
+def _ref(obj: StoredObject) -> dict[str, str]:
+    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
+
+
+class ReportService:
+    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter, render: Render,
+                 office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid") -> None:
+        self.uow, self.store, self.converter, self.render = uow, store, converter, render
+        self.office, self.verify_url, self.report_signer = office, verify_url, report_signer
+
+    # --- activities -------------------------------------------------------------------
+    def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str, sk_id: str | None) -> dict:
+        activity_id = str(uuid.uuid4())
+        activity = Activity.create(activity_id, kegiatan, tahun=tahun, unit_kerja=unit_kerja, sk_id=sk_id)
+        with self.uow() as uow:
+            uow.reports.add_activity(activity_id, kegiatan, sk_id, {"tahun": tahun, "unit_kerja": unit_kerja})
+            self._keep(uow, activity_id, activity)
+            uow.commit()
+        return self.activity(activity_id)
+
+    def link_sk(self, activity_id: str, sk_id: str) -> dict:
+        with self.uow() as uow:
+            self._row(uow, activity_id, for_update=True)
+            uow.reports.link_sk(activity_id, sk_id)
+            uow.commit()
+        return self.activity(activity_id)
+
+    def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime,
+                    outcome: str, figures: Mapping[str, Any]) -> dict:
+        with self.uow() as uow:
+            row = self._row(uow, activity_id, for_update=True)
+            activity = Activity.replay(uow.reports.events(row))
+            activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
+            self._keep(uow, activity_id, activity)
+            uow.commit()
+        return self.activity(activity_id)
+
+    def activity(self, activity_id: str) -> dict:
+        with self.uow() as uow:
+            row = self._row(uow, activity_id)
+            activity = Activity.replay(uow.reports.events(row))
+            reports = uow.reports.reports_of(activity_id)
+        return {"row": row, "activity": activity, "reports": reports}
+
+    def _keep(self, uow: Any, activity_id: str, activity: Activity) -> None:
+        for event in activity.new_events:
+            uow.reports.append(activity_stream(activity_id), event)
+            uow.emit(Envelope(type=event.type, producer=PRODUCER, id=event.event_id,
+                              payload={"activity_id": activity_id, **event.payload}))
+        activity.new_events.clear()
+
+    # --- events from the other services ------------------------------------------------
+    def on_event(self, envelope: Envelope) -> None:
+        p = envelope.payload
+        kind = p.get("kind", "sk")
+        with self.uow(cause=envelope) as uow:
+            if not uow.claim(envelope, PRODUCER):
+                return
+            if envelope.type in ("document.signed", "signature.rejected") and kind == "report":
+                self._report_answer(uow, envelope)
+            elif p.get("sk_id"):
+                uow.reports.append(sk_stream(p["sk_id"]), ActivityEvent(
+                    envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
+            uow.commit()
+
+    @staticmethod
+    def _sk_payload(envelope: Envelope) -> dict[str, Any]:
+        p = dict(envelope.payload)
+        if envelope.type == "document.signed" and p.get("signatures"):
+            last = p["signatures"][-1]  # the final signature: the Kadis's for an SK
+            p.setdefault("role", last.get("role"))
+            p.setdefault("signer", last.get("signer"))
+            p.setdefault("at", last.get("at"))
+        return p
+
+    def _report_answer(self, uow: Any, envelope: Envelope) -> None:
+        report_id = envelope.payload.get("report_id") or envelope.payload.get("document_id")
+        report = uow.reports.report(report_id, for_update=True)
+        if report is None:
+            return  # not ours
+        if envelope.type == "document.signed":
+            uow.reports.update_report(report_id, status="signed", signed=envelope.payload["document"])
+            uow.emit(Envelope.caused_by(envelope, "report.signed", {
+                "report_id": report_id, "activity_id": report["activity_id"],
+                "document": envelope.payload["document"]}, PRODUCER))
+        else:
+            uow.reports.update_report(report_id, status="rejected", error=str(envelope.payload.get("note"))[:500])
+
+    # --- compiling ------------------------------------------------------------------------
+    def compile(self, activity_id: str) -> dict:
+        """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature."""
+        now = datetime.now(UTC)
+        report_id = str(uuid.uuid4())
+        with self.uow() as uow:
+            row = self._row(uow, activity_id)
+            events = uow.reports.events(row)
+            version = len(uow.reports.reports_of(activity_id)) + 1
+        activity = Activity.replay(events)
+        compiled = ActivityEvent("report.compiled", now, {"report_id": report_id}, str(uuid.uuid4()))
+        activity.apply(compiled)  # step 11 ends with this report
+        sk = {"nomor": activity.sk_nomor, "tanggal": self._sk_date(events),
+              "verify_url": self.verify_url(row["sk_id"]) if row["sk_id"] else ""}
+        docx, charts = self.render(activity, office=self.office, sk=sk, generated_at=now)
+        pdf = self.converter.to_pdf(docx)
+        meta = {"document-id": report_id, "document-kind": "report", "activity-id": activity_id,
+                "revision": str(version), "status": "compiled", "producer": PRODUCER}
+        base = f"reports/{report_id}"
+        stored_docx = self.store.put(Buckets.REPORTS, f"{base}/laporan.docx", docx, content_type=DOCX, metadata=meta)
+        stored_pdf = self.store.put(Buckets.REPORTS, f"{base}/laporan.pdf", pdf, content_type="application/pdf",
+                                    metadata=meta)
+        stored_charts = {name: _ref(self.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
+                                                   metadata=meta)) for name, png in charts}
+        missing = [s.number for s in activity.missing_steps()]
+        with self.uow() as uow:
+            self._row(uow, activity_id, for_update=True)
+            uow.reports.add_report(id=report_id, activity_id=activity_id, version=version, status="signing",
+                                   docx=_ref(stored_docx), pdf=_ref(stored_pdf), charts=stored_charts,
+                                   missing_steps=missing)
+            uow.reports.append(activity_stream(activity_id), compiled)
+            uow.emit(Envelope(type="report.compiled", producer=PRODUCER, id=compiled.event_id, payload={
+                "report_id": report_id, "activity_id": activity_id, "document": _ref(stored_pdf),
+                "missing_steps": missing}))
+            uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
+                "kind": "report", "report_id": report_id, "document_id": report_id, "document": _ref(stored_pdf),
+                "signers": [self.report_signer], "title": f"Laporan Kegiatan {row['title']}",
+                "nomor": None}))
+            uow.commit()
+        return self.report(report_id)
+
+    @staticmethod
+    def _sk_date(events: list[ActivityEvent]) -> datetime | None:
+        signed = [e for e in events if e.type == "document.signed"]
+        return signed[-1].occurred_at if signed else None
+
+    def report(self, report_id: str) -> dict:
+        with self.uow() as uow:
+            report = uow.reports.report(report_id)
+        if report is None:
+            raise ReportNotFound(f"no report {report_id}")
+        return report
+
+    def _row(self, uow: Any, activity_id: str, *, for_update: bool = False) -> dict:
+        row = uow.reports.activity(activity_id, for_update=for_update)
+        if row is None:
+            raise ActivityNotFound(f"no activity {activity_id}")
+        return row

@@ -1,0 +1,88 @@
+"""Signer accounts from configuration, and opening their keys (PKCS#12, PKCS#11, remote).
+
+Production reads `NASKAH_SIGNERS_FILE`:
+    {"signers": [{"id": "kadis", "role": "kadis", "jabatan": "…", "nama": "…", "pangkat": "…",
+                  "nip": "…", "token_sha256": "…",
+                  "key": {"type": "pkcs12", "path": "/keys/kadis.p12"}
+                      | {"type": "pkcs11", "module": "/usr/lib/softhsm/libsofthsm2.so", "token": "…", "key_label": "…"}
+                      | {"type": "remote", "url": "https://…", "cert": "/keys/kadis.cert.pem"}}]}
+The embedded run and the tests use the generated TEST-ONLY PKI instead (`dev_accounts`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from signature_service.adapters.pades import PadesSigner
+from signature_service.pki.devpki import DevPki
+from signature_service.service_layer.accounts import SignerAccount, token_hash
+from signature_service.service_layer.ports import SigningError, SigningErrorCode
+
+# Who the test PKI's certificates name; pangkat is not in a certificate, so it is configuration.
+DEV_IDENTITIES = {
+    "kabid": ("kabid", "Kepala Bidang Layanan Komunikasi dan Informatika", "Rahmi Suryantari, ST, M.Si",
+              "Pembina (IV/a)"),
+    "kadis": ("kadis", "Kepala Dinas Pemberdayaan Masyarakat dan Kampung", "Drs. Yohanes Rumbiak, M.Si",
+              "Pembina Utama Muda (IV/c)"),
+    "revoked": ("kasubbag", "Kepala Sub Bagian Umum", "Budi Santoso, S.Kom", "Penata (III/c)"),
+}
+
+
+def load_accounts(path: Path) -> dict[str, SignerAccount]:
+    try:
+        raw = json.loads(Path(path).read_text())
+        return {s["id"]: SignerAccount(**s) for s in raw["signers"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"NASKAH_SIGNERS_FILE {path}: {exc}") from exc
+
+
+def dev_accounts(pki: DevPki) -> tuple[dict[str, SignerAccount], dict[str, str]]:
+    """Accounts for the TEST-ONLY PKI, with API tokens kept beside it (`signer-tokens.json`)."""
+    tokens_file = pki.directory / "signer-tokens.json"
+    tokens = json.loads(tokens_file.read_text()) if tokens_file.exists() else {}
+    for label in DEV_IDENTITIES:
+        tokens.setdefault(label, secrets.token_urlsafe(32))
+    tokens_file.write_text(json.dumps(tokens, indent=2))
+    tokens_file.chmod(0o600)
+    accounts = {}
+    for label, (role, jabatan, nama, pangkat) in DEV_IDENTITIES.items():
+        files = pki.signers[label]
+        nip = _nip_of(files.cert_pem)
+        accounts[label] = SignerAccount(id=label, role=role, jabatan=jabatan, nama=nama, pangkat=pangkat, nip=nip,
+                                        token_sha256=token_hash(tokens[label]),
+                                        key={"type": "pkcs12", "path": str(files.p12_path)})
+    return accounts, tokens
+
+
+def _nip_of(cert_pem: Path) -> str:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    cert = x509.load_pem_x509_certificate(cert_pem.read_bytes())
+    attrs = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    return str(attrs[0].value) if attrs else ""
+
+
+def signer_opener(*, trust_roots: list[Path], other_certs: list[Path], tsa_url: str | None,
+                  timeout: float = 10.0) -> Callable[[SignerAccount, str], PadesSigner]:
+    common: dict[str, Any] = {"trust_roots": trust_roots, "other_certs": other_certs, "tsa_url": tsa_url or None,
+                              "timeout": timeout}
+
+    def open_signer(account: SignerAccount, passphrase: str) -> PadesSigner:
+        key = account.key
+        kind = key.get("type")
+        if kind == "pkcs12":
+            return PadesSigner.from_pkcs12(key["path"], passphrase, **common)
+        if kind == "pkcs11":
+            return PadesSigner.from_pkcs11(key["module"], key["token"], passphrase, key["key_label"], **common)
+        if kind == "remote":
+            from signature_service.adapters.remote import RemoteSigner
+
+            return PadesSigner(RemoteSigner.connect(key["url"], key["cert"], passphrase), **common)
+        raise SigningError(SigningErrorCode.KEY_UNAVAILABLE, f"account {account.id} has no usable key ({kind!r})")
+
+    return open_signer

@@ -1,0 +1,93 @@
+"""SQL repository for signature requests, signer lockouts and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from signature_service.adapters import tables as t
+from signature_service.domain.requests import SignatureRequest, Status
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:  # SQLite drops the zone
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _request(row: Any) -> SignatureRequest:
+    return SignatureRequest(
+        id=row["id"], document_id=row["document_id"], kind=row["kind"], signer=row["signer"],
+        position=row["position"], status=Status(row["status"]), title=row["title"], nomor=row["nomor"],
+        source=row["source"], requested_event=row["requested_event"], created_at=_aware(row["created_at"]),
+        updated_at=_aware(row["updated_at"]), result=row["result"], note=row["note"])
+
+
+class SqlSignatureRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, req: SignatureRequest) -> None:
+        self.session.execute(insert(t.signature_requests).values(
+            id=req.id, document_id=req.document_id, kind=req.kind, signer=req.signer, position=req.position,
+            status=req.status.value, title=req.title, nomor=req.nomor, source=req.source, result=req.result,
+            note=req.note, requested_event=req.requested_event, created_at=req.created_at,
+            updated_at=req.updated_at, lock_version=1))
+
+    def save(self, req: SignatureRequest) -> None:
+        self.session.execute(update(t.signature_requests).where(t.signature_requests.c.id == req.id).values(
+            status=req.status.value, result=req.result, note=req.note, source=req.source,
+            updated_at=req.updated_at, lock_version=t.signature_requests.c.lock_version + 1))
+
+    def get(self, request_id: str, *, for_update: bool = False) -> SignatureRequest | None:
+        query = select(t.signature_requests).where(t.signature_requests.c.id == request_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        return _request(row) if row else None
+
+    def for_document(self, document_id: str, *, for_update: bool = False) -> list[SignatureRequest]:
+        query = select(t.signature_requests).where(t.signature_requests.c.document_id == document_id)
+        if for_update:
+            query = query.with_for_update()
+        rows = self.session.execute(query.order_by(t.signature_requests.c.created_at,
+                                                   t.signature_requests.c.position)).mappings()
+        return [_request(r) for r in rows]
+
+    def search(self, *, signer: str | None, status: str | None, limit: int, offset: int) -> list[SignatureRequest]:
+        query = select(t.signature_requests)
+        if signer:
+            query = query.where(t.signature_requests.c.signer == signer)
+        if status:
+            query = query.where(t.signature_requests.c.status == status)
+        query = query.order_by(t.signature_requests.c.created_at.desc()).limit(limit).offset(offset)
+        return [_request(r) for r in self.session.execute(query).mappings()]
+
+    # --- lockout ------------------------------------------------------------------
+    def lockout(self, signer: str) -> tuple[int, datetime | None]:
+        row = self.session.execute(select(t.signer_lockouts).where(
+            t.signer_lockouts.c.signer == signer).with_for_update()).mappings().first()
+        return (row["failures"], _aware(row["locked_until"])) if row else (0, None)
+
+    def set_lockout(self, signer: str, failures: int, locked_until: datetime | None) -> None:
+        exists = self.session.execute(select(t.signer_lockouts.c.signer).where(
+            t.signer_lockouts.c.signer == signer)).first()
+        values = {"failures": failures, "locked_until": locked_until}
+        if exists:
+            self.session.execute(update(t.signer_lockouts).where(t.signer_lockouts.c.signer == signer).values(**values))
+        else:
+            self.session.execute(insert(t.signer_lockouts).values(signer=signer, **values))
+
+    # --- audit ----------------------------------------------------------------------
+    def audit(self, **entry: Any) -> None:
+        self.session.execute(insert(t.audit_trail).values(at=datetime.now(UTC), **entry))
+
+    def audit_trail(self, *, document_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        query = select(t.audit_trail)
+        if document_id:
+            query = query.where(t.audit_trail.c.document_id == document_id)
+        rows = self.session.execute(query.order_by(t.audit_trail.c.id.desc()).limit(limit)).mappings()
+        return [dict(r, at=_aware(r["at"])) for r in rows]

@@ -1,0 +1,15 @@
+"""signature-service's unit of work: the shared transaction plus the request repository."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from signature_service.adapters.repository import SqlSignatureRepository
+
+
+class SqlSignatureUnitOfWork(SqlUnitOfWork):
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.requests = SqlSignatureRepository(self.session)
+        return self

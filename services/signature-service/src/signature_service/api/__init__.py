@@ -1,0 +1,1 @@
+"""signature-service's HTTP contract."""

@@ -1,0 +1,24 @@
+"""Signer authentication: `Authorization: Bearer <token>` names exactly one signer account."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from naskah_shared.web import ApiError
+from signature_service.service_layer.accounts import SignerAccount
+from signature_service.service_layer.signing import Client
+
+
+def current_signer() -> SignerAccount:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    if token:
+        for account in current_app.extensions["naskah"].accounts.values():
+            if account.has_token(token):
+                return account
+    raise ApiError(401, "unauthenticated", "A signer's API token is required (Authorization: Bearer …).")
+
+
+def client() -> Client:
+    return Client(remote_addr=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
+                  user_agent=request.headers.get("User-Agent", ""))

@@ -1,0 +1,67 @@
+"""/api/signature-requests: a signer's queue, preview, sign and reject."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, url_for
+from flask_smorest import Blueprint
+
+from signature_service.api.auth import client, current_signer
+from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
+from signature_service.domain.requests import SignatureRequest
+
+blp = Blueprint("requests", __name__, url_prefix="/api/signature-requests",
+                description="Signature requests: the Kabid and the Kadis sign in order")
+
+
+def _svc():
+    return current_app.extensions["naskah"].signing
+
+
+def view(req: SignatureRequest) -> dict:
+    return {**req.__dict__, "status": req.status.value,
+            "links": {"self": url_for("requests.get_request", request_id=req.id),
+                      "pdf": url_for("requests.preview", request_id=req.id),
+                      "sign": url_for("requests.sign", request_id=req.id),
+                      "page": url_for("pages.sign_page", request_id=req.id)}}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(RequestQuerySchema, location="query")
+@blp.response(200, SignatureRequestSchema(many=True))
+def list_requests(query):
+    """Requests, filtered by signer and status (e.g. `?signer=kadis&status=pending`)."""
+    with _svc().uow() as uow:
+        rows = uow.requests.search(**query)
+    return [view(r) for r in rows]
+
+
+@blp.route("/<request_id>", methods=["GET"])
+@blp.response(200, SignatureRequestSchema)
+def get_request(request_id: str):
+    return view(_svc().request(request_id))
+
+
+@blp.route("/<request_id>/document.pdf", methods=["GET"])
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+def preview(request_id: str):
+    """The PDF as it stands for this signer (after signing: as signed)."""
+    svc = _svc()
+    data = svc.source_pdf(svc.request(request_id))
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{request_id}.pdf"'})
+
+
+@blp.route("/<request_id>/sign", methods=["POST"])
+@blp.arguments(SignInputSchema)
+@blp.response(200, SignatureRequestSchema)
+def sign(body, request_id: str):
+    """Sign with the signer's key. Signing twice answers the first result and adds no second signature."""
+    return view(_svc().sign(request_id, current_signer(), body["passphrase"], client()))
+
+
+@blp.route("/<request_id>/reject", methods=["POST"])
+@blp.arguments(RejectInputSchema)
+@blp.response(200, SignatureRequestSchema)
+def reject(body, request_id: str):
+    """Refuse to sign, with a note; the document goes back to its author's service."""
+    return view(_svc().reject(request_id, current_signer(), body["note"], client()))

@@ -1,0 +1,97 @@
+"""Signer accounts and the key ring that holds their unlocked keys, briefly, in memory.
+
+A passphrase (or PKCS#11 PIN) is never stored or logged. It opens the key
+once; the open signer is kept for `ttl` seconds behind a keyed hash of the
+passphrase (random per process), so the next signature within that time skips
+the key's slow unlock yet still requires the same passphrase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from signature_service.service_layer.ports import DocumentSigner, StampText
+
+
+@dataclass(frozen=True)
+class SignerAccount:
+    id: str  # "kabid", "kadis", …: the name signature requests are addressed to
+    role: str
+    jabatan: str
+    nama: str
+    pangkat: str
+    nip: str
+    token_sha256: str = field(repr=False)  # the account's API token, hashed (tokens are random, 256 bits)
+    key: dict[str, Any] = field(default_factory=dict)  # {"type": "pkcs12"|"pkcs11"|"remote", …}
+
+    def stamp_text(self) -> StampText:
+        return StampText(jabatan=self.jabatan, nama=self.nama, pangkat=self.pangkat)
+
+    def has_token(self, token: str) -> bool:
+        return hmac.compare_digest(hashlib.sha256(token.encode()).hexdigest(), self.token_sha256)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class _Unlocked:
+    signer: DocumentSigner
+    proof: bytes
+    expires: float
+
+
+class KeyRing:
+    def __init__(self, open_signer: Callable[[SignerAccount, str], DocumentSigner], *, ttl: float = 300.0) -> None:
+        self._open, self.ttl = open_signer, ttl
+        self._secret = secrets.token_bytes(32)
+        self._keys: dict[str, _Unlocked] = {}
+        self._lock = threading.Lock()
+
+    def signer(self, account: SignerAccount, passphrase: str) -> DocumentSigner:
+        """The account's open signer; raises the adapter's `SigningError(bad_passphrase)` when wrong."""
+        proof = hmac.new(self._secret, passphrase.encode(), hashlib.sha256).digest()
+        now = time.monotonic()
+        with self._lock:
+            self._evict(now)
+            held = self._keys.get(account.id)
+            if held and hmac.compare_digest(held.proof, proof):
+                held.expires = now + self.ttl
+                return held.signer
+        signer = self._open(account, passphrase)
+        with self._lock:
+            old = self._keys.pop(account.id, None)
+            self._keys[account.id] = _Unlocked(signer, proof, now + self.ttl)
+        if old is not None:
+            _close(old.signer)
+        return signer
+
+    def forget(self, account_id: str) -> None:
+        with self._lock:
+            held = self._keys.pop(account_id, None)
+        if held is not None:
+            _close(held.signer)
+
+    def close(self) -> None:
+        for account_id in list(self._keys):
+            self.forget(account_id)
+
+    def _evict(self, now: float) -> None:
+        for account_id, held in list(self._keys.items()):
+            if held.expires < now:
+                del self._keys[account_id]
+                _close(held.signer)
+
+
+def _close(signer: Any) -> None:
+    close = getattr(signer, "close", None)
+    if close is not None:
+        close()

@@ -1,0 +1,240 @@
+"""signature-service's use cases: open requests from events, sign, reject, verify.
+
+Signing holds the request's row lock for the whole signature, so a double
+click (or two workers) signs once: the second call finds the request signed
+and answers the first result. Wrong passphrases are counted in the database
+(they span processes) and lock the signer out for a while. Every attempt is
+written to the audit trail, successful or not, with the SHA-256 in and out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
+from signature_service.domain.requests import SignatureRequest, Status, plan
+from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.ports import (
+    SignatureLevel,
+    SignatureReport,
+    SignatureVerifier,
+    SigningError,
+    SigningErrorCode,
+    StampPlacement,
+)
+
+log = logging.getLogger(__name__)
+PRODUCER = "signature-service"
+
+
+class RequestNotFound(LookupError):
+    pass
+
+
+class LockedOut(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"too many wrong passphrases: signing is locked until {until.isoformat(timespec='seconds')}")
+        self.until = until
+
+
+class DocumentTampered(Exception):
+    """The stored PDF no longer has the SHA-256 the request recorded."""
+
+
+@dataclass(frozen=True)
+class Client:
+    remote_addr: str = ""
+    user_agent: str = ""
+
+
+def field_name(signer: str) -> str:
+    return f"ttd-{signer}"
+
+
+def _ref(obj: StoredObject) -> dict[str, str]:
+    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SigningService:
+    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, keyring: KeyRing,
+                 accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
+                 verify_url: Callable[[str], str], retention_days: int, lockout_attempts: int,
+                 lockout_minutes: int, find_anchor: Callable[[bytes, str], StampPlacement | None],
+                 prepare_fields: Callable[[bytes, list[tuple[str, StampPlacement]]], bytes]) -> None:
+        self.uow, self.store, self.keyring, self.accounts = uow, store, keyring, accounts
+        self.verifier, self.level, self.verify_url = verifier, level, verify_url
+        self.retention = timedelta(days=retention_days)
+        self.lockout_attempts, self.lockout = lockout_attempts, timedelta(minutes=lockout_minutes)
+        self.find_anchor, self.prepare_fields = find_anchor, prepare_fields
+
+    # --- requests from events ---------------------------------------------------------
+    def on_signature_requested(self, event: Envelope) -> None:
+        """Create one request per signer, in order, on a copy of the PDF with every field made up front."""
+        p = event.payload
+        kind = p.get("kind", "sk")
+        document_id = p.get("document_id") or p.get("sk_id") or p.get("report_id")
+        signers = list(p.get("signers") or [])
+        unknown = [s for s in signers if s not in self.accounts]
+        if not document_id or not signers or unknown:
+            raise ValueError(f"bad signature.requested: document {document_id!r}, unknown signers {unknown}")
+        source = p["document"]
+        data, _ = self.store.get(source["bucket"], source["key"], source["version_id"])
+        if _sha(data) != source["sha256"]:
+            raise DocumentTampered(f"{source['key']} does not match its SHA-256")
+        placements = []
+        for i, signer in enumerate(signers):
+            placement = self.find_anchor(data, f"#ttd-{signer}#")
+            if placement is None:  # a template without our anchors: stack the stamps at the page foot
+                placement = StampPlacement(page=-1, box=(60.0, 60.0 + 90.0 * i, 330.0, 140.0 + 90.0 * i))
+            placements.append((field_name(signer), placement))
+        prepared = self.prepare_fields(data, placements)
+        stored = self.store.put(Buckets.DRAFTS, f"{kind}/{document_id}/prepared.pdf", prepared,
+                                content_type="application/pdf",
+                                metadata={"document-id": document_id, "document-kind": kind,
+                                          "status": "signing", "producer": PRODUCER})
+        now = _now()
+        with self.uow(cause=event) as uow:
+            if not uow.claim(event, PRODUCER):
+                return
+            for signer, position, status in plan(document_id, signers):
+                uow.requests.add(SignatureRequest(
+                    id=str(uuid.uuid4()), document_id=document_id, kind=kind, signer=signer, position=position,
+                    status=status, title=p.get("title") or f"{kind} {document_id}", nomor=p.get("nomor"),
+                    source=_ref(stored), requested_event=event.id, created_at=now, updated_at=now))
+            uow.commit()
+
+    # --- signing ------------------------------------------------------------------------
+    def sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
+        with self.uow() as uow:
+            req = self._get(uow, request_id)
+            req.check_signer(account.id)
+            if req.status is Status.SIGNED:  # idempotent: the first result, never a second signature
+                return req
+            req.ensure_signable()
+            audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
+                     "level": self.level.value, "remote_addr": client.remote_addr[:100],
+                     "user_agent": client.user_agent[:300]}
+            failures, until = uow.requests.lockout(account.id)
+            now = _now()
+            if until and until > now:
+                uow.requests.audit(**audit, result="locked_out")
+                uow.commit()
+                raise LockedOut(until)
+            data, _ = self.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
+            audit["sha256_in"] = _sha(data)
+            if audit["sha256_in"] != req.source["sha256"]:
+                uow.requests.audit(**audit, result="tampered")
+                uow.commit()
+                raise DocumentTampered("the document to sign changed in storage; it was not signed")
+            try:
+                signer = self.keyring.signer(account, passphrase)
+                signed = signer.sign(data, field=field_name(account.id), level=self.level,
+                                     stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
+            except SigningError as exc:
+                if exc.code is SigningErrorCode.BAD_PASSPHRASE:
+                    failures += 1
+                    locked = now + self.lockout if failures >= self.lockout_attempts else None
+                    uow.requests.set_lockout(account.id, 0 if locked else failures, locked)
+                uow.requests.audit(**audit, result=exc.code.value, detail=exc.message[:1000])
+                uow.commit()
+                raise
+            if failures:
+                uow.requests.set_lockout(account.id, 0, None)
+            line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
+                    if r.requested_event == req.requested_event]
+            later = [r for r in line if r.position > req.position]
+            stored = self._store_signed(req, account, signed, final=not later)
+            req.signed(_ref(stored), now)
+            uow.requests.save(req)
+            if later:
+                nxt = min(later, key=lambda r: r.position)
+                nxt.status, nxt.source, nxt.updated_at = Status.PENDING, _ref(stored), now
+                uow.requests.save(nxt)
+            else:
+                uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
+                    "kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id,
+                    "nomor": req.nomor, "document": _ref(stored), "level": self.level.value,
+                    "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
+                                    "at": (r.updated_at if r is not req else now).isoformat()} for r in line]}))
+            uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256)
+            uow.commit()
+        log.info("document signed", extra={"request": req.id, "signer": account.id, "level": self.level.value})
+        return req
+
+    def _store_signed(self, req: SignatureRequest, account: SignerAccount, pdf: bytes, *, final: bool) -> StoredObject:
+        meta = {"document-id": req.document_id, "document-kind": req.kind, "status": "signed" if final else "signing",
+                "signed-by": account.id, "producer": PRODUCER}
+        if req.nomor:
+            meta["nomor"] = req.nomor
+        if not final:
+            return self.store.put(Buckets.DRAFTS, f"{req.kind}/{req.document_id}/signed-{account.id}.pdf", pdf,
+                                  content_type="application/pdf", metadata=meta)
+        if req.kind == "sk":
+            slug = (req.nomor or req.document_id).replace("/", "-").replace(" ", "")
+            key = f"sk/{req.document_id}/{slug}.pdf"
+        else:
+            key = f"{req.kind}s/{req.document_id}.pdf"
+        return self.store.put(Buckets.SIGNED, key, pdf, content_type="application/pdf", metadata=meta,
+                              retention=Retention("COMPLIANCE", _now() + self.retention))
+
+    def reject(self, request_id: str, account: SignerAccount, note: str, client: Client) -> SignatureRequest:
+        """The signer refuses: every open request of the document closes; the document goes back."""
+        with self.uow() as uow:
+            req = self._get(uow, request_id)
+            req.check_signer(account.id)
+            now = _now()
+            req.reject(note, now)
+            uow.requests.save(req)
+            for other in uow.requests.for_document(req.document_id, for_update=True):
+                if other.requested_event == req.requested_event and other.status in (Status.WAITING, Status.PENDING) \
+                        and other.id != req.id:
+                    other.status, other.updated_at = Status.CANCELLED, now
+                    uow.requests.save(other)
+            uow.emit(Envelope(type="signature.rejected", producer=PRODUCER, payload={
+                "kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id,
+                "role": self.accounts[account.id].role, "signer": account.id, "note": note}))
+            uow.requests.audit(signer=account.id, request_id=req.id, document_id=req.document_id, action="reject",
+                               result="ok", remote_addr=client.remote_addr[:100], user_agent=client.user_agent[:300],
+                               detail=note[:1000])
+            uow.commit()
+        return req
+
+    # --- reading ----------------------------------------------------------------------------
+    def request(self, request_id: str) -> SignatureRequest:
+        with self.uow() as uow:
+            return self._get(uow, request_id, for_update=False)
+
+    def source_pdf(self, req: SignatureRequest) -> bytes:
+        ref = req.result if req.status is Status.SIGNED and req.result else req.source
+        return self.store.get(ref["bucket"], ref["key"], ref["version_id"])[0]
+
+    def signed_document(self, document_id: str) -> dict[str, str] | None:
+        """The archived (last-signed) version of a document, if it is signed."""
+        with self.uow() as uow:
+            signed = [r for r in uow.requests.for_document(document_id) if r.status is Status.SIGNED and r.result
+                      and r.result["bucket"] == Buckets.SIGNED]
+        return signed[-1].result if signed else None
+
+    def verify(self, pdf: bytes) -> list[SignatureReport]:
+        return self.verifier.verify(pdf)
+
+    def _get(self, uow: Any, request_id: str, *, for_update: bool = True) -> SignatureRequest:
+        req = uow.requests.get(request_id, for_update=for_update)
+        if req is None:
+            raise RequestNotFound(f"no signature request {request_id}")
+        return req

@@ -1,0 +1,314 @@
+"""DOCX templates rendered with docxtpl inside a sandboxed, autoescaping Jinja environment.
+
+Why each guard exists:
+- docxtpl's default environment is plain Jinja with no escaping (DESIGN §11): a user
+  value such as ``<w:t>`` or ``&`` would corrupt the XML. Here every ``{{ }}`` output is
+  XML-escaped, XML-invalid control characters are dropped, and ``|safe`` has no effect,
+  so user data prints literally and never executes (values are never re-parsed).
+- `StrictUndefined` plus a check of the template's undeclared names: a missing variable
+  is a `TemplateError` naming it, never a document with holes.
+- The rendered XML is parsed strictly; docxtpl's own parse recovers silently and could
+  drop content.
+- Uploaded templates are zip files: sizes, ratio and entry count are checked from the
+  central directory before anything is decompressed.
+- Parsing a template (python-docx open, docxtpl's XML patching, Jinja compile) costs more
+  than rendering it, so the compiled parts are cached by the SHA-256 of the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia
+from sk_service.service_layer.ports import Image, TemplateError, TemplateErrorCode
+
+Code = TemplateErrorCode
+
+# Placeholders a usable SK template must contain (checked at upload).
+REQUIRED_PLACEHOLDERS = frozenset({"nomor", "tentang", "diktum", "anggota", "penandatangan"})
+BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sk_tim.docx"
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ANCHOR_LIKE = re.compile(r"#ttd-", re.IGNORECASE)
+_UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Limits read from the zip central directory before extraction."""
+
+    max_entries: int = 1000
+    max_uncompressed: int = 64 * 1024 * 1024
+    max_ratio: float = 100.0  # per entry above `ratio_floor` bytes, and for the whole archive
+    ratio_floor: int = 1024 * 1024
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every ``{{ }}`` value before escaping (see module docstring)."""
+    if isinstance(value, str):
+        # str(...) drops Markup, so a template's |safe cannot let raw user XML through.
+        text = _XML_INVALID.sub("", str(value))
+        # A user value must not forge a signature anchor: U+2010 looks like "-" but differs.
+        return _ANCHOR_LIKE.sub("#ttd\u2010", text)
+    return value
+
+
+def make_environment() -> jinja2.Environment:
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                         finalize=_finalize)
+
+
+def check_zip(data: bytes, *, max_bytes: int, limits: ZipLimits = ZipLimits()) -> None:
+    """Refuse what is too large, not a DOCX, or a zip bomb, without decompressing anything."""
+    if len(data) > max_bytes:
+        raise TemplateError(Code.TOO_LARGE, f"template is {len(data)} bytes; the limit is {max_bytes}",
+                            {"size": len(data), "max_bytes": max_bytes})
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise TemplateError(Code.NOT_DOCX, f"not a DOCX file (not a zip archive: {exc})") from exc
+    names = {i.filename for i in infos}
+    if not {"[Content_Types].xml", "word/document.xml"} <= names:
+        raise TemplateError(Code.NOT_DOCX, "not a DOCX file (no word/document.xml)")
+    if len(infos) > limits.max_entries:
+        raise TemplateError(Code.ZIP_BOMB, f"archive has {len(infos)} entries (limit {limits.max_entries})",
+                            {"entries": len(infos)})
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > limits.max_uncompressed:
+        raise TemplateError(Code.ZIP_BOMB, f"archive expands to {total} bytes (limit {limits.max_uncompressed})",
+                            {"uncompressed": total})
+    for i in infos:
+        if i.file_size > limits.ratio_floor and i.file_size > limits.max_ratio * max(i.compress_size, 1):
+            raise TemplateError(Code.ZIP_BOMB, f"entry {i.filename} expands {i.file_size // max(i.compress_size, 1)}×",
+                                {"entry": i.filename, "uncompressed": i.file_size, "compressed": i.compress_size})
+    if total > limits.ratio_floor and total > limits.max_ratio * max(packed, 1):
+        raise TemplateError(Code.ZIP_BOMB, f"archive expands {total // max(packed, 1)}×",
+                            {"uncompressed": total, "compressed": packed})
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A template's compiled parts (by part name), its undeclared names and its plain text."""
+
+    parts: Mapping[str, jinja2.Template]
+    names: frozenset[str]
+    text: str
+
+
+class _CachedDocxTemplate(DocxTemplate):
+    """docxtpl's template with the XML patching and Jinja compile replaced by the cached result."""
+
+    def __init__(self, data: bytes, parsed: _Parsed) -> None:
+        super().__init__(io.BytesIO(data))
+        self._parsed = parsed
+
+    def build_xml(self, context, jinja_env=None):
+        return self.render_xml_part(None, self.docx._part, context, jinja_env)
+
+    def build_headers_footers_xml(self, context, uri, jinja_env=None):
+        for rel_key, part in self.get_headers_footers(uri):
+            yield rel_key, self.render_xml_part(None, part, context, jinja_env).encode("utf-8")
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        template = self._parsed.parts.get(str(part.partname))
+        if template is None:  # a part the cache does not know (footnotes): docxtpl's own path
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        self.current_rendering_part = part
+        dst = template.render(context)
+        # The same post-processing docxtpl applies after rendering a part.
+        dst = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst)
+        dst = dst.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.resolve_listing(dst)
+
+    def fix_tables(self, xml):
+        try:
+            etree.fromstring(xml)  # strict: broken XML is an error, not a recovered half document
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(Code.RENDER_FAILED, f"rendering produced invalid XML: {exc}") from exc
+        return super().fix_tables(xml)
+
+
+def _plain_text(xml: str) -> str:
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+class DocxtplRenderer:
+    """`Renderer` and `TemplateInspector` over docxtpl; thread-safe."""
+
+    def __init__(self, *, cache_size: int = 32, max_bytes: int = 20 * 1024 * 1024,
+                 limits: ZipLimits = ZipLimits()) -> None:
+        self._env = make_environment()
+        self._cache: OrderedDict[str, _Parsed] = OrderedDict()
+        self._cache_size = cache_size
+        self._max_bytes = max_bytes
+        self._limits = limits
+        self._lock = threading.Lock()
+
+    # -- parsing -------------------------------------------------------------------------------------
+    def _parse(self, data: bytes, max_bytes: int) -> _Parsed:
+        key = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        check_zip(data, max_bytes=max_bytes, limits=self._limits)
+        parsed = self._compile(data)
+        with self._lock:
+            self._cache[key] = parsed
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return parsed
+
+    def _compile(self, data: bytes) -> _Parsed:
+        try:
+            tpl = DocxTemplate(io.BytesIO(data))
+            tpl.init_docx()
+        except Exception as exc:  # python-docx raises several types for a broken package
+            raise TemplateError(Code.NOT_DOCX, f"not a readable DOCX file: {exc}") from exc
+        sources = {str(tpl.docx._part.partname): tpl.patch_xml(tpl.get_xml())}
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            for _, part in tpl.get_headers_footers(uri):
+                sources[str(part.partname)] = tpl.patch_xml(tpl.get_part_xml(part))
+        parts: dict[str, jinja2.Template] = {}
+        names: set[str] = set()
+        for partname, src in sources.items():
+            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)  # as docxtpl does, so line numbers match
+            try:
+                ast = self._env.parse(src)
+                parts[partname] = self._env.from_string(ast)
+            except jinja2.TemplateSyntaxError as exc:
+                near = _plain_text("\n".join(src.splitlines()[max(exc.lineno - 2, 0):exc.lineno + 1]))
+                raise TemplateError(Code.TEMPLATE_SYNTAX, f"template syntax error in {partname}: {exc.message}",
+                                    {"part": partname, "near": near.strip()[:300]}) from exc
+            names |= jinja2.meta.find_undeclared_variables(ast)
+        text = _plain_text("\n".join(sources.values()))
+        return _Parsed(parts=parts, names=frozenset(names), text=text)
+
+    # -- Renderer ------------------------------------------------------------------------------------
+    def render(self, template: bytes, context: Mapping[str, Any]) -> bytes:
+        parsed = self._parse(template, self._max_bytes)
+        missing = sorted(parsed.names - context.keys())
+        if missing:
+            raise TemplateError(Code.UNDEFINED_VARIABLE,
+                                f"template uses undefined variable{'s' if len(missing) > 1 else ''} "
+                                f"{', '.join(repr(m) for m in missing)}", {"variables": missing})
+        tpl = _CachedDocxTemplate(template, parsed)
+        try:
+            tpl.init_docx()
+            tpl.render(_with_images(tpl, context), jinja_env=self._env)
+            out = io.BytesIO()
+            tpl.save(out)
+        except TemplateError:
+            raise
+        except jinja2.UndefinedError as exc:
+            m = _UNDEFINED_NAME.search(str(exc))
+            name = (m.group(1) or m.group(2)) if m else str(exc)
+            raise TemplateError(Code.UNDEFINED_VARIABLE, f"template uses undefined variable {name!r}",
+                                {"variables": [name]}) from exc
+        except SecurityError as exc:
+            raise TemplateError(Code.UNSAFE_TEMPLATE, f"the template sandbox refused: {exc}") from exc
+        except jinja2.TemplateSyntaxError as exc:  # in the document properties, compiled by docxtpl
+            raise TemplateError(Code.TEMPLATE_SYNTAX, f"template syntax error: {exc.message}") from exc
+        except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+            raise TemplateError(Code.RENDER_FAILED, f"rendering failed: {exc}") from exc
+        return out.getvalue()
+
+    # -- TemplateInspector ---------------------------------------------------------------------------
+    def inspect(self, data: bytes, *, max_bytes: int, required: Iterable[str] = (),
+                anchors: Iterable[str] = ()) -> list[str]:
+        if len(data) > max_bytes:  # before the cache: a cached template still obeys this caller's limit
+            check_zip(data, max_bytes=max_bytes, limits=self._limits)
+        parsed = self._parse(data, max_bytes)
+        missing = sorted(set(required) - parsed.names)
+        missing_anchors = sorted(a for a in anchors if a not in parsed.text)
+        if missing or missing_anchors:
+            what = ", ".join([*missing, *missing_anchors])
+            raise TemplateError(Code.MISSING_PLACEHOLDER, f"template lacks required placeholders: {what}",
+                                {"missing": missing, "missing_anchors": missing_anchors})
+        return sorted(parsed.names)
+
+
+_default: DocxtplRenderer | None = None
+
+
+def inspect_template(data: bytes, max_bytes: int, required: Iterable[str] = REQUIRED_PLACEHOLDERS,
+                     anchors: Iterable[str] = tuple(ANCHORS.values())) -> list[str]:
+    """Check an uploaded SK template; answer its placeholders (top-level names) or raise `TemplateError`."""
+    global _default
+    if _default is None:
+        _default = DocxtplRenderer()
+    return _default.inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
+
+
+def _with_images(tpl: DocxTemplate, value: Any) -> Any:
+    """Swap `Image` values for docxtpl `InlineImage`s bound to this render."""
+    if isinstance(value, Image):
+        return InlineImage(tpl, io.BytesIO(value.data), width=Mm(value.width_mm),
+                           height=Mm(value.height_mm) if value.height_mm else None)
+    if isinstance(value, Mapping):
+        return {k: _with_images(tpl, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_images(tpl, v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=8)
+def _read_logo(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def sk_context(content: Mapping[str, Any], office: Office, nomor: str | None = None,
+               tanggal: date | None = None) -> dict[str, Any]:
+    """The render context of an SK Tim (SkInputSchema content) for the office.
+
+    Before the Kadis's approval the nomor is the office format with the sequence left
+    open ("800/ … /DPMK/2026") and the date is empty; `konsep` tells the template so.
+    """
+    tahun = int(content["tahun"])
+    tentang = content.get("tentang") or f"Pembentukan Tim Kegiatan {content['kegiatan']} Tahun Anggaran {tahun}"
+    penandatangan = content.get("penandatangan") or asdict(office.kadis)
+    numbered = lambda items: [{"nomor": f"{i}.", "teks": t} for i, t in enumerate(items, 1)]  # noqa: E731
+    return {
+        "kop": {"pemerintah": office.pemerintah.upper(), "dinas": office.nama_dinas.upper(),
+                "alamat": office.alamat, "kontak": office.kontak},
+        "logo": Image(_read_logo(office.logo), width_mm=22) if office.logo else None,
+        "pejabat": office.kepala,
+        "nomor": nomor or office.nomor_konsep(tahun),
+        "konsep": nomor is None,
+        "tentang": tentang.upper(),
+        "kegiatan": content["kegiatan"],
+        "tahun": tahun,
+        "unit_kerja": content.get("unit_kerja", ""),
+        "menimbang": [{"huruf": huruf(i), "teks": t} for i, t in enumerate(content["menimbang"], 1)],
+        "mengingat": numbered(content["mengingat"]),
+        "diktum": [{"ordinal": ordinal(i), "teks": t} for i, t in enumerate(content["diktum"], 1)],
+        "anggota": [{"no": i, **{k: a[k] for k in ("nama", "nip", "pangkat_golongan", "jabatan",
+                                                    "kedudukan_dalam_tim")}}
+                    for i, a in enumerate(content["anggota"], 1)],
+        "penandatangan": {k: penandatangan[k] for k in ("jabatan", "nama", "pangkat", "nip")},
+        "kabid": asdict(office.kabid),
+        "tembusan": numbered(content.get("tembusan") or []),
+        "ditetapkan_di": content.get("ditetapkan_di") or office.kota,
+        "tanggal": tanggal_indonesia(tanggal) if tanggal else "",
+    }

@@ -1,0 +1,194 @@
+"""Tata Naskah Dinas vocabulary: diktum ordinals, Indonesian dates, list letters, the office.
+
+Standard library only. The office (its name, region, address, logo, signers and
+nomor format) is configuration, read from JSON, never code (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# Texts the template prints in white 2 pt at the top of each signer's stamp area; the
+# signature-service finds them in the PDF and places the visible stamp there.
+ANCHOR_KADIS = "#ttd-kadis#"
+ANCHOR_KABID = "#ttd-kabid#"
+ANCHORS = {"kadis": ANCHOR_KADIS, "kabid": ANCHOR_KABID}
+
+_SATUAN = ("", "SATU", "DUA", "TIGA", "EMPAT", "LIMA", "ENAM", "TUJUH", "DELAPAN", "SEMBILAN")
+_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember")
+
+
+def terbilang(n: int) -> str:
+    """Indonesian cardinal words in capitals, 1..999: 11 → SEBELAS, 121 → SERATUS DUA PULUH SATU."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"terbilang supports 1..999, not {n}")
+    ratus, rest = divmod(n, 100)
+    words: list[str] = []
+    if ratus:
+        words.append("SERATUS" if ratus == 1 else f"{_SATUAN[ratus]} RATUS")
+    puluh, satu = divmod(rest, 10)
+    if puluh == 1:
+        words.append("SEPULUH" if satu == 0 else "SEBELAS" if satu == 1 else f"{_SATUAN[satu]} BELAS")
+    else:
+        if puluh:
+            words.append(f"{_SATUAN[puluh]} PULUH")
+        if satu:
+            words.append(_SATUAN[satu])
+    return " ".join(words)
+
+
+def ordinal(n: int) -> str:
+    """Diktum ordinal: KESATU, KEDUA, …, KESEPULUH, KESEBELAS, KEDUA BELAS, KEDUA PULUH SATU, KESERATUS.
+
+    Indonesian forms the ordinal by prefixing "ke" to the whole cardinal, which
+    attaches to its first word (KEDUA PULUH SATU, not KEDUA PULUH KESATU); the
+    diktum of a keputusan uses KESATU rather than PERTAMA.
+    """
+    return "KE" + terbilang(n)
+
+
+def huruf(n: int) -> str:
+    """List letter for Menimbang: 1 → "a.", 26 → "z.", 27 → "aa.", 28 → "ab." (bijective base 26)."""
+    if n < 1:
+        raise ValueError(f"huruf needs n ≥ 1, not {n}")
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(ord("a") + r) + letters
+    return letters + "."
+
+
+def tanggal_indonesia(d: date) -> str:
+    """25 November 2026 (day without a leading zero, Indonesian month name)."""
+    return f"{d.day} {_BULAN[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class Pejabat:
+    """An official as printed in a signer block."""
+
+    jabatan: str
+    nama: str
+    pangkat: str
+    nip: str
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pejabat:
+        return cls(**{k: str(data[k]) for k in ("jabatan", "nama", "pangkat", "nip")})
+
+
+_NOMOR_FIELDS = {"seq", "code", "year"}
+
+
+@dataclass(frozen=True)
+class Office:
+    """The issuing office (the dinas) and its two signers.
+
+    `nomor_format` is a `str.format` pattern over `seq`, `code` and `year`, for
+    example ``800/{seq:03d}/{code}/{year}`` (klasifikasi/urut/unit/tahun).
+    """
+
+    code: str
+    nama_dinas: str
+    pemerintah: str
+    alamat: str
+    kota: str
+    kadis: Pejabat
+    kabid: Pejabat
+    nomor_format: str = "800/{seq:03d}/{code}/{year}"
+    kontak: str = ""
+    logo: str | None = None  # path of a PNG/JPEG for the kop; none → no logo
+
+    def __post_init__(self) -> None:
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.nomor_format) if f is not None}
+        if "seq" not in fields or not fields <= _NOMOR_FIELDS:
+            raise ValueError(f"nomor_format must use {{seq}} and only {sorted(_NOMOR_FIELDS)}: "
+                             f"{self.nomor_format!r}")
+
+    @property
+    def daerah(self) -> str:
+        """KABUPATEN JAYAPURA, from PEMERINTAH KABUPATEN JAYAPURA."""
+        return self.pemerintah.removeprefix("PEMERINTAH ").strip()
+
+    @property
+    def kepala(self) -> str:
+        """KEPALA DINAS … KABUPATEN …: the issuer named in the SK heading."""
+        return f"KEPALA {self.nama_dinas} {self.daerah}".upper()
+
+    def format_nomor(self, seq: int, year: int) -> str:
+        if seq < 1:
+            raise ValueError(f"nomor sequence starts at 1, not {seq}")
+        return self.nomor_format.format(seq=seq, code=self.code, year=year)
+
+    def nomor_konsep(self, year: int) -> str:
+        """The nomor as printed on a draft: the sequence left open, "800/ … /DPMK/2026"."""
+        out = []
+        for literal, field, spec, conv in string.Formatter().parse(self.nomor_format):
+            out.append(literal)
+            if field == "seq":
+                out.append(" … ")
+            elif field is not None:
+                value = {"code": self.code, "year": year}[field]
+                out.append(format(value if conv is None else str(value), spec or ""))
+        return "".join(out)
+
+    @staticmethod
+    def nomor_slug(nomor: str) -> str:
+        """An object-key safe form: 800/123/DPMK/2026 → 800-123-dpmk-2026."""
+        slug = re.sub(r"[^0-9a-z]+", "-", nomor.lower()).strip("-")
+        if not slug:
+            raise ValueError(f"nomor {nomor!r} has no letters or digits")
+        return slug
+
+    @classmethod
+    def from_json(cls, source: str | Path | Mapping[str, Any]) -> Office:
+        """From a JSON file or an already parsed mapping; a relative `logo` is taken from the file's folder."""
+        base: Path | None = None
+        if isinstance(source, Mapping):
+            data = dict(source)
+        else:
+            path = Path(source)
+            data = json.loads(path.read_text(encoding="utf-8"))
+            base = path.parent
+        try:
+            data["kadis"] = Pejabat.from_dict(data["kadis"])
+            data["kabid"] = Pejabat.from_dict(data["kabid"])
+            logo = data.get("logo")
+            if logo and base is not None and not Path(logo).is_absolute():
+                data["logo"] = str(base / logo)
+            return cls(**data)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"office configuration is incomplete or has unknown keys: {exc}") from exc
+
+    @classmethod
+    def example(cls) -> Office:
+        """A realistic office for the embedded run and the tests (a dinas in Papua)."""
+        return cls(
+            code="DPMK",
+            nama_dinas="DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG",
+            pemerintah="PEMERINTAH KABUPATEN JAYAPURA",
+            alamat="Jalan Raya Sentani–Kemiri, Gunung Merah, Sentani, Kabupaten Jayapura, Papua 99352",
+            kontak="Telepon (0967) 591234 · Pos-el dpmk@jayapurakab.go.id · Laman dpmk.jayapurakab.go.id",
+            kota="Sentani",
+            kadis=Pejabat(
+                jabatan="Kepala Dinas Pemberdayaan Masyarakat dan Kampung Kabupaten Jayapura",
+                nama="Dr. Yohanis Wally, S.Sos, M.Si",
+                pangkat="Pembina Utama Muda (IV/c)",
+                nip="197203151998031007",
+            ),
+            kabid=Pejabat(
+                jabatan="Kepala Bidang Layanan Komunikasi dan Informatika",
+                nama="Rahmi Suryantari, ST, M.Si",
+                pangkat="Pembina (IV/a)",
+                nip="198005122006042015",
+            ),
+            logo=str(Path(__file__).resolve().parent.parent / "templates" / "logo_kabupaten.png"),
+        )

@@ -1,0 +1,19 @@
+"""DOCX → PDF conversion: the `Converter` port and its LibreOffice adapters.
+
+`UnoserverPool` keeps warm LibreOffice processes (unoserver) under a supervisor;
+`SofficeConverter` starts a cold `soffice --convert-to pdf` per call (the baseline).
+The adapters import lazily so importing the port starts nothing.
+"""
+
+from naskah_shared.convert.ports import ConversionError, Converter, ConverterBusy, ConverterUnavailable
+
+__all__ = ["ConversionError", "Converter", "ConverterBusy", "ConverterUnavailable", "SofficeConverter",
+           "UnoserverPool"]
+
+
+def __getattr__(name: str):  # lazy: the adapters are only needed by composition roots
+    if name in ("UnoserverPool", "SofficeConverter"):
+        from naskah_shared.convert import libreoffice
+
+        return getattr(libreoffice, name)
+    raise AttributeError(name)

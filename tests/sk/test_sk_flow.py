@@ -1,0 +1,169 @@
+"""sk-service end to end on the real RabbitMQ, PostgreSQL, SeaweedFS S3 and LibreOffice (SOP steps 2-5)."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert
+
+from naskah_shared.messages import Envelope
+from sk_service.adapters import tables as t
+from sk_service.app import create_app
+from tests.data import INJECTIONS, sk_payload
+from tests.spy import spy_on
+
+
+@pytest.fixture
+def sk(real_stack):
+    app = create_app(real_stack(converters=1), migrate=True)
+    container = app.extensions["naskah"]
+    container.runtime.start()
+    yield app
+    container.close()
+
+
+def pdftotext(data: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def test_draft_reject_revise_approve_versions_and_events(sk, amqp_url):
+    c = sk.test_client()
+    members = sk_payload(members=60)["anggota"]
+    members[3]["nama"] = INJECTIONS[0]
+    members[4]["jabatan"] = INJECTIONS[1]
+    members[5]["nama"] = INJECTIONS[2]
+    members[6]["kedudukan_dalam_tim"] = INJECTIONS[3]
+    body = sk_payload(anggota=members, diktum=[f"Diktum nomor {i + 1}." for i in range(12)])
+    with spy_on(amqp_url, ["sk.#", "signature.requested"]) as spy:
+        r = c.post("/api/sk", json=body, headers={"X-Request-ID": "req-draft-1"})
+        assert r.status_code == 201, r.json
+        sk_id = r.json["id"]
+        assert r.json["status"] == "draft" and r.json["revision"] == 1
+
+        # The PDF holds the headings, every diktum ordinal, every member and the Lampiran; payloads print literally.
+        pdf = c.get(f"/api/sk/{sk_id}/versions/1.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        text = " ".join(pdftotext(pdf.data).split())
+        for heading in ("KEPUTUSAN KEPALA DINAS", "NOMOR", "TENTANG", "Menimbang", "Mengingat", "MEMUTUSKAN",
+                        "Menetapkan", "KESATU", "KEDUA", "KESEPULUH", "KESEBELAS", "KEDUA BELAS", "LAMPIRAN",
+                        "Pangkat/", "Golongan", "Kedudukan", "Tembusan"):
+            assert heading in text, heading
+        for m in members:
+            assert m["nip"] in text
+        for payload in INJECTIONS:
+            assert payload in text, payload
+        assert "49" not in text.split("Tom & Jerry")[0][-200:]
+
+        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).status_code == 409
+        assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"})
+        assert r.status_code == 409 and r.json["error"]["code"] == "transition_not_allowed"
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "reject"})
+        assert r.status_code == 422 and "note" in r.json["error"]["details"]["fields"]
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "reject",
+                                                     "note": "Tambahkan dasar hukum Permendagri 1/2023."})
+        assert r.status_code == 200 and r.json["status"] == "rejected_by_kabid"
+
+        tnd = "Permendagri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas;"
+        revised = dict(body, mengingat=[*body["mengingat"], tnd])
+        r = c.put(f"/api/sk/{sk_id}", json=revised)
+        assert r.status_code == 200 and r.json["revision"] == 2 and r.json["changed_fields"] == ["mengingat[3]"]
+        assert c.get(f"/api/sk/{sk_id}/diff?from=1&to=2").json["changed_fields"] == ["mengingat[3]"]
+        assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
+        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).json["status"] \
+            == "with_kadis"
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"})
+        assert r.status_code == 200 and r.json["status"] == "signing"
+        nomor = r.json["nomor"]
+        assert nomor.startswith("800/") and nomor.endswith(f"/DPMK/{datetime.now(UTC).year}") or nomor
+
+        events = spy.wait_for(lambda es: any(e.type == "signature.requested" for e in es))
+    mine = [e for e in events if e.payload.get("sk_id") == sk_id]
+    assert [e.type for e in mine] == ["sk.drafted", "sk.submitted", "sk.reviewed", "sk.revised", "sk.submitted",
+                                      "sk.reviewed", "sk.reviewed", "sk.approved", "signature.requested"]
+    assert mine[0].correlation_id == "req-draft-1"
+    requested = mine[-1].payload
+    assert requested["signers"] == ["kabid", "kadis"] and requested["nomor"] == nomor
+    assert set(requested["document"]) == {"bucket", "key", "version_id", "sha256"}
+
+    versions = c.get(f"/api/sk/{sk_id}/versions").json
+    assert [v["revision"] for v in versions] == [1, 2, 2]
+    store = sk.extensions["naskah"].runtime.store
+    stored = store.list_versions("naskah-drafts", f"sk/{sk_id}/sk.pdf")
+    assert len(stored) == 3 and stored[0].metadata["status"] == "final" and stored[0].metadata["nomor"] == nomor
+    assert {v.metadata["document-id"] for v in stored} == {sk_id}
+    final_text = pdftotext(c.get(f"/api/sk/{sk_id}/latest.pdf").data)
+    assert nomor in final_text and "Permendagri Nomor 1 Tahun 2023" in " ".join(final_text.split())
+    docx = c.get(f"/api/sk/{sk_id}/versions/1.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+
+
+def test_document_signed_archives_the_sk(sk, amqp_url):
+    c = sk.test_client()
+    sk_id = c.post("/api/sk", json=sk_payload(members=3)).json["id"]
+    c.post(f"/api/sk/{sk_id}/submit")
+    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
+    nomor = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json["nomor"]
+    signed = {"bucket": "naskah-signed", "key": f"sk/{sk_id}/x.pdf", "version_id": "v1", "sha256": "0" * 64}
+    with spy_on(amqp_url, ["sk.archived"]) as spy:
+        event = Envelope(type="document.signed", producer="signature-service",
+                         payload={"kind": "sk", "sk_id": sk_id, "nomor": nomor, "document": signed})
+        sk.extensions["naskah"].runtime.bus.publish(event)
+        sk.extensions["naskah"].runtime.bus.publish(event)  # redelivered: handled once
+        archived = spy.wait_for(lambda es: any(e.payload.get("sk_id") == sk_id for e in es))
+    assert c.get(f"/api/sk/{sk_id}").json["status"] == "archived"
+    assert c.get(f"/api/sk/{sk_id}").json["signed_document"] == signed
+    assert [e for e in archived if e.payload.get("sk_id") == sk_id][0].causation_id == event.id
+
+
+def test_bad_input_is_a_4xx_with_field_paths(sk):
+    c = sk.test_client()
+    bad = sk_payload(anggota=[{"nama": "A", "nip": "123", "pangkat_golongan": "x", "jabatan": "y",
+                               "kedudukan_dalam_tim": "z"}])
+    r = c.post("/api/sk", json=bad)
+    assert r.status_code == 422
+    assert "anggota.0.nip" in r.json["error"]["details"]["fields"]
+    assert c.post("/api/sk", json=sk_payload(anggota=[])).status_code == 422
+    assert c.post("/api/sk", data="not json", content_type="application/json").status_code in (400, 422)
+    r = c.get(f"/api/sk/{uuid.uuid4()}")
+    assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
+    r = c.post("/api/sk", json=sk_payload(template="does_not_exist"))
+    assert r.status_code == 422
+    assert c.get("/api/sk").status_code == 200
+
+
+def test_nomor_register_is_gapless_under_concurrency(sk):
+    """Twenty Kadis approvals at the same moment on PostgreSQL: numbers 1..20, none shared, none skipped."""
+    container = sk.extensions["naskah"]
+    now = datetime.now(UTC)
+    ids = [str(uuid.uuid4()) for _ in range(20)]
+    with container.runtime.engine.begin() as conn:
+        conn.execute(insert(t.sk), [{"id": i, "status": "with_kadis", "revision": 1, "drafter": "t", "content": {},
+                                     "created_at": now, "updated_at": now, "lock_version": 1} for i in ids])
+    barrier, errors = threading.Barrier(len(ids)), []
+
+    def approve(sk_id: str) -> None:
+        try:
+            barrier.wait()
+            with container.uow() as uow:
+                seq = uow.sks.next_nomor_seq("DPMK", 2026)
+                uow.sks.record_nomor("DPMK", 2026, seq, container.office.format_nomor(seq, 2026), sk_id)
+                uow.commit()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=approve, args=(i,)) for i in ids]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    with container.uow() as uow:
+        rows = uow.sks.nomor_assignments("DPMK", 2026)
+    assert sorted(r["seq"] for r in rows) == list(range(1, 21))
+    assert len({r["nomor"] for r in rows}) == 20 and {r["sk_id"] for r in rows} == set(ids)
