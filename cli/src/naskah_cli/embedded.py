@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from naskah_shared.bus.inprocess import InProcessBus
 from naskah_shared.config import load
+from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.storage.download import download_blueprint
 from naskah_shared.storage.filesystem import FilesystemObjectStore
 
@@ -37,6 +38,10 @@ class Embedded:
     def service_url(self, name: str) -> str:
         return self.url + PREFIXES[name]
 
+    def signer_tokens(self) -> dict[str, str]:
+        """The TEST-ONLY signer accounts' API tokens (generated with the dev PKI under ./var/pki)."""
+        return self.apps["signature"].extensions["naskah"].dev_tokens
+
 
 def _root_app(store: FilesystemObjectStore, urls: dict[str, str]) -> Flask:
     root = Flask("naskah")
@@ -50,7 +55,8 @@ def _root_app(store: FilesystemObjectStore, urls: dict[str, str]) -> Flask:
 
 
 @contextmanager
-def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080) -> Iterator[Embedded]:
+def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
+             log_level: str = "WARNING") -> Iterator[Embedded]:
     """Start the three services in this process; stop them on exit."""
     from report_service.app import create_app as report_app
     from report_service.settings import ReportSettings
@@ -63,17 +69,19 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080) -> Iterato
     public = f"http://{host}:{port}"
     bus = InProcessBus(journal_path=var / "bus.sqlite")
     store = FilesystemObjectStore(var / "store", signing_key=_local_secret(var), public_base_url=public)
-    common = {"bus_url": "memory://", "store_url": f"file://{var / 'store'}", "public_url": public}
+    common = {"bus_url": "memory://", "store_url": f"file://{var / 'store'}", "public_url": public,
+              "verify_base_url": public + PREFIXES["signature"], "log_level": log_level}
+    converter = UnoserverPool(2, workdir=var / "converters")
     apps = {
         "sk": sk_app(load(SkSettings, service="sk-service", database_url=f"sqlite:///{var / 'sk.db'}",
-                          **common), bus=bus, store=store, migrate=True),
+                          **common), bus=bus, store=store, converter=converter, migrate=True),
         "signature": signature_app(load(SignatureSettings, service="signature-service",
                                         database_url=f"sqlite:///{var / 'signature.db'}",
-                                        verify_base_url=public + PREFIXES["signature"], **common),
+                                        pki_dir=str(var / "pki"), **common),
                                    bus=bus, store=store, migrate=True),
         "report": report_app(load(ReportSettings, service="report-service",
                                   database_url=f"sqlite:///{var / 'report.db'}", **common),
-                             bus=bus, store=store, migrate=True),
+                             bus=bus, store=store, converter=converter, migrate=True),
     }
     urls = {name: public + PREFIXES[name] for name in apps}
     wsgi = DispatcherMiddleware(_root_app(store, urls), {PREFIXES[n]: a for n, a in apps.items()})
@@ -87,8 +95,9 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080) -> Iterato
     finally:
         server.shutdown()
         for app in apps.values():
-            app.extensions["naskah"].runtime.stop()
             app.extensions["naskah"].close()
+        converter.close()
+        bus.close()
 
 
 def _local_secret(var: Path) -> bytes:

@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--sk", required=True, help="sk-service base URL")
     demo.add_argument("--signatures", required=True, help="signature-service base URL")
     demo.add_argument("--reports", required=True, help="report-service base URL")
+    demo.add_argument("--tokens", type=Path, required=True,
+                      help="JSON file of the signers' API tokens (the TEST-ONLY PKI's var/pki/signer-tokens.json)")
     demo.add_argument("--out", type=Path, default=Path("out/demo"))
     args = parser.parse_args(argv)
     logs.configure("naskah", "WARNING")
@@ -30,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from naskah_cli.demo import run_demo
 
-        return run_demo(args.sk, args.signatures, args.reports, args.out)
+        import json
+
+        return run_demo(args.sk, args.signatures, args.reports, args.out, tokens=json.loads(args.tokens.read_text()))
 
     from naskah_cli.embedded import embedded
 
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             from naskah_cli.demo import run_demo
 
             code = run_demo(e.service_url("sk"), e.service_url("signature"), e.service_url("report"),
-                            Path("out/demo"))
+                            Path("out/demo"), tokens=e.signer_tokens())
         if args.exit or not sys.stdin.isatty():
             return code
         print("Serving; press Ctrl-C to stop.")

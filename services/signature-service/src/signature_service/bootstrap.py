@@ -123,7 +123,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     signing = SigningService(
         uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
         store=runtime.store, keyring=keyring, accounts=accounts,
-        verifier=PadesVerifier(roots, other_certs=others, allow_fetching=True),
+        verifier=PadesVerifier(roots, allow_fetching=True),
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,

@@ -114,6 +114,16 @@ def _kill_group(proc: subprocess.Popen | None, sig: int = signal.SIGKILL) -> Non
         os.killpg(proc.pid, sig)  # start_new_session: the group id is the leader's pid
 
 
+def _group_exists(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 class _Transport(xmlrpc.client.Transport):
     """xmlrpc.client with a socket timeout (the stock transport has none)."""
 
@@ -135,7 +145,9 @@ class _TimedOut(Exception):
     pass
 
 
-_TRANSIENT_FAULTS = ("DisposedException", "bridge", "Connection refused", "Broken pipe")
+# A UNO exception (com.sun.star.*) means LibreOffice itself failed or went away mid-call; a document
+# LibreOffice cannot read is a plain Python RuntimeError from unoserver ("Could not load document").
+_TRANSIENT_FAULTS = ("com.sun.star", "DisposedException", "bridge", "Connection refused", "Broken pipe")
 
 
 class _Config:
@@ -281,6 +293,10 @@ class _Worker:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 log.error("converter %d (pid %d) did not exit after SIGKILL", self.index, proc.pid)
+            # LibreOffice is unoserver's child, not ours: wait until init has reaped the whole group.
+            deadline = time.monotonic() + 5
+            while _group_exists(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None

@@ -11,6 +11,7 @@ from naskah_shared.web import ApiError
 from report_service.api.schemas import (
     ActivityInputSchema,
     ActivitySchema,
+    CompileInputSchema,
     LinkSkSchema,
     ListQuerySchema,
     ReportSchema,
@@ -86,10 +87,11 @@ def record_step(body, activity_id: str):
 
 
 @blp.route("/activities/<activity_id>/report", methods=["POST"])
+@blp.arguments(CompileInputSchema, required=False)
 @blp.response(201, ReportSchema)
-def compile_report(activity_id: str):
+def compile_report(body, activity_id: str):
     """Compile the Laporan Kegiatan (DOCX, PDF, charts) and send it for the Kabid's signature."""
-    return report_view(_svc().compile(activity_id))
+    return report_view(_svc().compile(activity_id, written_at=(body or {}).get("written_at")))
 
 
 @blp.route("/reports/<report_id>", methods=["GET"])

@@ -40,6 +40,11 @@ class StepInputSchema(Schema):
     figures = fields.Nested(FiguresSchema, load_default=dict)
 
 
+class CompileInputSchema(Schema):
+    written_at = fields.AwareDateTime(load_default=None, metadata={
+        "description": "When the Tim finished writing the report (the end of step 11); default now."})
+
+
 class StepLineSchema(Schema):
     step = fields.Function(lambda line: line.step.number)
     name = fields.Function(lambda line: line.step.name)

@@ -123,9 +123,12 @@ class ReportService:
             uow.reports.update_report(report_id, status="rejected", error=str(envelope.payload.get("note"))[:500])
 
     # --- compiling ------------------------------------------------------------------------
-    def compile(self, activity_id: str) -> dict:
-        """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature."""
-        now = datetime.now(UTC)
+    def compile(self, activity_id: str, *, written_at: datetime | None = None) -> dict:
+        """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature.
+
+        `written_at` is when the Tim finished writing the report (step 11 ends then); default now.
+        """
+        now = written_at or datetime.now(UTC)
         report_id = str(uuid.uuid4())
         with self.uow() as uow:
             row = self._row(uow, activity_id)

@@ -5,7 +5,7 @@ Production reads `NASKAH_SIGNERS_FILE`:
                   "nip": "…", "token_sha256": "…",
                   "key": {"type": "pkcs12", "path": "/keys/kadis.p12"}
                       | {"type": "pkcs11", "module": "/usr/lib/softhsm/libsofthsm2.so", "token": "…", "key_label": "…"}
-                      | {"type": "remote", "url": "https://…", "cert": "/keys/kadis.cert.pem"}}]}
+                      | {"type": "remote", "url": "https://…", "key_id": "…"}}]}
 The embedded run and the tests use the generated TEST-ONLY PKI instead (`dev_accounts`).
 """
 
@@ -82,7 +82,7 @@ def signer_opener(*, trust_roots: list[Path], other_certs: list[Path], tsa_url: 
         if kind == "remote":
             from signature_service.adapters.remote import RemoteSigner
 
-            return PadesSigner(RemoteSigner.connect(key["url"], key["cert"], passphrase), **common)
+            return PadesSigner(RemoteSigner.connect(key["url"], key["key_id"], token=passphrase), **common)
         raise SigningError(SigningErrorCode.KEY_UNAVAILABLE, f"account {account.id} has no usable key ({kind!r})")
 
     return open_signer

@@ -106,6 +106,7 @@ class Office:
     nomor_format: str = "800/{seq:03d}/{code}/{year}"
     kontak: str = ""
     logo: str | None = None  # path of a PNG/JPEG for the kop; none → no logo
+    zona_waktu: str = "Asia/Jakarta"  # IANA zone of the office: WIB, WITA or WIT
 
     def __post_init__(self) -> None:
         fields = {f for _, f, _, _ in string.Formatter().parse(self.nomor_format) if f is not None}

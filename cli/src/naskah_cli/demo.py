@@ -1,0 +1,184 @@
+"""The SOP demo: the whole *Profil Kampung* flow over HTTP, against the embedded run or the real stack.
+
+It speaks only HTTP to the three services, as another internal system would,
+shows progress as it goes, and leaves the signed SK, its verification result
+and the signed Laporan Kegiatan in `out/demo/`. The field work of steps 7-13
+(weeks in real life) is recorded with simulated times after today.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from naskah_cli.sample import KAMPUNG, sk_tim
+
+PASSPHRASES = {"kabid": "kabid-test-passphrase", "kadis": "kadis-test-passphrase"}  # the TEST-ONLY PKI's
+
+
+class DemoFailed(RuntimeError):
+    pass
+
+
+class Api:
+    def __init__(self, base: str) -> None:
+        self.base, self.http = base.rstrip("/"), requests.Session()
+
+    def call(self, method: str, path: str, *, expect: int = 200, **kw: Any) -> Any:
+        r = self.http.request(method, self.base + path, timeout=120, **kw)
+        if r.status_code != expect:
+            raise DemoFailed(f"{method} {path} answered {r.status_code}: {r.text[:500]}")
+        return r.json() if r.headers.get("Content-Type", "").startswith("application/json") else r.content
+
+
+def wait(what: str, probe: Callable[[], Any], timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = probe()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise DemoFailed(f"timed out waiting for {what}")
+
+
+class Progress:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.rows: list[tuple[str, str, float]] = []
+
+    def step(self, label: str, detail: str = "") -> None:
+        elapsed = time.monotonic() - self.started
+        self.rows.append((label, detail, elapsed))
+        print(f"  [{elapsed:6.2f}s] {label}{': ' + detail if detail else ''}", flush=True)
+
+
+def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: dict[str, str]) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    sk, sig, rep, p = Api(sk_url), Api(sig_url), Api(report_url), Progress()
+    auth = {who: {"Authorization": f"Bearer {tokens[who]}"} for who in ("kabid", "kadis")}
+    print("\nSOP demo: Pengembangan dan Pengelolaan Data Profil Kampung")
+    try:
+        now = datetime.now(UTC)
+        at = lambda minutes: (now + timedelta(minutes=minutes)).isoformat()  # noqa: E731
+        activity = rep.call("POST", "/api/activities", expect=201, json={
+            "kegiatan": "Pengembangan dan Pengelolaan Data Profil Kampung/Desa dan Kelurahan", "tahun": now.year,
+            "unit_kerja": "Bidang Layanan Komunikasi dan Informatika"})
+        aid = activity["id"]
+        step = lambda n, actor, start, end, outcome="", figures=None: rep.call(  # noqa: E731
+            "POST", f"/api/activities/{aid}/steps", expect=201, json={
+                "step": n, "actor": actor, "started_at": at(start), "ended_at": at(end), "outcome": outcome,
+                "figures": figures or {}})
+        step(1, "Kadis", -40, -28, "Disposisi kepada Kabid untuk menyiapkan kegiatan")
+        p.step("1. Kadis memerintahkan kegiatan", "disposisi ke Kabid")
+        step(2, "Kabid", -27, -15, "Disposisi penyusunan konsep SK Tim kepada Kasubid")
+        p.step("2. Kabid menugaskan Kasubid")
+
+        content = sk_tim(members=12)
+        draft = sk.call("POST", "/api/sk", expect=201, json=content, headers={"X-Actor": "Kasubid Pengelolaan Data"})
+        sid = draft["id"]
+        rep.call("PUT", f"/api/activities/{aid}/sk", json={"sk_id": sid})
+        p.step("3. Kasubid menyusun konsep SK Tim", f"SK {sid[:8]}, revisi 1, DOCX+PDF tersimpan")
+        sk.call("POST", f"/api/sk/{sid}/submit")
+        note = "Tambahkan Permendagri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas pada bagian Mengingat."
+        sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kabid", "decision": "reject", "note": note,
+                                                        "reviewer": "Rahmi Suryantari, ST, M.Si"})
+        p.step("4. Kabid memeriksa: DITOLAK", note)
+        content["mengingat"].append("Peraturan Menteri Dalam Negeri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas "
+                                    "di Lingkungan Pemerintah Daerah;")
+        revised = sk.call("PUT", f"/api/sk/{sid}", json=content)
+        sk.call("POST", f"/api/sk/{sid}/submit")
+        p.step("   Kasubid merevisi", f"revisi {revised['revision']}, berubah: {', '.join(revised['changed_fields'])}")
+        sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kabid", "decision": "approve"})
+        p.step("4. Kabid menyetujui", "diteruskan ke Kadis")
+        approved = sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kadis", "decision": "approve"})
+        nomor = approved["nomor"]
+        p.step("5. Kadis menyetujui", f"nomor {nomor}")
+
+        for who in ("kabid", "kadis"):
+            req = wait(f"the {who}'s signature request", lambda who=who: next(
+                (r for r in sig.call("GET", f"/api/signature-requests?signer={who}&status=pending")
+                 if r["document_id"] == sid), None))
+            sig.call("POST", f"/api/signature-requests/{req['id']}/sign", headers=auth[who],
+                     json={"passphrase": PASSPHRASES[who]})
+            p.step(f"5. {who.capitalize()} menandatangani (PAdES)", f"permintaan {req['id'][:8]}")
+        archived = wait("the SK to be archived", lambda: (s := sk.call("GET", f"/api/sk/{sid}"))["status"] ==
+                        "archived" and s)
+        ref = archived["signed_document"]
+        p.step("6. SK diarsipkan (object lock)", f"{ref['bucket']}/{ref['key']}")
+
+        link = sig.call("GET", "/api/archive/download", params={"key": ref["key"], "version_id": ref["version_id"]})
+        signed_sk = requests.get(link["url"], timeout=60).content
+        (out / "sk-tim-signed.pdf").write_bytes(signed_sk)
+        verification = sig.call("POST", "/api/verify", files={"file": ("sk.pdf", signed_sk, "application/pdf")})
+        (out / "sk-tim-verification.json").write_text(json.dumps(verification, indent=2, ensure_ascii=False))
+        levels = ", ".join(f"{s['signer_name']} {s['level']} {'sah' if s['ok'] else 'TIDAK SAH'}"
+                           for s in verification["signatures"])
+        p.step("   Verifikasi tanda tangan", levels)
+
+        step(7, "Kasubid/Tim", 5, 180, "SK didokumentasikan; rapat persiapan menetapkan proses pendataan")
+        p.step("7. Dokumentasi, arsip dan rapat persiapan")
+        step(8, "Tim → Pokja", 200, 200 + 60 * 24 * 25, "Surat edaran dan formulir instrumen dikirim",
+             {"assigned": KAMPUNG})
+        p.step("8. Pokja ditugaskan mendata", f"{len(KAMPUNG)} kampung")
+        step(9, "Pokja → Tim", 60 * 24 * 26, 60 * 24 * 27, "Data manual diterima", {"returned": KAMPUNG})
+        back = KAMPUNG[4]
+        step(10, "Tim", 60 * 24 * 27, 60 * 24 * 40, "Verifikasi data; satu kampung dikembalikan",
+             {"verified": [k for k in KAMPUNG if k != back],
+              "sent_back": [{"kampung": back, "note": "Jumlah KK tidak sesuai register kampung"}],
+              "published": [k for k in KAMPUNG if k != back]})
+        p.step("10. Data diverifikasi", f"{len(KAMPUNG) - 1} valid, {back} dikembalikan ke Pokja")
+        step(9, "Pokja → Tim", 60 * 24 * 41, 60 * 24 * 42, "Data perbaikan diterima", {"returned": [back]})
+        step(10, "Tim", 60 * 24 * 42, 60 * 24 * 43, "Data perbaikan valid dan dipublikasikan di Prodeskel",
+             {"verified": [back], "published": [back]})
+        p.step("10. Data perbaikan diverifikasi", f"{back} valid, dipublikasikan")
+
+        report = rep.call("POST", f"/api/activities/{aid}/report", expect=201, json={"written_at": at(60 * 24 * 44)})
+        p.step("11. Laporan Kegiatan disusun", f"DOCX+PDF, {len(report['charts'])} grafik")
+        req = wait("the report's signature request", lambda: next(
+            (r for r in sig.call("GET", "/api/signature-requests?signer=kabid&status=pending")
+             if r["document_id"] == report["id"]), None))
+        sig.call("POST", f"/api/signature-requests/{req['id']}/sign", headers=auth["kabid"],
+                 json={"passphrase": PASSPHRASES["kabid"]})
+        wait("the signed report", lambda: rep.call("GET", f"/api/reports/{report['id']}")["status"] == "signed")
+        (out / "laporan-kegiatan-signed.pdf").write_bytes(
+            rep.call("GET", f"/api/reports/{report['id']}/laporan.signed.pdf"))
+        p.step("11. Laporan ditandatangani Kabid", "diarsipkan")
+        step(12, "Kabid → Kadis", 60 * 24 * 45, 60 * 24 * 45 + 15,
+             "Laporan disampaikan kepada Kadis")
+        step(13, "Semua", 60 * 24 * 46, 60 * 24 * 46 + 170, "Pemaparan hasil kegiatan")
+        p.step("12-13. Laporan ke Kadis, rapat penutupan")
+        final = rep.call("GET", f"/api/activities/{aid}")
+    except (DemoFailed, requests.RequestException) as exc:
+        print(f"\nThe demo failed: {exc}")
+        return 1
+    _summary(final, nomor, out)
+    return 0
+
+
+def _summary(activity: dict[str, Any], nomor: str, out: Path) -> None:
+    print("\nLangkah SOP                                               Waktu aktual     Mutu baku   Keterangan")
+    for line in activity["timeline"]:
+        actual = _duration(line["actual_seconds"]) if line["actual_seconds"] is not None else "-"
+        flag = "TERLAMBAT" if line["late"] else ("belum" if line["missing"] else "")
+        print(f"{line['step']:>2}. {line['name'][:52]:52} {actual:>14}  {_duration(line['standard_seconds']):>10}"
+              f"   {flag}")
+    print(f"\nNomor SK: {nomor}   Kampung: {activity['kampung']}")
+    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "laporan-kegiatan-signed.pdf"):
+        print(f"  {out / name}")
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 60 * 24)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} hari {hours} jam" if hours else f"{days} hari"
+    if hours:
+        return f"{hours} jam {mins} menit" if mins else f"{hours} jam"
+    return f"{mins} menit" if mins else f"{int(seconds)} detik"

@@ -1,0 +1,66 @@
+"""Realistic data for the demo: an SK Tim and a dozen kampung of Kabupaten Jayapura."""
+
+from __future__ import annotations
+
+from typing import Any
+
+KAMPUNG = ["Kampung Sereh", "Kampung Yobeh", "Kampung Hobong", "Kampung Ifar Besar", "Kampung Doyo Baru",
+           "Kampung Sosiri", "Kampung Nolokla", "Kampung Ayapo", "Kampung Asei Besar", "Kampung Netar",
+           "Kampung Babrongko", "Kampung Kwadeware"]
+
+_TEAM = [
+    ("Yosephina Awoitauw, S.Sos", "Penata Tingkat I (III/d)", "Kepala Sub Bidang Pengelolaan Data", "Ketua"),
+    ("Markus Yoku, S.Kom", "Penata (III/c)", "Pranata Komputer Ahli Muda", "Sekretaris"),
+    ("Siti Rahmawati, S.E.", "Penata Muda Tingkat I (III/b)", "Analis Data dan Informasi", "Anggota"),
+    ("Agustinus Ohee, S.IP", "Penata Muda (III/a)", "Pengelola Data Kampung", "Anggota"),
+    ("Theresia Monim, A.Md", "Pengatur Tingkat I (II/d)", "Pengolah Data", "Anggota"),
+    ("Hendrik Wambrauw, S.T.", "Penata Muda Tingkat I (III/b)", "Pranata Komputer Ahli Pertama", "Anggota"),
+    ("Nur Aisyah, S.Stat", "Penata Muda (III/a)", "Statistisi Ahli Pertama", "Anggota"),
+    ("Petrus Kaisiepo, S.Sos", "Penata (III/c)", "Penyuluh Pemberdayaan Masyarakat", "Anggota"),
+    ("Maria Ondi, S.Pd", "Penata Muda Tingkat I (III/b)", "Fasilitator Kampung", "Anggota"),
+    ("Daniel Pulanda, S.Kom", "Penata Muda (III/a)", "Pengelola Sistem Informasi", "Anggota"),
+]
+
+
+def sk_tim(members: int = 10, year: int = 2026) -> dict[str, Any]:
+    anggota = []
+    for i in range(members):
+        nama, pangkat, jabatan, kedudukan = _TEAM[i % len(_TEAM)]
+        anggota.append({"nama": nama if i < len(_TEAM) else f"{nama.split(',')[0]} ({i + 1})",
+                        "nip": f"{1975 + i % 20}{(i % 12) + 1:02d}{(i % 27) + 1:02d}{2001 + i % 20}0{1 + i % 2}1{i % 1000:03d}"[:18],
+                        "pangkat_golongan": pangkat, "jabatan": jabatan,
+                        "kedudukan_dalam_tim": kedudukan if i < len(_TEAM) else "Anggota"})
+    return {
+        "kegiatan": "Pengembangan dan Pengelolaan Data Profil Kampung/Desa dan Kelurahan",
+        "tahun": year,
+        "unit_kerja": "Bidang Layanan Komunikasi dan Informatika",
+        "menimbang": [
+            "bahwa data profil kampung dan kelurahan merupakan dasar perencanaan pembangunan kampung yang "
+            "harus dikelola secara akurat dan mutakhir;",
+            "bahwa untuk melaksanakan kegiatan pengembangan dan pengelolaan data profil kampung perlu dibentuk tim "
+            "kegiatan;",
+            "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
+            "Keputusan Kepala Dinas tentang Pembentukan Tim Kegiatan Pengembangan dan Pengelolaan Data Profil "
+            "Kampung/Desa dan Kelurahan;",
+        ],
+        "mengingat": [
+            "Undang-Undang Nomor 6 Tahun 2014 tentang Desa;",
+            "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;",
+            "Peraturan Menteri Dalam Negeri Nomor 12 Tahun 2007 tentang Pedoman Penyusunan dan Pendayagunaan "
+            "Data Profil Desa dan Kelurahan;",
+        ],
+        "diktum": [
+            "Membentuk Tim Kegiatan Pengembangan dan Pengelolaan Data Profil Kampung/Desa dan Kelurahan dengan "
+            "susunan sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan "
+            "ini.",
+            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas menugaskan Pokja Profil Kampung/Kelurahan, "
+            "memverifikasi data dan memublikasikannya pada laman Prodeskel.",
+            "Tim menyampaikan laporan pelaksanaan kegiatan kepada Kepala Dinas melalui Kepala Bidang.",
+            f"Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Dokumen Pelaksanaan "
+            f"Anggaran Dinas Tahun Anggaran {year}.",
+            "Keputusan ini mulai berlaku pada tanggal ditetapkan.",
+        ],
+        "anggota": anggota,
+        "tembusan": ["Bupati Jayapura (sebagai laporan);", "Sekretaris Daerah Kabupaten Jayapura;",
+                     "Inspektur Kabupaten Jayapura;", "Arsip."],
+    }

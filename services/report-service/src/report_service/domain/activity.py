@@ -1,0 +1,607 @@
+"""The `Activity` aggregate: one run of the SOP, rebuilt from its events.
+
+Standard library only. State is never stored, only events: `Activity.replay(events)`
+folds them, in order, into the timeline of the thirteen steps, the review rounds
+of the SK and the figures per kampung. Commands (`create`, `record_step`) check
+the SOP's rules, apply the new event to the aggregate and keep it in
+`new_events` for the service layer to store (and put in the outbox).
+
+Times: every `datetime` is timezone-aware (naive ones in events are read as UTC).
+An event's time is `payload["at"]` when present, else `ActivityEvent.occurred_at`.
+Events are idempotent on `event_id`: applying one twice changes nothing.
+
+Event types and the payload fields read (others are ignored)
+------------------------------------------------------------
+activity.created         activity_id, kegiatan, tahun, unit_kerja, sk_id (all optional)
+activity.step_recorded   step (1-13, a step of `sop.API_STEPS`), actor, started_at, ended_at
+                         (ISO 8601 with offset), outcome, figures (steps 8-10, below)
+sk.drafted               sk_id, drafter                  -> step 3 starts
+sk.revised               sk_id, revision                 -> counted (the Kasubid's revisions)
+sk.submitted             sk_id                           -> the first one ends step 3 and starts step 4
+sk.reviewed              sk_id, role (kabid|kadis), decision (approve|reject), note, reviewer,
+                         revision, at_signing            -> a review round; the Kabid's approval
+                                                            ends step 4 and starts step 5 (a later
+                                                            approval, after the Kadis sent it back,
+                                                            moves both)
+sk.approved              sk_id, nomor                    -> the SK's nomor
+document.signed          sk_id (or document_id), role (or signer_role: kabid|kadis), signer, nomor
+                                                         -> the Kadis's signature ends step 5 and
+                                                            starts step 6
+sk.archived              sk_id, nomor                    -> ends step 6 (the archive part of step 7
+                                                            is done; its meeting is recorded by API)
+report.compiled          report_id, started_at (optional) -> ends step 11; it starts at `started_at`
+                                                            or else when step 10 last ended
+
+Figures (steps 8-10), lists of kampung names, or of {"kampung": name, "note": text}:
+step 8   {"assigned": [...]}                         the kampung given to the Pokja
+step 9   {"returned": [...]}                         the Pokja handed the manual data to the Tim
+step 10  {"verified": [...], "sent_back": [...], "published": [...]}
+A kampung moves with Pokja -> with Tim -> verified (-> published), or back to the Pokja when
+sent back, after which it must be returned (step 9 again) before it can be verified.
+
+Ordering rule (`StepOutOfOrder`): a step cannot end before it starts; a step needs the step
+before it finished (2 needs 1, 7 needs the SK archived, 12 needs the report compiled, ...) and
+cannot start before that one started (steps may overlap: data collection runs per kampung);
+steps recorded through the API go in non-decreasing SOP order, except that 9 and 10 may
+repeat (batches of kampung, a kampung sent back) until the report is compiled. Steps 1 and 2
+may be recorded after the SK events arrived: those come from another service at their own pace.
+
+Durations: a step's actual time is its end minus its start; steps 9 and 10, recorded in rounds,
+count the time their rounds cover, so batches handed over a week apart do not count the week.
+Step 4 runs from the first submission to the Kabid's last approval and step 5 from there to the
+Kadis's signature, so the two never overlap and a Kadis's rejection lengthens step 4.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from report_service.domain import sop
+
+# --- events ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityEvent:
+    type: str
+    occurred_at: datetime
+    payload: Mapping[str, Any]
+    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+# --- errors ---------------------------------------------------------------
+
+
+class ActivityError(Exception):
+    """A command or event the SOP does not allow; `code` is machine-readable (mapped to HTTP 4xx)."""
+
+    code = "activity_error"
+
+    def __init__(self, message: str, *, step: int | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.step = step
+        self.details = {"step": step, **details} if step is not None else dict(details)
+
+
+class UnknownStep(ActivityError):
+    code = "unknown_step"
+
+
+class StepProducedByEvents(ActivityError):
+    """Steps 3-6 and 11 come from sk-service, signature-service and the report compile."""
+
+    code = "step_produced_by_events"
+
+
+class StepAlreadyRecorded(ActivityError):
+    code = "step_already_recorded"
+
+
+class StepOutOfOrder(ActivityError):
+    """`details["reason"]`: ends_before_start, prerequisite_missing, starts_before_prerequisite,
+    later_step_recorded or report_compiled."""
+
+    code = "step_out_of_order"
+
+
+class InvalidStep(ActivityError):
+    code = "invalid_step"
+
+
+class InvalidFigures(InvalidStep):
+    code = "invalid_figures"
+
+
+class InvalidEvent(ActivityError):
+    """An event whose payload lacks what its handler needs (the consumer parks it)."""
+
+    code = "invalid_event"
+
+
+# --- read models ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepLine:
+    step: sop.SopStep
+    actor: str  # who did it, by name, when known ("" otherwise)
+    start: datetime | None
+    end: datetime | None
+    actual: timedelta | None  # end - start; for a repeated step the time its rounds cover (their union)
+    standard: timedelta
+    late: bool  # actual > standard (equal is on time); a running step when past it at `now`
+    missing: bool  # not finished (never started, or still running)
+    in_progress: bool
+    outcome: str
+    rounds: int  # how many times it was recorded (steps 9 and 10 repeat)
+
+    @property
+    def number(self) -> int:
+        return self.step.number
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    number: int  # 1, 2, ... in the order the reviews happened
+    role: str  # kabid | kadis
+    reviewer: str
+    decision: str  # approve | reject
+    note: str
+    at: datetime
+    revision: int | None
+    at_signing: bool  # refused at the signature, not at the review
+
+    @property
+    def rejected(self) -> bool:
+        return self.decision == "reject"
+
+
+class KampungStatus(enum.StrEnum):
+    WITH_POKJA = "with_pokja"  # assigned, or sent back for correction
+    WITH_TIM = "with_tim"  # manual data handed over, awaiting verification
+    VERIFIED = "verified"
+    PUBLISHED = "published"  # entered into the Prodeskel website
+
+
+@dataclass(frozen=True)
+class KampungFigures:
+    kampung: str
+    assigned: bool
+    returned: int  # times the Pokja handed its data over
+    verified: bool
+    sent_back: int  # times the Tim sent it back
+    published: bool
+    status: KampungStatus
+    notes: tuple[str, ...]
+
+
+@dataclass
+class _Progress:
+    start: datetime | None = None
+    end: datetime | None = None
+    actors: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    rounds: int = 0
+    spans: list[tuple[datetime, datetime]] = field(default_factory=list)  # recorded rounds (API steps)
+
+    def actual(self) -> timedelta | None:
+        """End minus start; for a step recorded in several rounds, the time its rounds cover (their
+        union), so kampung handing over in batches a week apart do not count the week between."""
+        if self.start is None or self.end is None:
+            return None
+        if len(self.spans) < 2:
+            return self.end - self.start
+        total, cur_start, cur_end = timedelta(0), None, None
+        for a, b in sorted(self.spans):
+            if cur_end is None or a > cur_end:
+                if cur_end is not None:
+                    total += cur_end - cur_start
+                cur_start, cur_end = a, b
+            else:
+                cur_end = max(cur_end, b)
+        return total + (cur_end - cur_start)
+
+    def add_actor(self, actor: str) -> None:
+        if actor and actor not in self.actors:
+            self.actors.append(actor)
+
+
+@dataclass
+class _Kampung:
+    name: str
+    status: KampungStatus = KampungStatus.WITH_POKJA
+    returned: int = 0
+    sent_back: int = 0
+    verified: bool = False
+    published: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+# --- the aggregate --------------------------------------------------------
+
+
+@dataclass
+class Activity:
+    activity_id: str = ""
+    kegiatan: str = ""
+    tahun: int | None = None
+    unit_kerja: str = ""
+    sk_id: str | None = None
+    sk_nomor: str | None = None
+    report_id: str | None = None
+    new_events: list[ActivityEvent] = field(default_factory=list)
+    _progress: dict[int, _Progress] = field(default_factory=lambda: {s.number: _Progress() for s in sop.STEPS})
+    _reviews: list[ReviewRound] = field(default_factory=list)
+    _kampung: dict[str, _Kampung] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)
+    _api_max: int = 0  # highest step recorded through the API
+    _sk_revisions: int = 0
+    _kadis_approved_at: datetime | None = None
+
+    # --- construction ------------------------------------------------------
+
+    @classmethod
+    def replay(cls, events: Iterable[ActivityEvent]) -> Activity:
+        activity = cls()
+        for event in events:
+            activity.apply(event)
+        return activity
+
+    @classmethod
+    def create(cls, activity_id: str, kegiatan: str, *, tahun: int | None = None, unit_kerja: str = "",
+               sk_id: str | None = None, at: datetime | None = None) -> Activity:
+        activity = cls()
+        activity._emit("activity.created", {"activity_id": activity_id, "kegiatan": kegiatan, "tahun": tahun,
+                                            "unit_kerja": unit_kerja, "sk_id": sk_id}, at)
+        return activity
+
+    # --- commands ----------------------------------------------------------
+
+    def record_step(self, step_no: int, actor: str, started_at: datetime, ended_at: datetime,
+                    outcome: str = "", figures: Mapping[str, Any] | None = None, *,
+                    recorded_at: datetime | None = None, event_id: str | None = None) -> ActivityEvent:
+        """Record a step done by people (SOP steps 1, 2, 7, 8, 9, 10, 12, 13). Returns the new event."""
+        for name, value in (("started_at", started_at), ("ended_at", ended_at)):
+            if not isinstance(value, datetime) or value.tzinfo is None:
+                raise InvalidStep(f"{name} must be a timezone-aware datetime", step=step_no, field=name)
+        payload = {"step": step_no, "actor": actor, "started_at": started_at.isoformat(),
+                   "ended_at": ended_at.isoformat(), "outcome": outcome, "figures": dict(figures or {})}
+        return self._emit("activity.step_recorded", payload, recorded_at, event_id)
+
+    def apply(self, event: ActivityEvent) -> bool:
+        """Fold one event in; False when it was seen before (at-least-once delivery)."""
+        if event.event_id in self._seen:
+            return False
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event.payload, _event_time(event))
+        self._seen.add(event.event_id)
+        return True
+
+    # --- queries -----------------------------------------------------------
+
+    def timeline(self, now: datetime | None = None) -> list[StepLine]:
+        lines = []
+        for s in sop.STEPS:
+            p = self._progress[s.number]
+            actual = p.actual()
+            running = p.start is not None and p.end is None
+            late = (actual is not None and actual > s.standard) or (
+                running and now is not None and p.start is not None and now - p.start > s.standard)
+            lines.append(StepLine(step=s, actor=", ".join(p.actors), start=p.start, end=p.end, actual=actual,
+                                  standard=s.standard, late=late, missing=p.end is None, in_progress=running,
+                                  outcome=self._outcome(s.number, p), rounds=p.rounds))
+        return lines
+
+    def missing_steps(self) -> list[sop.SopStep]:
+        return [s for s in sop.STEPS if self._progress[s.number].end is None]
+
+    def review_rounds(self) -> list[ReviewRound]:
+        return list(self._reviews)
+
+    def rejections(self) -> list[ReviewRound]:
+        return [r for r in self._reviews if r.rejected]
+
+    def kampung_figures(self) -> list[KampungFigures]:
+        return [KampungFigures(k.name, True, k.returned, k.verified, k.sent_back, k.published, k.status,
+                               tuple(k.notes)) for k in self._kampung.values()]
+
+    def figure_totals(self) -> dict[str, int]:
+        """Kampung counted once per figure: how many were assigned, returned, verified, sent back, published."""
+        ks = list(self._kampung.values())
+        return {"assigned": len(ks), "returned": sum(k.returned > 0 for k in ks),
+                "verified": sum(k.verified for k in ks), "sent_back": sum(k.sent_back > 0 for k in ks),
+                "published": sum(k.published for k in ks)}
+
+    # --- internals ---------------------------------------------------------
+
+    def _emit(self, type: str, payload: dict[str, Any], at: datetime | None,
+              event_id: str | None = None) -> ActivityEvent:
+        event = ActivityEvent(type, at or datetime.now(UTC), payload, event_id or str(uuid.uuid4()))
+        self.apply(event)  # raises before anything is kept when the SOP says no
+        self.new_events.append(event)
+        return event
+
+    def _outcome(self, number: int, p: _Progress) -> str:
+        parts = list(p.outcomes)
+        rejected = [r for r in self._reviews if r.rejected]
+        if number == 3 and self._sk_revisions:
+            parts.append(f"Konsep SK direvisi {self._sk_revisions} kali")
+        if number == 4 and p.end:
+            n = sum(r.role == "kabid" for r in rejected)
+            parts.append("Disetujui Kabid" + (f" setelah {n} kali dikembalikan" if n else ""))
+        if number == 5:
+            n = sum(r.role == "kadis" for r in rejected)
+            if n:
+                parts.append(f"Dikembalikan Kadis {n} kali")
+            if p.end:
+                parts.append("SK ditandatangani Kadis" + (f", nomor {self.sk_nomor}" if self.sk_nomor else ""))
+        if number == 6 and p.end:
+            parts.append("SK diarsipkan" + (f" (nomor {self.sk_nomor})" if self.sk_nomor else ""))
+        if number == 11 and p.end:
+            parts.append("Laporan Kegiatan disusun")
+        return "; ".join(x for x in parts if x)
+
+    # --- event handlers ------------------------------------------------------
+
+    def _on_created(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self.activity_id = str(payload.get("activity_id") or self.activity_id)
+        self.kegiatan = str(payload.get("kegiatan") or self.kegiatan)
+        tahun = payload.get("tahun")
+        self.tahun = int(tahun) if tahun not in (None, "") else self.tahun
+        self.unit_kerja = str(payload.get("unit_kerja") or self.unit_kerja)
+        self.sk_id = payload.get("sk_id") or self.sk_id
+
+    def _on_sk_drafted(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self.sk_id = _required(payload, "sk_id", "sk.drafted")
+        p = self._progress[3]
+        if p.start is None:
+            p.start = at
+        p.add_actor(str(payload.get("drafter") or ""))
+
+    def _on_sk_revised(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self._sk_revisions += 1
+
+    def _on_sk_submitted(self, payload: Mapping[str, Any], at: datetime) -> None:
+        p3, p4 = self._progress[3], self._progress[4]
+        if p3.end is None:
+            p3.end = at
+            p4.start = at
+        p3.rounds += 1
+
+    def _on_sk_reviewed(self, payload: Mapping[str, Any], at: datetime) -> None:
+        role = _required(payload, "role", "sk.reviewed")
+        decision = _required(payload, "decision", "sk.reviewed")
+        if role not in ("kabid", "kadis") or decision not in ("approve", "reject"):
+            raise InvalidEvent(f"sk.reviewed with role {role!r} and decision {decision!r}",
+                               role=role, decision=decision)
+        revision = payload.get("revision")
+        reviewer = str(payload.get("reviewer") or "")
+        self._reviews.append(ReviewRound(len(self._reviews) + 1, role, reviewer, decision,
+                                         str(payload.get("note") or ""), at,
+                                         int(revision) if revision is not None else None,
+                                         bool(payload.get("at_signing"))))
+        if role == "kabid":
+            p4 = self._progress[4]
+            p4.add_actor(reviewer)
+            p4.rounds += 1
+            if decision == "approve":
+                # The last approval counts: after the Kadis sent it back, step 4 runs again.
+                p4.end = at
+                self._progress[5].start = at
+        else:
+            self._progress[5].add_actor(reviewer)
+            self._progress[5].rounds += 1
+            if decision == "approve":
+                self._kadis_approved_at = at
+
+    def _on_sk_approved(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self.sk_nomor = payload.get("nomor") or self.sk_nomor
+
+    def _on_document_signed(self, payload: Mapping[str, Any], at: datetime) -> None:
+        if not (payload.get("sk_id") or payload.get("document_id")):
+            return  # a report or bulk document: not a step of the SK
+        role = payload.get("role") or payload.get("signer_role")
+        if role not in ("kabid", "kadis"):
+            raise InvalidEvent(f"document.signed with role {role!r}; expected kabid or kadis", role=role)
+        self.sk_nomor = payload.get("nomor") or self.sk_nomor
+        if role == "kadis":
+            p5 = self._progress[5]
+            p5.end = at
+            p5.add_actor(str(payload.get("signer") or ""))
+            self._progress[6].start = at
+
+    def _on_sk_archived(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self.sk_nomor = payload.get("nomor") or self.sk_nomor
+        p6 = self._progress[6]
+        p6.end = at  # without the Kadis's signature event the start stays unknown (no duration)
+
+    def _on_report_compiled(self, payload: Mapping[str, Any], at: datetime) -> None:
+        self.report_id = payload.get("report_id") or self.report_id
+        p = self._progress[11]
+        started = _parse_time(payload.get("started_at"), "started_at") if payload.get("started_at") else None
+        p.start = started or p.start or self._progress[10].end or at
+        p.end = at  # a recompile moves the end: the report was made then
+        p.rounds += 1
+
+    def _on_step_recorded(self, payload: Mapping[str, Any], at: datetime) -> None:
+        n = payload.get("step")
+        s = sop.step(n) if isinstance(n, int) and not isinstance(n, bool) else None
+        if s is None:
+            raise UnknownStep(f"the SOP has steps 1 to {len(sop.STEPS)}, not {n!r}", step=None, given=n)
+        if s.source is sop.Source.EVENTS:
+            raise StepProducedByEvents(
+                f"step {n} is produced by the services from their events, not recorded by hand", step=n)
+        actor = payload.get("actor")
+        if not isinstance(actor, str) or not actor.strip():
+            raise InvalidStep("actor is required", step=n, field="actor")
+        outcome = payload.get("outcome") or ""
+        if not isinstance(outcome, str):
+            raise InvalidStep("outcome must be text", step=n, field="outcome")
+        started = _parse_time(payload.get("started_at"), "started_at", n)
+        ended = _parse_time(payload.get("ended_at"), "ended_at", n)
+        if ended < started:
+            raise StepOutOfOrder(f"step {n} ends before it starts", step=n, reason="ends_before_start")
+        self._check_order(n, started)
+        figures = payload.get("figures") or {}
+        if not isinstance(figures, Mapping):
+            raise InvalidFigures("figures must be an object", step=n)
+        self._apply_figures(n, figures)
+        p = self._progress[n]
+        p.start = started if p.start is None else min(p.start, started)
+        p.end = ended if p.end is None else max(p.end, ended)
+        p.spans.append((started, ended))
+        p.add_actor(actor.strip())
+        if outcome.strip():
+            p.outcomes.append(outcome.strip())
+        p.rounds += 1
+        self._api_max = max(self._api_max, n)
+
+    def _check_order(self, n: int, started: datetime) -> None:
+        p = self._progress[n]
+        if p.rounds and n not in sop.REPEATABLE_STEPS:
+            raise StepAlreadyRecorded(f"step {n} is already recorded", step=n)
+        if n in sop.REPEATABLE_STEPS and self._progress[11].end is not None:
+            raise StepOutOfOrder(f"step {n} cannot be recorded after the report was compiled (step 11)",
+                                 step=n, reason="report_compiled")
+        if self._api_max > n and not (n in sop.REPEATABLE_STEPS and self._api_max <= 10):
+            raise StepOutOfOrder(f"step {n} cannot be recorded after step {self._api_max}",
+                                 step=n, reason="later_step_recorded", recorded=self._api_max)
+        if n > 1:
+            before = self._progress[n - 1]
+            if before.end is None:
+                raise StepOutOfOrder(f"step {n} needs step {n - 1} done first", step=n,
+                                     reason="prerequisite_missing", requires=n - 1)
+            if before.start is not None and started < before.start:
+                raise StepOutOfOrder(f"step {n} cannot start before step {n - 1} started", step=n,
+                                     reason="starts_before_prerequisite", requires=n - 1)
+
+    def _apply_figures(self, n: int, figures: Mapping[str, Any]) -> None:
+        allowed = {8: {"assigned"}, 9: {"returned"}, 10: {"verified", "sent_back", "published"}}.get(n)
+        if allowed is None:
+            return  # other steps may carry free figures (attendance, ...); nothing is derived from them
+        unknown = set(figures) - allowed
+        if unknown:
+            raise InvalidFigures(f"step {n} takes figures {sorted(allowed)}, not {sorted(unknown)}", step=n)
+        lists = {key: _kampung_list(figures.get(key), key, n) for key in allowed}
+        if n == 8:
+            seen: set[str] = set()
+            for name, _ in lists["assigned"]:
+                if name in seen:
+                    raise InvalidFigures(f"kampung {name!r} listed twice", step=n, kampung=name)
+                seen.add(name)
+            for name, note in lists["assigned"]:
+                self._kampung[name] = _Kampung(name, notes=[note] if note else [])
+            return
+        # Check the whole batch first, so a refused step changes nothing.
+        if self._kampung and not any(lists.values()):
+            raise InvalidFigures(f"step {n} must name at least one kampung", step=n)
+        if n == 9:
+            self._expect(lists["returned"], {KampungStatus.WITH_POKJA}, n, "is not with the Pokja")
+            for name, note in lists["returned"]:
+                k = self._kampung[name]
+                k.status, k.returned = KampungStatus.WITH_TIM, k.returned + 1
+                _note(k, note)
+            return
+        verified = {name for name, _ in lists["verified"]}
+        sent_back = {name for name, _ in lists["sent_back"]}
+        if verified & sent_back:
+            raise InvalidFigures(f"kampung both verified and sent back: {sorted(verified & sent_back)}", step=n)
+        self._expect(lists["verified"] + lists["sent_back"], {KampungStatus.WITH_TIM}, n,
+                     "has no data with the Tim to verify")
+        for name, _ in lists["published"]:
+            k = self._kampung.get(name)
+            if k is None or not (k.status is KampungStatus.VERIFIED or name in verified):
+                raise InvalidFigures(f"kampung {name!r} must be verified before it is published",
+                                     step=n, kampung=name)
+        for name, note in lists["verified"]:
+            k = self._kampung[name]
+            k.status, k.verified = KampungStatus.VERIFIED, True
+            _note(k, note)
+        for name, note in lists["sent_back"]:
+            k = self._kampung[name]
+            k.status, k.sent_back = KampungStatus.WITH_POKJA, k.sent_back + 1
+            _note(k, note)
+        for name, note in lists["published"]:
+            k = self._kampung[name]
+            k.status, k.published = KampungStatus.PUBLISHED, True
+            _note(k, note)
+
+    def _expect(self, items: list[tuple[str, str]], states: set[KampungStatus], n: int, why: str) -> None:
+        names = [name for name, _ in items]
+        for name in names:
+            k = self._kampung.get(name)
+            if k is None:
+                raise InvalidFigures(f"kampung {name!r} was not assigned in step 8", step=n, kampung=name)
+            if k.status not in states:
+                raise InvalidFigures(f"kampung {name!r} {why} (it is {k.status.value})", step=n, kampung=name)
+        if len(set(names)) != len(names):
+            raise InvalidFigures("a kampung is listed twice", step=n)
+
+
+_HANDLERS = {
+    "activity.created": Activity._on_created,
+    "activity.step_recorded": Activity._on_step_recorded,
+    "sk.drafted": Activity._on_sk_drafted,
+    "sk.revised": Activity._on_sk_revised,
+    "sk.submitted": Activity._on_sk_submitted,
+    "sk.reviewed": Activity._on_sk_reviewed,
+    "sk.approved": Activity._on_sk_approved,
+    "document.signed": Activity._on_document_signed,
+    "sk.archived": Activity._on_sk_archived,
+    "report.compiled": Activity._on_report_compiled,
+}
+HANDLED_EVENT_TYPES: frozenset[str] = frozenset(_HANDLERS)
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _event_time(event: ActivityEvent) -> datetime:
+    at = event.payload.get("at")
+    return _parse_time(at, "at") if at else _aware(event.occurred_at)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _parse_time(value: Any, name: str, step: int | None = None) -> datetime:
+    if isinstance(value, datetime):
+        return _aware(value)
+    try:
+        return _aware(datetime.fromisoformat(str(value)))
+    except (TypeError, ValueError):
+        raise InvalidStep(f"{name} must be an ISO 8601 time, got {value!r}", step=step, field=name) from None
+
+
+def _required(payload: Mapping[str, Any], key: str, type: str) -> Any:
+    value = payload.get(key)
+    if value in (None, ""):
+        raise InvalidEvent(f"{type} without {key}", missing=key)
+    return value
+
+
+def _kampung_list(value: Any, key: str, step: int) -> list[tuple[str, str]]:
+    """[(name, note)] from a list of names or of {"kampung", "note"} objects."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidFigures(f"figures.{key} must be a list of kampung", step=step)
+    out = []
+    for item in value:
+        name, note = (item.get("kampung"), item.get("note") or "") if isinstance(item, Mapping) else (item, "")
+        if not isinstance(name, str) or not name.strip() or not isinstance(note, str):
+            raise InvalidFigures(f"figures.{key} holds {item!r}, not a kampung name", step=step)
+        out.append((name.strip(), note.strip()))
+    return out
+
+
+def _note(k: _Kampung, note: str) -> None:
+    if note:
+        k.notes.append(note)
