@@ -64,6 +64,9 @@ class Settings:
     s3_access_key: str = setting("NASKAH_S3_ACCESS_KEY", "", help="S3 access key.")
     s3_secret_key: str = setting("NASKAH_S3_SECRET_KEY", "", help="S3 secret key.", secret=True)
     s3_region: str = setting("NASKAH_S3_REGION", "us-east-1", help="S3 region.")
+    s3_public_endpoint: str = setting(
+        "NASKAH_S3_PUBLIC_ENDPOINT", "",
+        help="`host:port` browsers reach S3 at, for presigned URLs (when services use an internal name).")
     public_url: str = setting(
         "NASKAH_PUBLIC_URL", "http://127.0.0.1:8080",
         help="Base URL people reach naskah at (verification links, filesystem presigned URLs).")

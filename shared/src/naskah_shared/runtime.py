@@ -51,7 +51,8 @@ def make_store(settings: Settings) -> ObjectStore:
     from naskah_shared.storage.s3 import S3ObjectStore
 
     return S3ObjectStore(parts.netloc, settings.s3_access_key, settings.s3_secret_key,
-                         secure=parts.scheme == "s3s", region=settings.s3_region)
+                         secure=parts.scheme == "s3s", region=settings.s3_region,
+                         public_endpoint=settings.s3_public_endpoint or None)
 
 
 @dataclass

@@ -17,6 +17,9 @@ class SignatureSettings(Settings):
         "NASKAH_SIGNERS_FILE", "",
         help="JSON file of signer accounts (role, jabatan, nama, pangkat, NIP, key reference); "
              "when empty, a TEST-ONLY PKI is generated under NASKAH_PKI_DIR.")
+    allow_test_pki: bool = setting(
+        "NASKAH_ALLOW_TEST_PKI", False,
+        help="Allow the generated TEST-ONLY PKI outside the embedded run (tests, demos). Never in production.")
     pki_dir: str = setting("NASKAH_PKI_DIR", "var/pki", help="Where the test-only PKI is generated and served from.")
     pki_url: str = setting(
         "NASKAH_PKI_URL", "http://127.0.0.1:9777",
@@ -32,5 +35,8 @@ class SignatureSettings(Settings):
         super().validate()
         if self.signature_level not in LEVELS:
             raise ConfigError(f"NASKAH_SIGNATURE_LEVEL must be one of {', '.join(LEVELS)}")
+        if not self.signers_file and self.bus_url != "memory://" and not self.allow_test_pki:
+            raise ConfigError("NASKAH_SIGNERS_FILE is required outside the embedded run "
+                              "(or set NASKAH_ALLOW_TEST_PKI=true for tests and demos)")
         if self.lockout_attempts < 1 or self.lockout_minutes < 1:
             raise ConfigError("NASKAH_LOCKOUT_ATTEMPTS and NASKAH_LOCKOUT_MINUTES must be at least 1")

@@ -115,6 +115,10 @@ class InProcessBus:
         return [ParkedMessage(Envelope.from_json(b), a, r) for b, a, r in rows]
 
     # --- helpers for the embedded run and tests -----------------------------------
+    def subscriptions(self) -> dict[str, tuple[str, ...]]:
+        """Each declared queue with its routing keys (what RabbitMQ's definitions must hold)."""
+        return {q.name: q.keys for q in self._queues.values()}
+
     def pending(self, queue: str | None = None) -> int:
         with self._lock:
             if queue:

@@ -39,3 +39,23 @@ def topic_matches(pattern: str, key: str) -> bool:
         return bool(k) and (p[0] == "*" or p[0] == k[0]) and match(p[1:], k[1:])
 
     return match(pattern.split("."), key.split("."))
+
+
+def definitions(subscriptions: dict[str, tuple[str, ...]], *, vhost: str = "/",
+                delays_ms: tuple[int, ...] = RETRY_DELAYS_MS) -> dict:
+    """RabbitMQ definitions (for `load_definitions`) of exactly what `AmqpBus.declare` creates."""
+    queues, bindings = [], []
+    for queue, keys in sorted(subscriptions.items()):
+        queues.append({"name": queue, "vhost": vhost, "durable": True, "auto_delete": False,
+                       "arguments": {"x-queue-type": "quorum"}})
+        bindings += [{"source": EXCHANGE, "vhost": vhost, "destination": queue, "destination_type": "queue",
+                      "routing_key": key, "arguments": {}} for key in keys]
+        queues += [{"name": retry_queue(queue, d), "vhost": vhost, "durable": True, "auto_delete": False,
+                    "arguments": {"x-message-ttl": d, "x-dead-letter-exchange": "",
+                                  "x-dead-letter-routing-key": queue}} for d in delays_ms]
+        queues.append({"name": parked_queue(queue), "vhost": vhost, "durable": True, "auto_delete": False,
+                       "arguments": {"x-queue-type": "quorum"}})
+    return {"vhosts": [{"name": vhost}],
+            "exchanges": [{"name": EXCHANGE, "vhost": vhost, "type": "topic", "durable": True, "auto_delete": False,
+                           "internal": False, "arguments": {}}],
+            "queues": queues, "bindings": bindings}

@@ -11,6 +11,7 @@ from naskah_shared.web import ApiError
 from report_service.api.schemas import (
     ActivityInputSchema,
     ActivitySchema,
+    ActivitySummarySchema,
     CompileInputSchema,
     LinkSkSchema,
     ListQuerySchema,
@@ -54,7 +55,7 @@ def create(body):
 
 @blp.route("/activities", methods=["GET"])
 @blp.arguments(ListQuerySchema, location="query")
-@blp.response(200, ActivitySchema(many=True, only=("id", "kegiatan", "sk_id", "created_at")))
+@blp.response(200, ActivitySummarySchema(many=True))
 def list_activities(query):
     with _svc().uow() as uow:
         rows = uow.reports.activities(**query)

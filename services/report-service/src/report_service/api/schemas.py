@@ -85,6 +85,13 @@ class ActivitySchema(Schema):
     reports = fields.List(fields.Nested(ReportSchema))
 
 
+class ActivitySummarySchema(Schema):
+    id = fields.String()
+    kegiatan = fields.String()
+    sk_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
 class ListQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
