@@ -57,12 +57,15 @@ class SqlReportRepository:
             payload=dict(event.payload)))
 
     def events(self, activity: dict[str, Any]) -> list[ActivityEvent]:
-        """The activity's own events and its SK's, in the order they happened."""
+        """The activity's own events and its SK's, in the order this service recorded them.
+
+        Not by `occurred_at`: a step recorded today may describe field work that ends next month, and
+        replay must apply events in the order the commands were accepted.
+        """
         streams = [activity_stream(activity["id"])] + ([sk_stream(activity["sk_id"])] if activity["sk_id"] else [])
         rows = self.session.execute(select(t.activity_events).where(t.activity_events.c.stream.in_(streams))
                                     .order_by(t.activity_events.c.seq)).mappings()
-        events = [ActivityEvent(r["type"], _aware(r["occurred_at"]), r["payload"], r["event_id"]) for r in rows]
-        return sorted(events, key=lambda e: e.occurred_at)
+        return [ActivityEvent(r["type"], _aware(r["occurred_at"]), r["payload"], r["event_id"]) for r in rows]
 
     # --- reports ---------------------------------------------------------------------
     def add_report(self, **row: Any) -> None:

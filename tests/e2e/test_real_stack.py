@@ -1,0 +1,95 @@
+"""The whole SOP over HTTP only, each service its own process started with the production command.
+
+RabbitMQ, PostgreSQL, the SeaweedFS S3 server, LibreOffice and the certomancer PKI are real; the three
+services share nothing but HTTP, the bus and the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from naskah_cli.demo import run_demo
+from tests.conftest import TEST_SECRET
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Iterator[dict[str, str]]:
+    ports = {name: _free_port() for name in ("sk", "signature", "report")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    common = {"NASKAH_BUS_URL": amqp_url, "NASKAH_STORE_URL": f"s3://{seaweed.endpoint}",
+              "NASKAH_S3_ACCESS_KEY": seaweed.access_key, "NASKAH_S3_SECRET_KEY": seaweed.secret_key,
+              "NASKAH_SECRET_KEY": TEST_SECRET, "NASKAH_VERIFY_BASE_URL": urls["signature"],
+              "NASKAH_CONVERTERS": "1", "NASKAH_WORKERS": "1", "NASKAH_LOG_LEVEL": "INFO"}
+    extra = {"signature": {"NASKAH_ALLOW_TEST_PKI": "true", "NASKAH_PKI_DIR": str(dev_pki.directory),
+                           "NASKAH_PKI_URL": dev_pki.base_url}}
+    procs = {}
+    for name, port in ports.items():
+        env = {**os.environ, **common, **extra.get(name, {}), "NASKAH_DATABASE_URL": pg_database(),
+               "NASKAH_SERVICE": f"{name}-service", "NASKAH_BIND": f"127.0.0.1:{port}"}
+        log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        procs[name] = (subprocess.Popen([sys.executable, "-m", f"{name}_service", "serve"], env=env, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True), log)
+    try:
+        for name, url in urls.items():
+            deadline = time.monotonic() + 90
+            while True:
+                assert procs[name][0].poll() is None, (tmp_path / f"{name}.log").read_text()[-3000:]
+                try:
+                    if requests.get(url + "/readyz", timeout=2).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert time.monotonic() < deadline, f"{name} not ready"
+                time.sleep(0.3)
+        yield urls
+    finally:
+        for proc, log in procs.values():
+            proc.terminate()
+        for proc, log in procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+            log.close()
+        for name in urls:  # no secret ever reaches a log
+            text = (tmp_path / f"{name}.log").read_text()
+            assert TEST_SECRET not in text and seaweed.secret_key not in text
+            assert "kabid-test-passphrase" not in text and "kadis-test-passphrase" not in text
+
+
+def test_the_sop_end_to_end_over_http(services, dev_pki, tmp_path):
+    tokens = json.loads((dev_pki.directory / "signer-tokens.json").read_text())
+    out = tmp_path / "demo"
+    assert run_demo(services["sk"], services["signature"], services["report"], out, tokens=tokens) == 0
+    verification = json.loads((out / "sk-tim-verification.json").read_text())
+    assert verification["all_ok"] and [s["level"] for s in verification["signatures"]] == ["B-LT", "B-LT"]
+    assert [s["signer_name"] for s in verification["signatures"]] == ["Rahmi Suryantari, ST, M.Si",
+                                                                      "Drs. Yohanes Rumbiak, M.Si"]
+    for name in ("sk-tim-signed.pdf", "laporan-kegiatan-signed.pdf"):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"%PDF") and b"/ByteRange" in data
+    text = subprocess.run(["pdftotext", str(out / "laporan-kegiatan-signed.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "LAPORAN KEGIATAN" in text.upper() and "Kampung Doyo Baru" in text
+    archive = requests.get(services["signature"] + "/api/archive", params={"prefix": "sk/"}, timeout=10).json()
+    assert len(archive) == 1 and archive[0]["metadata"]["status"] == "signed" and archive[0]["retain_until"]
+    page = requests.get(services["signature"] + "/verify/" + archive[0]["metadata"]["document-id"], timeout=30)
+    assert page.status_code == 200 and "Rahmi Suryantari" in page.text
