@@ -1,0 +1,1 @@
+"""signature-service service_layer."""

@@ -1,0 +1,174 @@
+"""signature-service through its endpoint on the real stack: an SK that sk-service approved is signed by the
+Kabid and then the Kadis, archived under object lock and verified; passphrases, lockout, double-sign, tamper."""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+
+import pytest
+
+from naskah_shared.storage.ports import Buckets, ObjectLocked
+from signature_service.adapters.pades import PadesSigner
+from signature_service.app import create_app as signature_app
+from signature_service.pki.devpki import SIGNER_PASSPHRASES
+from sk_service.app import create_app as sk_app
+from tests.data import sk_payload
+
+
+@pytest.fixture
+def stack(real_stack, dev_pki, animator):
+    sk = sk_app(real_stack(converters=1), migrate=True)
+    sig = signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
+                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True)
+    for app in (sk, sig):
+        app.extensions["naskah"].runtime.start()
+    yield sk, sig
+    for app in (sk, sig):
+        app.extensions["naskah"].close()
+
+
+def approved_sk(sk) -> str:
+    c = sk.test_client()
+    sk_id = c.post("/api/sk", json=sk_payload(members=5)).json["id"]
+    c.post(f"/api/sk/{sk_id}/submit")
+    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
+    assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json["status"] \
+        == "signing"
+    return sk_id
+
+
+def wait_for(probe, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := probe():
+            return result
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def requests_of(sig, sk_id: str) -> dict[str, dict]:
+    rows = sig.test_client().get("/api/signature-requests").json
+    return {r["signer"]: r for r in rows if r["document_id"] == sk_id}
+
+
+def bearer(sig, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {sig.extensions['naskah'].dev_tokens[who]}"}
+
+
+def test_kabid_then_kadis_sign_archive_and_verify(stack, caplog):
+    sk, sig = stack
+    caplog.set_level(logging.DEBUG)
+    sk_id = approved_sk(sk)
+    reqs = wait_for(lambda: len(r := requests_of(sig, sk_id)) == 2 and r)
+    assert reqs["kabid"]["status"] == "pending" and reqs["kadis"]["status"] == "waiting"
+    c = sig.test_client()
+    kabid, kadis = reqs["kabid"]["id"], reqs["kadis"]["id"]
+
+    assert c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": "x"}).status_code == 401
+    r = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]},
+               headers=bearer(sig, "kadis"))
+    assert r.status_code == 403 and r.json["error"]["code"] == "not_your_request"
+    r = c.post(f"/api/signature-requests/{kadis}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]},
+               headers=bearer(sig, "kadis"))
+    assert r.status_code == 409 and r.json["error"]["code"] == "not_your_turn"
+    r = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": "salah"}, headers=bearer(sig, "kabid"))
+    assert r.status_code == 403 and r.json["error"]["code"] == "bad_passphrase"
+
+    first = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": SIGNER_PASSPHRASES["kabid"]},
+                   headers=bearer(sig, "kabid"))
+    assert first.status_code == 200 and first.json["status"] == "signed"
+    again = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": SIGNER_PASSPHRASES["kabid"]},
+                   headers=bearer(sig, "kabid"))
+    assert again.status_code == 200 and again.json["result"] == first.json["result"], "the first result, once"
+    r = c.post(f"/api/signature-requests/{kadis}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]},
+               headers=bearer(sig, "kadis"))
+    assert r.status_code == 200, r.json
+    signed = r.json["result"]
+    assert signed["bucket"] == Buckets.SIGNED
+
+    archived = wait_for(lambda: (s := sk.test_client().get(f"/api/sk/{sk_id}").json)["status"] == "archived" and s)
+    assert archived["signed_document"] == signed
+
+    store = sig.extensions["naskah"].runtime.store
+    data, obj = store.get(signed["bucket"], signed["key"], signed["version_id"])
+    assert data.count(b"/Type /Sig") + data.count(b"/Type/Sig") >= 2
+    assert store.get_retention(obj.bucket, obj.key, obj.version_id).mode == "COMPLIANCE"
+    with pytest.raises(ObjectLocked):
+        store.delete(obj.bucket, obj.key, obj.version_id)
+    listing = c.get("/api/archive", query_string={"prefix": f"sk/{sk_id}/"}).json
+    assert [o["key"] for o in listing] == [signed["key"]] and listing[0]["metadata"]["nomor"] == archived["nomor"]
+    url = c.get("/api/archive/download", query_string={"key": signed["key"], "version_id": signed["version_id"]})
+    import requests
+
+    assert requests.get(url.json["url"], timeout=10).content == data
+
+    report = c.post("/api/verify", data={"file": (io.BytesIO(data), "sk.pdf")}).json
+    assert report["all_ok"]
+    assert [(s["field"], s["level"], s["intact"], s["valid"], s["trusted"], s["revoked"])
+            for s in report["signatures"]] == [("ttd-kabid", "B-LT", True, True, True, False),
+                                               ("ttd-kadis", "B-LT", True, True, True, False)]
+    page = c.get(f"/verify/{sk_id}")
+    assert page.status_code == 200 and "Drs. Yohanes Rumbiak" in page.text
+
+    tampered = bytearray(data)
+    at = data.index(b"/ByteRange")
+    start, length = [int(x) for x in data[at:at + 80].split(b"[")[1].split()[:2]]
+    tampered[start + length // 2] ^= 0x01
+    bad = c.post("/api/verify", data={"file": (io.BytesIO(bytes(tampered)), "sk.pdf")}).json
+    assert not bad["all_ok"] and not bad["signatures"][0]["intact"]
+
+    trail = sig.extensions["naskah"].signing.uow
+    with trail() as uow:
+        entries = uow.requests.audit_trail(document_id=sk_id)
+    results = [(e["signer"], e["result"]) for e in reversed(entries)]
+    assert ("kabid", "bad_passphrase") in results and results.count(("kabid", "ok")) == 1
+    assert ("kadis", "ok") in results
+    ok = [e for e in entries if e["result"] == "ok" and e["signer"] == "kadis"][0]
+    assert ok["sha256_out"] == signed["sha256"] and len(ok["sha256_in"]) == 64
+    for secret in (*SIGNER_PASSPHRASES.values(), *sig.extensions["naskah"].dev_tokens.values()):
+        assert secret not in caplog.text
+
+
+def test_five_wrong_passphrases_lock_the_signer_out(stack):
+    sk, sig = stack
+    sk_id = approved_sk(sk)
+    kabid = wait_for(lambda: requests_of(sig, sk_id).get("kabid"))["id"]
+    c = sig.test_client()
+    for _ in range(5):
+        r = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": "keliru"},
+                   headers=bearer(sig, "kabid"))
+        assert r.status_code == 403
+    r = c.post(f"/api/signature-requests/{kabid}/sign", json={"passphrase": SIGNER_PASSPHRASES["kabid"]},
+               headers=bearer(sig, "kabid"))
+    assert r.status_code == 423 and r.json["error"]["code"] == "locked_out"
+    assert c.get(f"/api/signature-requests/{kabid}").json["status"] == "pending"
+
+
+def test_rejection_sends_the_sk_back(stack):
+    sk, sig = stack
+    sk_id = approved_sk(sk)
+    kabid = wait_for(lambda: requests_of(sig, sk_id).get("kabid"))["id"]
+    c = sig.test_client()
+    r = c.post(f"/api/signature-requests/{kabid}/reject", json={"note": "Lampiran belum memuat NIP ketua."},
+               headers=bearer(sig, "kabid"))
+    assert r.status_code == 200 and r.json["status"] == "rejected"
+    assert requests_of(sig, sk_id)["kadis"]["status"] == "cancelled"
+    back = wait_for(lambda: (s := sk.test_client().get(f"/api/sk/{sk_id}").json)["status"] == "rejected_by_kadis"
+                    and s)
+    assert back["reviews"][-1]["note"] == "Lampiran belum memuat NIP ketua."
+
+
+def test_a_timestamp_authority_that_is_down_fails_loudly(stack, dev_pki):
+    signer = PadesSigner.from_pkcs12(dev_pki.signers["kabid"].p12_path, SIGNER_PASSPHRASES["kabid"],
+                                     trust_roots=[dev_pki.root_cert_pem], tsa_url="http://127.0.0.1:1/tsa")
+    sk, sig = stack
+    container = sig.extensions["naskah"]
+    container.keyring._open = lambda account, passphrase: signer  # the real key, an unreachable TSA
+    sk_id = approved_sk(sk)
+    kabid = wait_for(lambda: requests_of(sig, sk_id).get("kabid"))["id"]
+    r = sig.test_client().post(f"/api/signature-requests/{kabid}/sign",
+                               json={"passphrase": SIGNER_PASSPHRASES["kabid"]}, headers=bearer(sig, "kabid"))
+    assert r.status_code == 502 and r.json["error"]["code"] in ("timestamp_failed", "revocation_failed")
+    assert sig.test_client().get(f"/api/signature-requests/{kabid}").json["status"] == "pending"
