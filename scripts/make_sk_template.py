@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/make_sk_template.py
 
-Writes services/sk-service/src/sk_service/templates/{sk_tim.docx, logo_kabupaten.png}; both are
+Writes services/sk-service/src/sk_service/templates/sk_tim.docx and the example office's logo; both are
 committed. The template holds docxtpl placeholders (see sk_context in adapters/docx_renderer.py)
 and two signature anchors, `#ttd-kabid#` and `#ttd-kadis#`, in white 2 pt text at the top
 of an empty area 25 mm high where the signature-service draws the visible stamps.
@@ -24,6 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 from PIL import Image, ImageDraw
 
 OUT = Path(__file__).resolve().parent.parent / "services/sk-service/src/sk_service/templates"
+LOGO = OUT.parents[4] / "shared/src/naskah_shared/office/logo_kabupaten.png"  # the example office's logo
 FONT = "Arial"
 TEXT_WIDTH = 160  # mm: A4 210 − left 30 − right 20
 LABEL, COLON = 33, 5  # mm: the "Menimbang :" columns
@@ -243,7 +244,9 @@ def considerations(doc) -> None:
 
 def signer_block(doc) -> None:
     para(doc, size=6)
-    t = fixed_table(doc, 1, [70, TEXT_WIDTH - 70])
+    # The signature-service draws an 8 cm × 2.4 cm stamp from each anchor's top-left: the Kabid's column
+    # is 82 mm so its stamp (from the left margin) ends 2 mm before the Kadis's column and stamp begin.
+    t = fixed_table(doc, 1, [82, TEXT_WIDTH - 82])
     cant_split(t.rows[0])
     kabid, kadis = t.cell(0, 0), t.cell(0, 1)
     kabid.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
@@ -363,9 +366,9 @@ def build(path: Path) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    make_logo(OUT / "logo_kabupaten.png")
+    make_logo(LOGO)
     build(OUT / "sk_tim.docx")
-    print(f"wrote {OUT / 'sk_tim.docx'} and {OUT / 'logo_kabupaten.png'}")
+    print(f"wrote {OUT / 'sk_tim.docx'} and {LOGO}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -61,7 +60,7 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
                 time.sleep(0.3)
         yield urls
     finally:
-        for proc, log in procs.values():
+        for proc, _ in procs.values():
             proc.terminate()
         for proc, log in procs.values():
             try:

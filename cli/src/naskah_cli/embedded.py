@@ -72,6 +72,7 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
     common = {"bus_url": "memory://", "store_url": f"file://{var / 'store'}", "public_url": public,
               "verify_base_url": public + PREFIXES["signature"], "log_level": log_level}
     converter = UnoserverPool(2, workdir=var / "converters")
+    threading.Thread(target=converter.warm, name="converter-warm", daemon=True).start()
     apps = {
         "sk": sk_app(load(SkSettings, service="sk-service", database_url=f"sqlite:///{var / 'sk.db'}",
                           **common), bus=bus, store=store, converter=converter, migrate=True),

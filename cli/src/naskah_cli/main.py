@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure("naskah", "WARNING")
 
     if args.command == "demo":
-        from naskah_cli.demo import run_demo
-
         import json
+
+        from naskah_cli.demo import run_demo
 
         return run_demo(args.sk, args.signatures, args.reports, args.out, tokens=json.loads(args.tokens.read_text()))
 

@@ -22,12 +22,18 @@ _TEAM = [
 ]
 
 
+def _nip(i: int) -> str:
+    """18 digits: birth date, appointment year and month, sex, sequence (a plausible NIP, unique per i)."""
+    born = f"{1975 + i % 20}{(i % 12) + 1:02d}{(i % 27) + 1:02d}"
+    return f"{born}{2001 + i % 20}0{1 + i % 2}1{i % 1000:03d}"[:18]
+
+
 def sk_tim(members: int = 10, year: int = 2026) -> dict[str, Any]:
     anggota = []
     for i in range(members):
         nama, pangkat, jabatan, kedudukan = _TEAM[i % len(_TEAM)]
         anggota.append({"nama": nama if i < len(_TEAM) else f"{nama.split(',')[0]} ({i + 1})",
-                        "nip": f"{1975 + i % 20}{(i % 12) + 1:02d}{(i % 27) + 1:02d}{2001 + i % 20}0{1 + i % 2}1{i % 1000:03d}"[:18],
+                        "nip": _nip(i),
                         "pangkat_golongan": pangkat, "jabatan": jabatan,
                         "kedudukan_dalam_tim": kedudukan if i < len(_TEAM) else "Anggota"})
     return {

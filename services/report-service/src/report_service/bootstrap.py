@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,4 +78,7 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}")
     runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
+    if own:  # start LibreOffice now, so the first request does not wait for it
+        runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
+                                                         daemon=True).start())
     return Container(settings, runtime, reports, converter, own)

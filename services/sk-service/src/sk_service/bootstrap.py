@@ -111,4 +111,7 @@ def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStor
     container = Container(settings, runtime, office, converter, DocxtplRenderer(), owns_converter=own)
     consumers.subscribe(runtime.bus, container.uow)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
+    if own:  # start LibreOffice now, so the first request does not wait for it
+        runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
+                                                         daemon=True).start())
     return container

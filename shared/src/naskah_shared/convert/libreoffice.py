@@ -16,6 +16,7 @@ watchdog inside each unoserver kills its group if this process dies without clos
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import http.client
 import io
@@ -316,8 +317,8 @@ def _fault_message(fault: str) -> str:
 class UnoserverPool:
     """`Converter` over `size` warm LibreOffice processes; thread-safe.
 
-    `to_pdf` waits in a bounded queue (at most `queue_limit` callers, each up to
-    `queue_timeout` seconds) for a free process; a conversion longer than `timeout`
+    `to_pdf` waits in a bounded FIFO queue (at most `queue_limit` callers, each up to
+    `queue_timeout` seconds) for a free process, first come first served; a conversion longer than `timeout`
     kills that process (it restarts in the background) and raises ConversionError("timeout").
     """
 
@@ -337,8 +338,8 @@ class UnoserverPool:
         self._config = _Config(unoserver, soffice, self.workdir, start_timeout)
         self._workers = [_Worker(i, self._config) for i in range(size)]
         self._idle = list(self._workers)
-        self._waiting = 0
-        self._cond = threading.Condition()
+        self._waiters: collections.deque[_Slot] = collections.deque()
+        self._lock = threading.Lock()
         # Runs on close(), when the pool is collected, or at interpreter exit, whichever comes first.
         self._finalizer = weakref.finalize(self, _shutdown, self._config, self._workers, own_workdir)
 
@@ -404,24 +405,24 @@ class UnoserverPool:
             self.unoserver  # noqa: B018 - resolves or raises
         except ConverterUnavailable:
             return False
-        with self._cond:
+        with self._lock:
             idle = [w for w in self._idle if w.alive]
             self._idle = [w for w in self._idle if w not in idle]
         try:
             return all(w.ping() for w in idle)
         finally:
-            with self._cond:
-                self._idle.extend(idle)
-                self._cond.notify_all()
+            for w in idle:
+                self._hand_over(w)
 
     def pids(self) -> list[int | None]:
         """Process ids of the unoserver processes (None: not started); for operators and tests."""
         return [w.pid if w.alive else None for w in self._workers]
 
     def close(self) -> None:
-        with self._cond:
+        with self._lock:
             self._config.closed = True
-            self._cond.notify_all()
+            for slot in self._waiters:
+                slot.ready.set()  # they wake with no worker and raise ConverterUnavailable
         self._finalizer()
 
     def __enter__(self) -> UnoserverPool:
@@ -430,32 +431,39 @@ class UnoserverPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- queue -----------------------------------------------------------------------------------------
+    # -- queue: FIFO, a released process goes straight to the longest waiter ---------------------------
     def _acquire(self, prefer_started: bool = True) -> _Worker:
-        deadline = time.monotonic() + self.queue_timeout
-        with self._cond:
+        with self._lock:
             if self.closed:
                 raise ConverterUnavailable("converter pool is closed")
-            if not self._idle and self._waiting >= self.queue_limit:
-                raise ConverterBusy()
             self._restart_dead()
-            self._waiting += 1
-            try:
-                while not self._idle:
-                    left = deadline - time.monotonic()
-                    if self.closed:
-                        raise ConverterUnavailable("converter pool is closed")
-                    if left <= 0:
-                        raise ConverterBusy(f"no converter became free within {self.queue_timeout:g} s")
-                    self._cond.wait(left)
-                if self.closed:
-                    raise ConverterUnavailable("converter pool is closed")
+            if self._idle and not self._waiters:
                 started = [w for w in self._idle if w.alive] if prefer_started else []
                 worker = started[0] if started else self._idle[0]
                 self._idle.remove(worker)
                 return worker
-            finally:
-                self._waiting -= 1
+            if len(self._waiters) >= self.queue_limit:
+                raise ConverterBusy()
+            slot = _Slot()
+            self._waiters.append(slot)
+        slot.ready.wait(self.queue_timeout)
+        with self._lock:
+            if slot.worker is not None:  # handed over, possibly just as the wait timed out
+                return slot.worker
+            if slot in self._waiters:
+                self._waiters.remove(slot)
+            if self.closed:
+                raise ConverterUnavailable("converter pool is closed")
+            raise ConverterBusy(f"no converter became free within {self.queue_timeout:g} s")
+
+    def _hand_over(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._waiters and not self.closed:
+                slot = self._waiters.popleft()
+                slot.worker = worker
+                slot.ready.set()
+            else:
+                self._idle.append(worker)
 
     def _restart_dead(self) -> None:
         """Idle processes that died (killed, crashed) restart now, so no orphaned LibreOffice lingers."""
@@ -464,7 +472,7 @@ class UnoserverPool:
             self._restart_in_background(worker)
 
     def _restart_in_background(self, worker: _Worker) -> None:
-        # Restart now rather than at the next request; the worker is back in the queue when ready.
+        # Restart now rather than at the next request; the worker is handed on when ready.
         threading.Thread(target=self._restart, args=(worker,), daemon=True,
                          name=f"uno-restart-{worker.index}").start()
 
@@ -472,10 +480,8 @@ class UnoserverPool:
         if restart and not self.closed:
             worker.kill()
             self._restart_in_background(worker)
-            return
-        with self._cond:
-            self._idle.append(worker)
-            self._cond.notify()
+        else:
+            self._hand_over(worker)
 
     def _restart(self, worker: _Worker) -> None:
         try:
@@ -483,9 +489,17 @@ class UnoserverPool:
         except ConverterUnavailable as exc:
             log.error("converter %d did not restart: %s", worker.index, exc)
         finally:
-            with self._cond:
-                self._idle.append(worker)
-                self._cond.notify()
+            self._hand_over(worker)
+
+
+class _Slot:
+    """A caller waiting in the queue; `worker` is set when a process is handed to it."""
+
+    __slots__ = ("ready", "worker")
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.worker: _Worker | None = None
 
 
 def _shutdown(config: _Config, workers: list[_Worker], own_workdir: bool) -> None:

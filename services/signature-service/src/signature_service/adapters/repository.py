@@ -57,7 +57,8 @@ class SqlSignatureRepository:
                                                    t.signature_requests.c.position)).mappings()
         return [_request(r) for r in rows]
 
-    def search(self, *, signer: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0) -> list[SignatureRequest]:
+    def search(self, *, signer: str | None = None, status: str | None = None, limit: int = 50,
+               offset: int = 0) -> list[SignatureRequest]:
         query = select(t.signature_requests)
         if signer:
             query = query.where(t.signature_requests.c.signer == signer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
-def Text(n: int, *, validate_also: validate.Validator | None = None, **kw) -> fields.String:  # noqa: N802
+def Text(n: int, *, validate_also: validate.Validator | None = None, **kw) -> fields.String:
     """A non-empty string of at most `n` characters."""
     checks = [validate.Length(min=1, max=n)] + ([validate_also] if validate_also else [])
     return fields.String(validate=checks, **kw)

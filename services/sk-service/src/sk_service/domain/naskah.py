@@ -168,28 +168,3 @@ class Office:
             return cls(**data)
         except (KeyError, TypeError) as exc:
             raise ValueError(f"office configuration is incomplete or has unknown keys: {exc}") from exc
-
-    @classmethod
-    def example(cls) -> Office:
-        """A realistic office for the embedded run and the tests (a dinas in Papua)."""
-        return cls(
-            code="DPMK",
-            nama_dinas="DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG",
-            pemerintah="PEMERINTAH KABUPATEN JAYAPURA",
-            alamat="Jalan Raya Sentani–Kemiri, Gunung Merah, Sentani, Kabupaten Jayapura, Papua 99352",
-            kontak="Telepon (0967) 591234 · Pos-el dpmk@jayapurakab.go.id · Laman dpmk.jayapurakab.go.id",
-            kota="Sentani",
-            kadis=Pejabat(
-                jabatan="Kepala Dinas Pemberdayaan Masyarakat dan Kampung Kabupaten Jayapura",
-                nama="Dr. Yohanis Wally, S.Sos, M.Si",
-                pangkat="Pembina Utama Muda (IV/c)",
-                nip="197203151998031007",
-            ),
-            kabid=Pejabat(
-                jabatan="Kepala Bidang Layanan Komunikasi dan Informatika",
-                nama="Rahmi Suryantari, ST, M.Si",
-                pangkat="Pembina (IV/a)",
-                nip="198005122006042015",
-            ),
-            logo=str(Path(__file__).resolve().parent.parent / "templates" / "logo_kabupaten.png"),
-        )
