@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,8 +228,6 @@ def test_dates_use_indonesian_months_in_the_office_zone():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice and poppler-utils are needed")
 def test_converts_to_pdf_with_the_anchor_findable(rendered, tmp_path: Path):
     _, _, docx = rendered
     src = tmp_path / "laporan.docx"
