@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
@@ -28,23 +27,8 @@ from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer,
 from sk_service.domain.naskah import Office
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.stats import p95, timed
 from tests.data import sk_payload  # realistic content shared with the tests
-
-
-def timed(fn: Callable[[], object], n: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
 def under_load(pool: UnoserverPool, docx: bytes, callers: int, per_caller: int) -> tuple[list[float], float]:

@@ -12,7 +12,6 @@ import io
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,25 +26,13 @@ from signature_service.pki.devpki import DevPki, free_loopback_port
 from signature_service.pki.sample_pdf import sk_sample_pdf
 from signature_service.service_layer.ports import SignatureLevel, StampText
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.stats import p95, timed
+
 KABID = StampText("Kepala Bidang Layanan Komunikasi dan Informatika", "Rahmi Suryantari, ST, M.Si", "Pembina (IV/a)")
 KADIS = StampText("Kepala Dinas Pemberdayaan Masyarakat dan Kampung", "Drs. Yohanes Rumbiak, M.Si",
                   "Pembina Utama Muda (IV/c)")
 QR_URL = "https://naskah.example.go.id/verify/sk-2026-0001"
-
-
-def measure(fn: Callable[[], object], rounds: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def p95(xs: list[float]) -> float:
-    return statistics.quantiles(xs, n=20, method="inclusive")[18] if len(xs) > 1 else xs[0]
 
 
 def main() -> int:
@@ -107,7 +94,7 @@ def run(pki: DevPki, rounds: int) -> int:
     ]
     results = []
     for name, fn, target, n in cases:
-        times = measure(fn, n)
+        times = timed(fn, n, 3, unit=1000)
         results.append((name, statistics.median(times), p95(times), target))
     baseline = results[0][1]
 

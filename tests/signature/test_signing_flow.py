@@ -49,8 +49,8 @@ def wait_for(probe, timeout: float = 30.0):
 
 
 def requests_of(sig, sk_id: str) -> dict[str, dict]:
-    rows = sig.test_client().get("/api/signature-requests").json
-    return {r["signer"]: r for r in rows if r["document_id"] == sk_id}
+    rows = sig.test_client().get("/api/signature-requests").json  # newest first
+    return {r["signer"]: r for r in reversed(rows) if r["document_id"] == sk_id}  # the newest round wins
 
 
 def bearer(sig, who: str) -> dict[str, str]:
@@ -158,6 +158,13 @@ def test_rejection_sends_the_sk_back(stack):
     back = wait_for(lambda: (s := sk.test_client().get(f"/api/sk/{sk_id}").json)["status"] == "rejected_by_kadis"
                     and s)
     assert back["reviews"][-1]["note"] == "Lampiran belum memuat NIP ketua."
+    # Fixed and approved again: the SK keeps its nomor, and signing starts over with new requests.
+    c_sk = sk.test_client()
+    assert c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).status_code == 200
+    again = c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json
+    assert again["status"] == "signing" and again["nomor"] == back["nomor"]
+    fresh = wait_for(lambda: (r := requests_of(sig, sk_id)).get("kabid", {}).get("status") == "pending" and r)
+    assert fresh["kabid"]["id"] != kabid
 
 
 def test_a_timestamp_authority_that_is_down_fails_loudly(stack, dev_pki):

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-
-class DocumentRefSchema(Schema):
-    bucket = fields.String()
-    key = fields.String()
-    version_id = fields.String()
-    sha256 = fields.String()
+from naskah_shared.web.schemas import DocumentRefSchema
 
 
 class SignatureRequestSchema(Schema):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from naskah_shared.web.schemas import DocumentRefSchema
+
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
 def Text(n: int, *, validate_also: validate.Validator | None = None, **kw) -> fields.String:
     """A non-empty string of at most `n` characters."""
@@ -74,13 +76,6 @@ class ReviewSchema(Schema):
     reviewer = fields.String()
     at = fields.DateTime()
     revision = fields.Integer()
-
-
-class DocumentRefSchema(Schema):
-    bucket = fields.String()
-    key = fields.String()
-    version_id = fields.String()
-    sha256 = fields.String()
 
 
 class VersionSchema(Schema):

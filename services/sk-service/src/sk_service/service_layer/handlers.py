@@ -75,10 +75,12 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
         if sk.status is Status.SIGNING:
             tanggal = _now()
             year = int(sk.content["tahun"])
-            seq = uow.sks.next_nomor_seq(documents.office.code, year)
-            nomor = documents.office.format_nomor(seq, year)
+            nomor = sk.nomor  # an SK sent back from signing keeps the number it was given
+            if nomor is None:
+                seq = uow.sks.next_nomor_seq(documents.office.code, year)
+                nomor = documents.office.format_nomor(seq, year)
+                uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk.id)
             docx, pdf = documents.produce(sk, nomor=nomor, tanggal=tanggal)
-            uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk.id)
             uow.sks.add_version(sk, sk.content, docx, pdf)
             sk.approve_for_signing(nomor, pdf)
         sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
