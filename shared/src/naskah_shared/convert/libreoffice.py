@@ -330,7 +330,7 @@ class UnoserverPool:
             raise ValueError("pool size must be at least 1")
         self.size = size
         own_workdir = workdir is None
-        self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="naskah-uno-"))
+        self.workdir = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="naskah-uno-"))
         self.timeout = timeout
         self.max_jobs_per_process = max_jobs_per_process
         self.queue_limit = queue_limit if queue_limit is not None else 8 * size
