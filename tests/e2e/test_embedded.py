@@ -1,0 +1,31 @@
+"""The README's first command: everything in one process, then the SOP demo, and its three output files."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+NASKAH = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "naskah"
+
+
+def test_naskah_run_leaves_the_signed_sk_its_verification_and_the_signed_report(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for attempt in (1, 2):  # safe to run twice: the second run continues in the same ./var
+        done = subprocess.run([str(NASKAH), "run", "--exit", "--port", str(port)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert f"800/00{attempt}/DPMK/" in done.stdout
+    out = tmp_path / "out" / "demo"
+    verification = json.loads((out / "sk-tim-verification.json").read_text())
+    assert verification["all_ok"] and len(verification["signatures"]) == 2
+    for name in ("sk-tim-signed.pdf", "laporan-kegiatan-signed.pdf"):
+        assert (out / name).read_bytes().startswith(b"%PDF")
+    assert "TERLAMBAT" in done.stdout and "Rapat Penutupan" in done.stdout
+    assert (tmp_path / "var" / "pki" / "README-TEST-ONLY.txt").exists()
