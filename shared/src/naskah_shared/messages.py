@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,7 +93,3 @@ class EnvelopeSchema(Schema):
         data["id"] = str(data["id"])
         return Envelope(**data)
 
-
-def envelope_dict(envelope: Envelope) -> dict[str, Any]:
-    """Plain dict (datetimes kept) for places that store envelopes as rows."""
-    return asdict(envelope)

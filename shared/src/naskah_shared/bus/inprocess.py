@@ -42,7 +42,6 @@ class _Queue:
     handler: Handler
     max_attempts: int
     thread: threading.Thread | None = None
-    busy: bool = False
     wake: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -125,15 +124,6 @@ class InProcessBus:
                 return self._db.execute("SELECT count(*) FROM messages WHERE queue = ?", (queue,)).fetchone()[0]
             return self._db.execute("SELECT count(*) FROM messages").fetchone()[0]
 
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Wait until every queue is empty (parked messages aside); False on timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.pending() == 0 and not any(q.busy for q in self._queues.values()):
-                return True
-            time.sleep(0.01)
-        return False
-
     def close(self) -> None:
         self._running = min(self._running, 1)
         self.stop()
@@ -159,14 +149,11 @@ class InProcessBus:
     def _consume(self, q: _Queue) -> None:
         while not self._stopping.is_set():
             with q.wake:
-                q.busy = True
                 nxt = self._next(q)
                 if isinstance(nxt, float):
-                    q.busy = False
                     q.wake.wait(min(nxt, 1.0))
                     continue
             self._deliver(q, *nxt)
-            q.busy = False
 
     def _deliver(self, q: _Queue, seq: int, body: str, attempt: int) -> None:
         try:
