@@ -167,3 +167,44 @@ def test_nomor_register_is_gapless_under_concurrency(sk):
         rows = uow.sks.nomor_assignments("DPMK", 2026)
     assert sorted(r["seq"] for r in rows) == list(range(1, 21))
     assert len({r["nomor"] for r in rows}) == 20 and {r["sk_id"] for r in rows} == set(ids)
+
+
+def test_template_upload_is_checked_and_used(sk):
+    import io
+    import zipfile
+
+    from sk_service.bootstrap import TEMPLATES
+
+    c = sk.test_client()
+    good = (TEMPLATES / "sk_tim.docx").read_bytes()
+
+    def upload(name: str, data: bytes):
+        return c.put(f"/api/templates/{name}", data={"file": (io.BytesIO(data), f"{name}.docx")},
+                     content_type="multipart/form-data")
+
+    r = upload("bukan-docx", b"%PDF-1.7 not a docx")
+    assert r.status_code == 422 and r.json["error"]["code"] == "not_docx"
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("word/media/huge.xml", b"A" * (200 * 1024 * 1024))  # 200 MiB that packs to 200 KiB
+    r = upload("bom", bomb.getvalue())
+    assert r.status_code == 422 and r.json["error"]["code"] == "zip_bomb"
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"nomor", b"nmr")
+            dst.writestr(item, data)
+    r = upload("tanpa-nomor", stripped.getvalue())
+    assert r.status_code == 422 and r.json["error"]["code"] == "missing_placeholder" and "nomor" in str(r.json)
+
+    r = upload("sk_tim_dinas", good)
+    assert r.status_code == 201 and "anggota" in r.json["placeholders"]
+    names = {t["name"]: t["builtin"] for t in c.get("/api/templates").json}
+    assert names == {"sk_tim": True, "sk_tim_dinas": False}
+    drafted = c.post("/api/sk", json=sk_payload(members=2, template="sk_tim_dinas"))
+    assert drafted.status_code == 201
+    assert c.get("/api/templates/sk_tim_dinas.docx").data == good
