@@ -6,10 +6,30 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from naskah_shared.web.auth import key_hash
 
 pytest_plugins = ["naskah_shared.testing.plugin", "naskah_shared.testing.fixtures_store"]
 
 TEST_SECRET = "naskah-test-secret-0123456789abcdef"
+TEST_API_KEY = "naskah-test-api-key-0123456789"
+
+
+class KeyedClient(FlaskClient):
+    """A test client that sends the test API key, as an internal system would."""
+
+    def open(self, *args: Any, **kwargs: Any):
+        headers = kwargs.setdefault("headers", {})
+        if isinstance(headers, dict):
+            headers.setdefault("X-API-Key", TEST_API_KEY)
+        return super().open(*args, **kwargs)
+
+
+def keyed(app: Flask) -> Flask:
+    app.test_client_class = KeyedClient
+    return app
 
 
 @pytest.fixture
@@ -20,6 +40,7 @@ def real_stack(pg_database, amqp_url, seaweed) -> Callable[..., dict[str, Any]]:
     def make(**extra: Any) -> dict[str, Any]:
         return {"database_url": pg_database(), "bus_url": amqp_url, "store_url": f"s3://{seaweed.endpoint}",
                 "s3_access_key": seaweed.access_key, "s3_secret_key": seaweed.secret_key,
-                "secret_key": TEST_SECRET, "log_level": "WARNING", **extra}
+                "secret_key": TEST_SECRET, "api_keys": f"tests:{key_hash(TEST_API_KEY)}", "log_level": "WARNING",
+                **extra}
 
     return make

@@ -20,10 +20,17 @@ KNOWN = {f.metadata["env"] for cls in (Settings, DocumentSettings, *SERVICES.val
          for f in cls.__dataclass_fields__.values()} | {"NASKAH_BIND", "NASKAH_WORKERS", "NASKAH_THREADS"}
 
 
+REQUIRED_VALUES = {"NASKAH_API_KEYS": "e-office:" + "ab" * 32}  # what an operator's .env holds
+
+
 def _substitute(value: str) -> str:
     """Compose's ${VAR:-default} / ${VAR:?message}: defaults kept, required ones given a test value."""
-    return re.sub(r"\$\{([A-Z_]+)(?::-([^}]*)|:\?[^}]*)?\}",
-                  lambda m: m.group(2) if m.group(2) is not None else f"test-{m.group(1).lower()}-0123456789", value)
+    def value_of(m: re.Match) -> str:
+        if m.group(2) is not None:
+            return m.group(2)
+        return REQUIRED_VALUES.get(m.group(1), f"test-{m.group(1).lower()}-0123456789")
+
+    return re.sub(r"\$\{([A-Z_]+)(?::-([^}]*)|:\?[^}]*)?\}", value_of, value)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ import pytest
 import requests
 
 from naskah_cli.demo import run_demo
-from tests.conftest import TEST_SECRET
+from naskah_shared.web.auth import key_hash
+from tests.conftest import TEST_API_KEY, TEST_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +37,7 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
     common = {"NASKAH_BUS_URL": amqp_url, "NASKAH_STORE_URL": f"s3://{seaweed.endpoint}",
               "NASKAH_S3_ACCESS_KEY": seaweed.access_key, "NASKAH_S3_SECRET_KEY": seaweed.secret_key,
               "NASKAH_SECRET_KEY": TEST_SECRET, "NASKAH_VERIFY_BASE_URL": urls["signature"],
+              "NASKAH_API_KEYS": f"tests:{key_hash(TEST_API_KEY)}",
               "NASKAH_CONVERTERS": "1", "NASKAH_WORKERS": "1", "NASKAH_LOG_LEVEL": "INFO"}
     extra = {"signature": {"NASKAH_ALLOW_TEST_PKI": "true", "NASKAH_PKI_DIR": str(dev_pki.directory),
                            "NASKAH_PKI_URL": dev_pki.base_url}}
@@ -52,9 +54,9 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
             while True:
                 assert procs[name][0].poll() is None, (tmp_path / f"{name}.log").read_text()[-3000:]
                 try:
-                    if requests.get(url + "/readyz", timeout=2).status_code == 200:
+                    if requests.get(url + "/readyz", timeout=10).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or busy starting
                     pass
                 assert time.monotonic() < deadline, f"{name} not ready"
                 time.sleep(0.3)
@@ -72,12 +74,14 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
             text = (tmp_path / f"{name}.log").read_text()
             assert TEST_SECRET not in text and seaweed.secret_key not in text
             assert "kabid-test-passphrase" not in text and "kadis-test-passphrase" not in text
+            assert TEST_API_KEY not in text
 
 
 def test_the_sop_end_to_end_over_http(services, dev_pki, tmp_path):
     tokens = json.loads((dev_pki.directory / "signer-tokens.json").read_text())
     out = tmp_path / "demo"
-    assert run_demo(services["sk"], services["signature"], services["report"], out, tokens=tokens) == 0
+    assert run_demo(services["sk"], services["signature"], services["report"], out, tokens=tokens,
+                    api_key=TEST_API_KEY) == 0
     verification = json.loads((out / "sk-tim-verification.json").read_text())
     assert verification["all_ok"] and [s["level"] for s in verification["signatures"]] == ["B-LT", "B-LT"]
     assert [s["signer_name"] for s in verification["signatures"]] == ["Rahmi Suryantari, ST, M.Si",
@@ -88,7 +92,9 @@ def test_the_sop_end_to_end_over_http(services, dev_pki, tmp_path):
     text = subprocess.run(["pdftotext", str(out / "laporan-kegiatan-signed.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "LAPORAN KEGIATAN" in text.upper() and "Kampung Doyo Baru" in text
-    archive = requests.get(services["signature"] + "/api/archive", params={"prefix": "sk/"}, timeout=10).json()
+    assert requests.get(services["signature"] + "/api/archive", timeout=10).status_code == 401
+    archive = requests.get(services["signature"] + "/api/archive", params={"prefix": "sk/"}, timeout=10,
+                           headers={"X-API-Key": TEST_API_KEY}).json()
     assert len(archive) == 1 and archive[0]["metadata"]["status"] == "signed" and archive[0]["retain_until"]
     page = requests.get(services["signature"] + "/verify/" + archive[0]["metadata"]["document-id"], timeout=30)
     assert page.status_code == 200 and "Rahmi Suryantari" in page.text

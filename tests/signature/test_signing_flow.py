@@ -14,14 +14,15 @@ from signature_service.adapters.pades import PadesSigner
 from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from sk_service.app import create_app as sk_app
+from tests.conftest import keyed
 from tests.data import sk_payload
 
 
 @pytest.fixture
 def stack(real_stack, dev_pki, animator):
-    sk = sk_app(real_stack(converters=1), migrate=True)
-    sig = signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
-                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True)
+    sk = keyed(sk_app(real_stack(converters=1), migrate=True))
+    sig = keyed(signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
+                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True))
     for app in (sk, sig):
         app.extensions["naskah"].runtime.start()
     yield sk, sig

@@ -13,13 +13,14 @@ from sqlalchemy import insert
 from naskah_shared.messages import Envelope
 from sk_service.adapters import tables as t
 from sk_service.app import create_app
+from tests.conftest import keyed
 from tests.data import INJECTIONS, sk_payload
 from tests.spy import spy_on
 
 
 @pytest.fixture
 def sk(real_stack):
-    app = create_app(real_stack(converters=1), migrate=True)
+    app = keyed(create_app(real_stack(converters=1), migrate=True))
     container = app.extensions["naskah"]
     container.runtime.start()
     yield app

@@ -27,8 +27,10 @@ class DemoFailed(RuntimeError):
 
 
 class Api:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, api_key: str = "") -> None:
         self.base, self.http = base.rstrip("/"), requests.Session()
+        if api_key:
+            self.http.headers["X-API-Key"] = api_key
 
     def call(self, method: str, path: str, *, expect: int = 200, **kw: Any) -> Any:
         r = self.http.request(method, self.base + path, timeout=120, **kw)
@@ -58,9 +60,10 @@ class Progress:
         print(f"  [{elapsed:6.2f}s] {label}{': ' + detail if detail else ''}", flush=True)
 
 
-def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: dict[str, str]) -> int:
+def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: dict[str, str],
+             api_key: str = "") -> int:
     out.mkdir(parents=True, exist_ok=True)
-    sk, sig, rep, p = Api(sk_url), Api(sig_url), Api(report_url), Progress()
+    sk, sig, rep, p = Api(sk_url, api_key), Api(sig_url, api_key), Api(report_url, api_key), Progress()
     auth = {who: {"Authorization": f"Bearer {tokens[who]}"} for who in ("kabid", "kadis")}
     print("\nSOP demo: Pengembangan dan Pengelolaan Data Profil Kampung")
     try:

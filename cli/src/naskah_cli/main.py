@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -25,16 +26,29 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--reports", required=True, help="report-service base URL")
     demo.add_argument("--tokens", type=Path, required=True,
                       help="JSON file of the signers' API tokens (the TEST-ONLY PKI's var/pki/signer-tokens.json)")
+    demo.add_argument("--api-key", default=os.environ.get("NASKAH_API_KEY", ""),
+                      help="the X-API-Key the services accept (default: $NASKAH_API_KEY)")
     demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    key = sub.add_parser("api-key", help="make an API key for an internal system")
+    key.add_argument("name", help="who will use it, e.g. simpeg or e-office")
     args = parser.parse_args(argv)
     logs.configure("naskah", "WARNING")
+
+    if args.command == "api-key":
+        from naskah_shared.web.auth import new_key
+
+        secret, entry = new_key(args.name)
+        print(f"key (give it to {args.name}; it is not stored): {secret}")
+        print(f"add to NASKAH_API_KEYS (comma-separated):       {entry}")
+        return 0
 
     if args.command == "demo":
         import json
 
         from naskah_cli.demo import run_demo
 
-        return run_demo(args.sk, args.signatures, args.reports, args.out, tokens=json.loads(args.tokens.read_text()))
+        return run_demo(args.sk, args.signatures, args.reports, args.out, tokens=json.loads(args.tokens.read_text()),
+                        api_key=args.api_key)
 
     from naskah_cli.embedded import embedded
 

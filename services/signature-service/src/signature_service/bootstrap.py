@@ -49,7 +49,8 @@ class Container:
 
         return {"title": "naskah signature-service",
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
-                "blueprints": [requests, verify, archive], "plain_blueprints": [pages], "error_mapping": ERRORS}
+                "blueprints": [requests, verify, archive], "plain_blueprints": [pages], "error_mapping": ERRORS,
+                "auth_exempt": _signer_or_public}
 
     def serve_pki(self) -> None:
         """Serve the TEST-ONLY PKI's OCSP/CRL/TSA here, unless something already answers on its port."""
@@ -68,6 +69,13 @@ class Container:
         if self.animator is not None:
             self.animator.stop()
             self.animator = None
+
+
+def _signer_or_public() -> bool:
+    """Routes with their own authentication: the signers' (bearer token) and public verification."""
+    from flask import request
+
+    return request.path == "/api/verify" or request.path.startswith("/api/signature-requests")
 
 
 def _signing_error(exc: Exception) -> ApiError:

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from naskah_shared import logs
 from naskah_shared.config import Settings, redacted
 from naskah_shared.web.api import init_web
+from naskah_shared.web.auth import parse_keys, require_api_keys
 from naskah_shared.web.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 def service_app(import_name: str, settings: Settings, container: Any, *, title: str, description: str,
                 blueprints: Iterable[Blueprint],
                 error_mapping: Mapping[type[Exception], Callable[[Exception], ApiError]] | None = None,
-                plain_blueprints: Iterable[Any] = ()) -> Flask:
+                plain_blueprints: Iterable[Any] = (), auth_exempt: Callable[[], bool] = lambda: False) -> Flask:
     """A Flask app with naskah's API, errors, request ids and health, holding `container`.
 
     `container` has `.runtime` (naskah_shared.runtime.Runtime) and `.close()`.
@@ -31,6 +32,7 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
     app.config["SECRET_KEY"] = settings.secret_key or "embedded"
     api = init_web(app, title=title, description=description, checks=container.runtime.checks(),
                    error_mapping=error_mapping)
+    require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt)
     for bp in blueprints:
         api.register_blueprint(bp)
     for bp in plain_blueprints:  # pages, not part of the OpenAPI document

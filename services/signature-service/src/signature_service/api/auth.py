@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from naskah_shared.web import ApiError
 from signature_service.service_layer.accounts import SignerAccount
@@ -17,6 +17,12 @@ def current_signer() -> SignerAccount:
             if account.has_token(token):
                 return account
     raise ApiError(401, "unauthenticated", "A signer's API token is required (Authorization: Bearer …).")
+
+
+def signer_scope() -> SignerAccount | None:
+    """None for an internal system (a valid API key, or an open embedded run); else the signer, who sees
+    only requests addressed to them."""
+    return None if g.get("api_client") else current_signer()
 
 
 def client() -> Client:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, url_for
 from flask_smorest import Blueprint
 
-from signature_service.api.auth import client, current_signer
+from signature_service.api.auth import client, current_signer, signer_scope
 from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
 from signature_service.domain.requests import SignatureRequest
 
@@ -25,11 +25,24 @@ def view(req: SignatureRequest) -> dict:
                       "page": url_for("pages.sign_page", request_id=req.id)}}
 
 
+def _visible(request_id: str) -> SignatureRequest:
+    req = _svc().request(request_id)
+    signer = signer_scope()
+    if signer is not None:
+        req.check_signer(signer.id)
+    return req
+
+
 @blp.route("", methods=["GET"])
 @blp.arguments(RequestQuerySchema, location="query")
 @blp.response(200, SignatureRequestSchema(many=True))
 def list_requests(query):
-    """Requests, filtered by signer and status (e.g. `?signer=kadis&status=pending`)."""
+    """Requests, filtered by signer and status (e.g. `?signer=kadis&status=pending`).
+
+    With a signer's token instead of an API key, only that signer's requests."""
+    signer = signer_scope()
+    if signer is not None:
+        query["signer"] = signer.id
     with _svc().uow() as uow:
         rows = uow.requests.search(**query)
     return [view(r) for r in rows]
@@ -38,15 +51,14 @@ def list_requests(query):
 @blp.route("/<request_id>", methods=["GET"])
 @blp.response(200, SignatureRequestSchema)
 def get_request(request_id: str):
-    return view(_svc().request(request_id))
+    return view(_visible(request_id))
 
 
 @blp.route("/<request_id>/document.pdf", methods=["GET"])
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def preview(request_id: str):
     """The PDF as it stands for this signer (after signing: as signed)."""
-    svc = _svc()
-    data = svc.source_pdf(svc.request(request_id))
+    data = _svc().source_pdf(_visible(request_id))
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{request_id}.pdf"'})
 
