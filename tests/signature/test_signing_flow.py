@@ -98,8 +98,12 @@ def test_kabid_then_kadis_sign_archive_and_verify(stack, caplog):
     assert store.get_retention(obj.bucket, obj.key, obj.version_id).mode == "COMPLIANCE"
     with pytest.raises(ObjectLocked):
         store.delete(obj.bucket, obj.key, obj.version_id)
+    for bad in ("../etc/passwd", "sk//x.pdf"):
+        r = c.get("/api/archive/versions", query_string={"key": bad})
+        assert r.status_code == 422 and "key" in r.json["error"]["details"]["fields"]
     listing = c.get("/api/archive", query_string={"prefix": f"sk/{sk_id}/"}).json
     assert [o["key"] for o in listing] == [signed["key"]] and listing[0]["metadata"]["nomor"] == archived["nomor"]
+    assert listing[0]["retain_until"] and listing[0]["legal_hold"] is False
     url = c.get("/api/archive/download", query_string={"key": signed["key"], "version_id": signed["version_id"]})
     import requests
 

@@ -209,3 +209,6 @@ def test_template_upload_is_checked_and_used(sk):
     drafted = c.post("/api/sk", json=sk_payload(members=2, template="sk_tim_dinas"))
     assert drafted.status_code == 201
     assert c.get("/api/templates/sk_tim_dinas.docx").data == good
+    assert c.get("/api/templates/tidak_ada.docx").status_code == 404
+    r = upload("Nama Salah", good)
+    assert r.status_code in (404, 422) and r.is_json

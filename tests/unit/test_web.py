@@ -57,6 +57,17 @@ def test_errors_are_json_with_the_request_id(app):
     assert spec["openapi"].startswith("3.") and spec["paths"]
 
 
+def test_a_store_that_is_down_is_a_503_not_a_500(tmp_path):
+    app = signature_app({"database_url": f"sqlite:///{tmp_path}/db.sqlite", "store_url": "s3://127.0.0.1:1",
+                         "s3_access_key": "k", "s3_secret_key": "s", "pki_dir": str(tmp_path / "pki"),
+                         "log_level": "ERROR"}, migrate=True)
+    try:
+        r = app.test_client().get("/api/archive")
+        assert r.status_code == 503 and r.json["error"]["code"] == "store_unavailable"
+    finally:
+        app.extensions["naskah"].close()
+
+
 def test_an_unexpected_error_is_a_json_500_without_a_trace(app):
     @app.get("/boom")
     def boom():

@@ -95,6 +95,7 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
         yield Embedded(url=public, apps=apps, bus=bus, store=store)
     finally:
         server.shutdown()
+        server.server_close()
         for app in apps.values():
             app.extensions["naskah"].close()
         converter.close()

@@ -79,6 +79,9 @@ class Settings:
         "NASKAH_SIGNED_RETENTION_DAYS", 3650,
         help="Object-lock retention (COMPLIANCE) of signed documents, in days.")
     max_upload_mb: int = setting("NASKAH_MAX_UPLOAD_MB", 20, help="Largest accepted upload, in MiB.")
+    proxy_hops: int = setting(
+        "NASKAH_PROXY_HOPS", 0,
+        help="Reverse proxies in front of the service whose X-Forwarded-For is trusted (the audit's client address).")
     api_keys: str = setting(
         "NASKAH_API_KEYS", "",
         help="`name:sha256,…`: the SHA-256 of each API key internal systems send as `X-API-Key` "

@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.runtime import Runtime
-from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectNotFound, ObjectStore
+from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
 from naskah_shared.web import ApiError
 from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import prepare_fields
+from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.adapters.tables import metadata, outbox
 from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
 from signature_service.adapters.verification import PadesVerifier
@@ -83,7 +84,8 @@ def _signing_error(exc: Exception) -> ApiError:
     status = {SigningErrorCode.BAD_PASSPHRASE: 403, SigningErrorCode.TIMESTAMP_FAILED: 502,
               SigningErrorCode.REVOCATION_FAILED: 502, SigningErrorCode.KEY_UNAVAILABLE: 503,
               SigningErrorCode.INVALID_PDF: 422, SigningErrorCode.CERTIFICATE_REVOKED: 409,
-              SigningErrorCode.UNTRUSTED_CERTIFICATE: 409}.get(exc.code, 500)
+              SigningErrorCode.UNTRUSTED_CERTIFICATE: 409, SigningErrorCode.FIELD_ALREADY_SIGNED: 409,
+              SigningErrorCode.FIELD_MISSING: 422}.get(exc.code, 500)
     return ApiError(status, exc.code.value, exc.message)
 
 
@@ -109,7 +111,7 @@ ERRORS = {
     SigningError: _signing_error,
     VerificationError: _verification_error,
     DocumentTampered: lambda e: ApiError(409, "document_tampered", str(e)),
-    ObjectNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
     ObjectLocked: lambda e: ApiError(409, "object_locked", str(e)),
 }
 
@@ -131,7 +133,9 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     signing = SigningService(
         uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
         store=runtime.store, keyring=keyring, accounts=accounts,
-        verifier=PadesVerifier(roots, allow_fetching=True),
+        # Verification reads only what the PDF carries: fetching would make the server follow URLs that an
+        # uploaded (untrusted) certificate names. Our B-LT documents carry their validation data.
+        verifier=PadesVerifier(roots, allow_fetching=False),
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
-from naskah_shared.convert import ConversionError, Converter, ConverterBusy
+from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.messages import Envelope
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
@@ -97,8 +97,6 @@ ERRORS = {
     TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
     ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
     TemplateError: _template_error,
-    ConverterBusy: lambda e: ApiError(503, "converter_busy", str(e)),
-    ConversionError: lambda e: ApiError(502, "conversion_failed", str(e)),
 }
 
 

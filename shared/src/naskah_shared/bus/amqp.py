@@ -53,6 +53,7 @@ class AmqpBus:
         self._subs: list[Subscription] = []
         self._consumers: list[_Consumer] = []
         self._local = threading.local()
+        self._channels: list[BlockingChannel] = []  # every thread's publishing channel, closed on stop
         self._started = False
 
     # --- publishing -----------------------------------------------------------------
@@ -69,12 +70,15 @@ class AmqpBus:
         ch.confirm_delivery()
         ch.exchange_declare(topo.EXCHANGE, "topic", durable=True)
         self._local.channel = ch
+        self._channels.append(ch)
         return ch
 
     def _drop_channel(self) -> None:
         ch = getattr(self._local, "channel", None)
         self._local.channel = None
         if ch is not None:
+            with contextlib.suppress(ValueError):
+                self._channels.remove(ch)
             with contextlib.suppress(Exception):
                 ch.connection.close()
 
@@ -138,6 +142,10 @@ class AmqpBus:
             c.join(timeout=30)
         self._consumers.clear()
         self._drop_channel()
+        for ch in self._channels:  # other threads' connections (the outbox relay's): closed from here
+            with contextlib.suppress(Exception):
+                ch.connection.close()
+        self._channels.clear()
 
     def ping(self) -> None:
         try:

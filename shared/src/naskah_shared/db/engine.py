@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -33,6 +34,11 @@ def make_engine(url: str) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
                          connect_args={"connect_timeout": 5})
+
+
+def aware_utc(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back: they were stored as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from naskah_shared.storage._names import check_bucket, check_key, check_metadata
+from naskah_shared.storage.keys import check_bucket, check_key, check_metadata
 from naskah_shared.storage.ports import (
     ObjectLocked,
     ObjectNotFound,

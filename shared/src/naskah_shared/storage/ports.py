@@ -39,6 +39,10 @@ class StoredObject:
     metadata: Mapping[str, str] = field(default_factory=dict)
     is_latest: bool = True
 
+    def ref(self) -> dict[str, str]:
+        """How events and APIs name this version: bucket, key, version id and SHA-256 (never the bytes)."""
+        return {"bucket": self.bucket, "key": self.key, "version_id": self.version_id, "sha256": self.sha256}
+
 
 class ObjectNotFound(LookupError):
     """No such bucket, key or version."""
@@ -78,6 +82,8 @@ class ObjectStore(Protocol):
     def set_legal_hold(self, bucket: str, key: str, version_id: str, on: bool) -> None: ...
 
     def get_retention(self, bucket: str, key: str, version_id: str) -> Retention | None: ...
+
+    def get_legal_hold(self, bucket: str, key: str, version_id: str) -> bool: ...
 
     def presigned_get_url(self, bucket: str, key: str, version_id: str | None = None,
                           expires: timedelta = timedelta(minutes=15)) -> str:

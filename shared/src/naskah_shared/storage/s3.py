@@ -21,7 +21,7 @@ from minio.error import InvalidResponseError, MinioException, S3Error, ServerErr
 from minio.retention import Retention as MinioRetention
 from minio.versioningconfig import VersioningConfig
 
-from naskah_shared.storage._names import check_bucket, check_key, check_metadata
+from naskah_shared.storage.keys import check_bucket, check_key, check_metadata
 from naskah_shared.storage.ports import (
     ObjectLocked,
     ObjectNotFound,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from naskah_shared import logs
 from naskah_shared.config import Settings, redacted
@@ -28,6 +29,8 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
     """
     logs.configure(settings.service, settings.log_level)
     app = Flask(import_name)
+    if settings.proxy_hops:  # only then is X-Forwarded-For the client's address, not a claim
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
     app.config["SECRET_KEY"] = settings.secret_key or "embedded"
     api = init_web(app, title=title, description=description, checks=container.runtime.checks(),

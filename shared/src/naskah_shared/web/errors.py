@@ -59,13 +59,30 @@ def register_error_handlers(app: Flask,
             message = data.get("message") or exc.description or exc.name
         return error_response(status, _HTTP_CODES.get(status, "http_error"), message, details)
 
-    for exc_type, convert in (mapping or {}).items():
+    for exc_type, convert in {**_infrastructure_errors(), **(mapping or {})}.items():
         app.register_error_handler(exc_type, lambda e, convert=convert: _api_error(convert(e)))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error", extra={"error_type": type(exc).__name__})
         return error_response(500, "internal_error", "An internal error occurred; quote the request id.")
+
+
+def _infrastructure_errors() -> dict[type[Exception], Callable[[Exception], ApiError]]:
+    """What any service answers when a dependency fails: the request was fine, try again later."""
+    from naskah_shared.bus.ports import BusUnavailable
+    from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnavailable
+    from naskah_shared.db.engine import DatabaseUnavailable
+    from naskah_shared.storage.ports import ObjectNotFound, StoreUnavailable
+
+    def unavailable(code: str) -> Callable[[Exception], ApiError]:
+        return lambda e: ApiError(503, code, f"{e}; try again shortly.")
+
+    return {StoreUnavailable: unavailable("store_unavailable"), BusUnavailable: unavailable("bus_unavailable"),
+            DatabaseUnavailable: unavailable("database_unavailable"), ConverterBusy: unavailable("converter_busy"),
+            ConverterUnavailable: unavailable("converter_unavailable"),
+            ConversionError: lambda e: ApiError(502, "conversion_failed", str(e)),
+            ObjectNotFound: lambda e: ApiError(404, "not_found", str(e))}
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:

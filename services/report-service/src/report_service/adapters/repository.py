@@ -8,12 +8,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from naskah_shared.db.engine import aware_utc
 from report_service.adapters import tables as t
 from report_service.domain.activity import ActivityEvent
-
-
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def activity_stream(activity_id: str) -> str:
@@ -48,9 +45,6 @@ class SqlReportRepository:
     def link_sk(self, activity_id: str, sk_id: str) -> None:
         self.session.execute(update(t.activities).where(t.activities.c.id == activity_id).values(sk_id=sk_id))
 
-    def activities_of_sk(self, sk_id: str) -> list[str]:
-        return list(self.session.scalars(select(t.activities.c.id).where(t.activities.c.sk_id == sk_id)))
-
     def append(self, stream: str, event: ActivityEvent) -> None:
         self.session.execute(insert(t.activity_events).values(
             stream=stream, event_id=event.event_id, type=event.type, occurred_at=event.occurred_at,
@@ -65,7 +59,7 @@ class SqlReportRepository:
         streams = [activity_stream(activity["id"])] + ([sk_stream(activity["sk_id"])] if activity["sk_id"] else [])
         rows = self.session.execute(select(t.activity_events).where(t.activity_events.c.stream.in_(streams))
                                     .order_by(t.activity_events.c.seq)).mappings()
-        return [ActivityEvent(r["type"], _aware(r["occurred_at"]), r["payload"], r["event_id"]) for r in rows]
+        return [ActivityEvent(r["type"], aware_utc(r["occurred_at"]), r["payload"], r["event_id"]) for r in rows]
 
     # --- reports ---------------------------------------------------------------------
     def add_report(self, **row: Any) -> None:

@@ -43,4 +43,5 @@ reports = Table(
     Column("error", String(500)),
     Column("missing_steps", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("activity_id", "version", name="uq_report_version"),
 )

@@ -16,11 +16,6 @@ class LinkSkSchema(Schema):
     sk_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
 
 
-class KampungNoteSchema(Schema):
-    kampung = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
-
-
 class FiguresSchema(Schema):
     """Steps 8-10: kampung names (or {kampung, note}) per figure."""
 

@@ -8,6 +8,7 @@ land in the SK's stream, which every activity linked to that SK reads.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from typing import Any
 
 from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
-from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
+from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.adapters.repository import activity_stream, sk_stream
 from report_service.domain.activity import Activity, ActivityEvent
 
@@ -34,15 +35,12 @@ class ReportNotFound(LookupError):
     pass
 
 
-def _ref(obj: StoredObject) -> dict[str, str]:
-    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
-
-
 class ReportService:
     def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter, render: Render,
                  office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid") -> None:
         self.uow, self.store, self.converter, self.render = uow, store, converter, render
         self.office, self.verify_url, self.report_signer = office, verify_url, report_signer
+        self._stripes = [threading.Lock() for _ in range(16)]  # SQLite has no row locks
 
     # --- activities -------------------------------------------------------------------
     def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str, sk_id: str | None) -> dict:
@@ -133,7 +131,6 @@ class ReportService:
         with self.uow() as uow:
             row = self._row(uow, activity_id)
             events = uow.reports.events(row)
-            version = len(uow.reports.reports_of(activity_id)) + 1
         activity = Activity.replay(events)
         compiled = ActivityEvent("report.compiled", now, {"report_id": report_id}, str(uuid.uuid4()))
         activity.apply(compiled)  # step 11 ends with this report
@@ -142,25 +139,26 @@ class ReportService:
         docx, charts = self.render(activity, office=self.office, sk=sk, generated_at=now)
         pdf = self.converter.to_pdf(docx)
         meta = {"document-id": report_id, "document-kind": "report", "activity-id": activity_id,
-                "revision": str(version), "status": "compiled", "producer": PRODUCER}
+                "status": "compiled", "producer": PRODUCER}
         base = f"reports/{report_id}"
         stored_docx = self.store.put(Buckets.REPORTS, f"{base}/laporan.docx", docx, content_type=DOCX, metadata=meta)
         stored_pdf = self.store.put(Buckets.REPORTS, f"{base}/laporan.pdf", pdf, content_type="application/pdf",
                                     metadata=meta)
-        stored_charts = {name: _ref(self.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
-                                                   metadata=meta)) for name, png in charts}
+        stored_charts = {name: self.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
+                                              metadata=meta).ref() for name, png in charts}
         missing = [s.number for s in activity.missing_steps()]
-        with self.uow() as uow:
-            self._row(uow, activity_id, for_update=True)
+        with self._stripes[hash(activity_id) % len(self._stripes)], self.uow() as uow:
+            self._row(uow, activity_id, for_update=True)  # with the stripe: one version number per compile
+            version = len(uow.reports.reports_of(activity_id)) + 1
             uow.reports.add_report(id=report_id, activity_id=activity_id, version=version, status="signing",
-                                   docx=_ref(stored_docx), pdf=_ref(stored_pdf), charts=stored_charts,
+                                   docx=stored_docx.ref(), pdf=stored_pdf.ref(), charts=stored_charts,
                                    missing_steps=missing)
             uow.reports.append(activity_stream(activity_id), compiled)
             uow.emit(Envelope(type="report.compiled", producer=PRODUCER, id=compiled.event_id, payload={
-                "report_id": report_id, "activity_id": activity_id, "document": _ref(stored_pdf),
+                "report_id": report_id, "activity_id": activity_id, "document": stored_pdf.ref(),
                 "missing_steps": missing}))
             uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
-                "kind": "report", "report_id": report_id, "document_id": report_id, "document": _ref(stored_pdf),
+                "kind": "report", "report_id": report_id, "document_id": report_id, "document": stored_pdf.ref(),
                 "signers": [self.report_signer], "title": f"Laporan Kegiatan {row['title']}",
                 "nomor": None}))
             uow.commit()

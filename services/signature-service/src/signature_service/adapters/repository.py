@@ -6,29 +6,35 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
 from signature_service.domain.requests import SignatureRequest, Status
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite drops the zone
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _request(row: Any) -> SignatureRequest:
     return SignatureRequest(
         id=row["id"], document_id=row["document_id"], kind=row["kind"], signer=row["signer"],
         position=row["position"], status=Status(row["status"]), title=row["title"], nomor=row["nomor"],
-        source=row["source"], requested_event=row["requested_event"], created_at=_aware(row["created_at"]),
-        updated_at=_aware(row["updated_at"]), result=row["result"], note=row["note"])
+        source=row["source"], requested_event=row["requested_event"], created_at=aware_utc(row["created_at"]),
+        updated_at=aware_utc(row["updated_at"]), result=row["result"], note=row["note"])
+
+
+class ConcurrentUpdate(Exception):
+    """Another transaction changed the request since it was read (HTTP 409)."""
 
 
 class SqlSignatureRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._seen: dict[str, int] = {}  # request id -> lock_version read
+
+    def _request(self, row: Any) -> SignatureRequest:
+        self._seen[row["id"]] = row["lock_version"]
+        return _request(row)
 
     def add(self, req: SignatureRequest) -> None:
         self.session.execute(insert(t.signature_requests).values(
@@ -38,16 +44,22 @@ class SqlSignatureRepository:
             updated_at=req.updated_at, lock_version=1))
 
     def save(self, req: SignatureRequest) -> None:
-        self.session.execute(update(t.signature_requests).where(t.signature_requests.c.id == req.id).values(
+        """Write back a request read in this unit of work, unless someone else changed it meanwhile."""
+        seen = self._seen[req.id]
+        done = self.session.execute(update(t.signature_requests).where(
+            t.signature_requests.c.id == req.id, t.signature_requests.c.lock_version == seen).values(
             status=req.status.value, result=req.result, note=req.note, source=req.source,
-            updated_at=req.updated_at, lock_version=t.signature_requests.c.lock_version + 1))
+            updated_at=req.updated_at, lock_version=seen + 1))
+        if done.rowcount != 1:
+            raise ConcurrentUpdate(f"signature request {req.id} was changed meanwhile; read it again")
+        self._seen[req.id] = seen + 1
 
     def get(self, request_id: str, *, for_update: bool = False) -> SignatureRequest | None:
         query = select(t.signature_requests).where(t.signature_requests.c.id == request_id)
         if for_update:
             query = query.with_for_update()
         row = self.session.execute(query).mappings().first()
-        return _request(row) if row else None
+        return self._request(row) if row else None
 
     def for_document(self, document_id: str, *, for_update: bool = False) -> list[SignatureRequest]:
         query = select(t.signature_requests).where(t.signature_requests.c.document_id == document_id)
@@ -55,7 +67,7 @@ class SqlSignatureRepository:
             query = query.with_for_update()
         rows = self.session.execute(query.order_by(t.signature_requests.c.created_at,
                                                    t.signature_requests.c.position)).mappings()
-        return [_request(r) for r in rows]
+        return [self._request(r) for r in rows]
 
     def search(self, *, signer: str | None = None, status: str | None = None, limit: int = 50,
                offset: int = 0) -> list[SignatureRequest]:
@@ -65,22 +77,20 @@ class SqlSignatureRepository:
         if status:
             query = query.where(t.signature_requests.c.status == status)
         query = query.order_by(t.signature_requests.c.created_at.desc()).limit(limit).offset(offset)
-        return [_request(r) for r in self.session.execute(query).mappings()]
+        return [self._request(r) for r in self.session.execute(query).mappings()]
 
     # --- lockout ------------------------------------------------------------------
     def lockout(self, signer: str) -> tuple[int, datetime | None]:
         row = self.session.execute(select(t.signer_lockouts).where(
             t.signer_lockouts.c.signer == signer).with_for_update()).mappings().first()
-        return (row["failures"], _aware(row["locked_until"])) if row else (0, None)
+        return (row["failures"], aware_utc(row["locked_until"])) if row else (0, None)
 
     def set_lockout(self, signer: str, failures: int, locked_until: datetime | None) -> None:
-        exists = self.session.execute(select(t.signer_lockouts.c.signer).where(
-            t.signer_lockouts.c.signer == signer)).first()
+        # An upsert: two first failures at the same moment must not collide on the primary key.
+        make = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = {"failures": failures, "locked_until": locked_until}
-        if exists:
-            self.session.execute(update(t.signer_lockouts).where(t.signer_lockouts.c.signer == signer).values(**values))
-        else:
-            self.session.execute(insert(t.signer_lockouts).values(signer=signer, **values))
+        self.session.execute(make(t.signer_lockouts).values(signer=signer, **values)
+                             .on_conflict_do_update(index_elements=["signer"], set_=values))
 
     # --- audit ----------------------------------------------------------------------
     def audit(self, **entry: Any) -> None:
@@ -91,4 +101,4 @@ class SqlSignatureRepository:
         if document_id:
             query = query.where(t.audit_trail.c.document_id == document_id)
         rows = self.session.execute(query.order_by(t.audit_trail.c.id.desc()).limit(limit)).mappings()
-        return [dict(r, at=_aware(r["at"])) for r in rows]
+        return [dict(r, at=aware_utc(r["at"])) for r in rows]

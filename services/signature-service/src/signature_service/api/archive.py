@@ -19,8 +19,10 @@ def _store():
 
 
 def _view(obj) -> dict:
-    retention = _store().get_retention(obj.bucket, obj.key, obj.version_id)
-    return {**obj.__dict__, "metadata": dict(obj.metadata), "retain_until": retention.until if retention else None}
+    store = _store()
+    retention = store.get_retention(obj.bucket, obj.key, obj.version_id)
+    return {**obj.__dict__, "metadata": dict(obj.metadata), "retain_until": retention.until if retention else None,
+            "legal_hold": store.get_legal_hold(obj.bucket, obj.key, obj.version_id)}
 
 
 @blp.route("", methods=["GET"])

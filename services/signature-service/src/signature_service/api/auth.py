@@ -26,5 +26,5 @@ def signer_scope() -> SignerAccount | None:
 
 
 def client() -> Client:
-    return Client(remote_addr=request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip(),
-                  user_agent=request.headers.get("User-Agent", ""))
+    # remote_addr is the peer, or the proxy-reported client when NASKAH_PROXY_HOPS trusts a proxy (ProxyFix).
+    return Client(remote_addr=request.remote_addr or "", user_agent=request.headers.get("User-Agent", ""))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from naskah_shared.storage.keys import check_key
 from naskah_shared.web.schemas import DocumentRefSchema
 
 
@@ -69,8 +70,15 @@ class ArchiveQuerySchema(Schema):
     prefix = fields.String(load_default="", validate=validate.Length(max=300))
 
 
+def _object_key(key: str) -> None:
+    try:
+        check_key(key)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 class ArchiveKeySchema(Schema):
-    key = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    key = fields.String(required=True, validate=_object_key)
     version_id = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
@@ -85,6 +93,7 @@ class StoredObjectSchema(Schema):
     metadata = fields.Dict()
     is_latest = fields.Boolean()
     retain_until = fields.DateTime(allow_none=True)
+    legal_hold = fields.Boolean()
 
 
 class DownloadSchema(Schema):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from signature_service.service_layer.ports import DocumentSigner, StampText
+from signature_service.service_layer.ports import DocumentSigner, SigningError, SigningErrorCode, StampText
 
 
 @dataclass(frozen=True)
@@ -55,24 +55,31 @@ class KeyRing:
         self._secret = secrets.token_bytes(32)
         self._keys: dict[str, _Unlocked] = {}
         self._lock = threading.Lock()
+        self._open_locks: dict[str, threading.Lock] = {}
 
     def signer(self, account: SignerAccount, passphrase: str) -> DocumentSigner:
         """The account's open signer; raises the adapter's `SigningError(bad_passphrase)` when wrong."""
         proof = hmac.new(self._secret, passphrase.encode(), hashlib.sha256).digest()
-        now = time.monotonic()
-        with self._lock:
-            self._evict(now)
-            held = self._keys.get(account.id)
-            if held and hmac.compare_digest(held.proof, proof):
+        with self._opening(account.id):  # one unlock at a time per key: a token allows one login
+            now = time.monotonic()
+            with self._lock:
+                self._evict(now)
+                held = self._keys.get(account.id)
+            if held is not None:
+                # The key is open with the right passphrase; a different one is wrong. Saying so without
+                # touching the key also keeps a logged-in token from answering "already logged in".
+                if not hmac.compare_digest(held.proof, proof):
+                    raise SigningError(SigningErrorCode.BAD_PASSPHRASE, "the passphrase does not open this key")
                 held.expires = now + self.ttl
                 return held.signer
-        signer = self._open(account, passphrase)
+            signer = self._open(account, passphrase)
+            with self._lock:
+                self._keys[account.id] = _Unlocked(signer, proof, now + self.ttl)
+            return signer
+
+    def _opening(self, account_id: str) -> threading.Lock:
         with self._lock:
-            old = self._keys.pop(account.id, None)
-            self._keys[account.id] = _Unlocked(signer, proof, now + self.ttl)
-        if old is not None:
-            _close(old.signer)
-        return signer
+            return self._open_locks.setdefault(account_id, threading.Lock())
 
     def forget(self, account_id: str) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,10 +59,6 @@ def field_name(signer: str) -> str:
     return f"ttd-{signer}"
 
 
-def _ref(obj: StoredObject) -> dict[str, str]:
-    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -81,6 +78,7 @@ class SigningService:
         self.retention = timedelta(days=retention_days)
         self.lockout_attempts, self.lockout = lockout_attempts, timedelta(minutes=lockout_minutes)
         self.find_anchor, self.prepare_fields = find_anchor, prepare_fields
+        self._stripes = [threading.Lock() for _ in range(64)]
 
     # --- requests from events ---------------------------------------------------------
     def on_signature_requested(self, event: Envelope) -> None:
@@ -115,12 +113,14 @@ class SigningService:
                 uow.requests.add(SignatureRequest(
                     id=str(uuid.uuid4()), document_id=document_id, kind=kind, signer=signer, position=position,
                     status=status, title=p.get("title") or f"{kind} {document_id}", nomor=p.get("nomor"),
-                    source=_ref(stored), requested_event=event.id, created_at=now, updated_at=now))
+                    source=stored.ref(), requested_event=event.id, created_at=now, updated_at=now))
             uow.commit()
 
     # --- signing ------------------------------------------------------------------------
     def sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
-        with self.uow() as uow:
+        # The row lock serialises signers on PostgreSQL; SQLite (the embedded run) has none, so a double click
+        # is also serialised here, in the one process that run has.
+        with self._stripes[hash(request_id) % len(self._stripes)], self.uow() as uow:
             req = self._get(uow, request_id)
             req.check_signer(account.id)
             if req.status is Status.SIGNED:  # idempotent: the first result, never a second signature
@@ -159,16 +159,16 @@ class SigningService:
                     if r.requested_event == req.requested_event]
             later = [r for r in line if r.position > req.position]
             stored = self._store_signed(req, account, signed, final=not later)
-            req.signed(_ref(stored), now)
+            req.signed(stored.ref(), now)
             uow.requests.save(req)
             if later:
                 nxt = min(later, key=lambda r: r.position)
-                nxt.status, nxt.source, nxt.updated_at = Status.PENDING, _ref(stored), now
+                nxt.status, nxt.source, nxt.updated_at = Status.PENDING, stored.ref(), now
                 uow.requests.save(nxt)
             else:
                 uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
                     "kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id,
-                    "nomor": req.nomor, "document": _ref(stored), "level": self.level.value,
+                    "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
                     "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
                                     "at": (r.updated_at if r is not req else now).isoformat()} for r in line]}))
             uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from naskah_shared.db.engine import aware_utc
 from sk_service.adapters import tables as t
 from sk_service.domain.sk import Decision, Review, Role, Sk, Status
 
@@ -37,11 +38,11 @@ class SqlSkRepository:
         ).mappings()
         self._seen[sk_id] = row["lock_version"]
         return Sk(
-            id=row["id"], content=row["content"], drafter=row["drafter"], created_at=_aware(row["created_at"]),
+            id=row["id"], content=row["content"], drafter=row["drafter"], created_at=aware_utc(row["created_at"]),
             status=Status(row["status"]), revision=row["revision"], nomor=row["nomor"],
             signed_document=row["signed_document"],
             reviews=[Review(Role(r["role"]), Decision(r["decision"]), r["note"], r["reviewer"],
-                            _aware(r["at"]), r["revision"]) for r in reviews],
+                            aware_utc(r["at"]), r["revision"]) for r in reviews],
         )
 
     def add(self, sk: Sk) -> None:
@@ -162,7 +163,3 @@ class SqlSkRepository:
         else:
             self.session.execute(update(t.templates).where(t.templates.c.name == name).values(**values))
 
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything naskah stores is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

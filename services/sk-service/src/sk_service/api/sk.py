@@ -120,8 +120,8 @@ def review(body, sk_id: str):
     """The Kabid's or the Kadis's decision; a rejection sends the SK back with the note.
 
     Only the Kabid reviews at the Kabid's step and only the Kadis at the Kadis's
-    step: the `role` must match the step (409 otherwise), and when signer
-    accounts are enforced the `X-Actor` must hold that role.
+    step: the `role` must match the step (409 otherwise). The calling system (an API key) vouches for
+    who decided: it is the office's e-office or desk application that authenticated the person.
     """
     svc = _svc()
     reviewer = body.get("reviewer") or _actor(body["role"])

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import Schema, validate
+from marshmallow import Schema
 
 from naskah_shared.storage.ports import Buckets
 from naskah_shared.web import ApiError
 from sk_service.adapters.docx_renderer import inspect_template
 from sk_service.api.schemas import TemplateSchema
 from sk_service.bootstrap import TEMPLATES
-from sk_service.service_layer.documents import DOCX, document_ref
+from sk_service.service_layer.documents import DOCX
 
 blp = Blueprint("templates", __name__, url_prefix="/api/templates", description="DOCX templates of SK Tim")
-NAME = validate.Regexp(r"^[a-z0-9_-]{1,100}$")
+NAME = re.compile(r"[a-z0-9_-]{1,100}")
 
 
 class UploadSchema(Schema):
@@ -50,8 +52,8 @@ def list_templates():
 def upload(files, name: str):
     """Upload (or replace) a template. It must be a DOCX within the size limit, not a zip bomb, and hold
     the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`)."""
-    if NAME(name) is None:  # pragma: no cover - Regexp raises on failure
-        raise ApiError(400, "bad_name", "bad template name")
+    if not NAME.fullmatch(name):
+        raise ApiError(422, "invalid_input", "A template name is 1-100 of a-z, 0-9, _ and -.", {"name": name})
     svc = current_app.extensions["naskah"]
     data = files["file"].read()
     limit = svc.settings.max_template_mb * 1024 * 1024
@@ -60,7 +62,7 @@ def upload(files, name: str):
                                    metadata={"document-kind": "template", "template": name,
                                              "producer": "sk-service"})
     with svc.uow() as uow:
-        uow.sks.put_template(name, document_ref(stored), len(data), placeholders,
+        uow.sks.put_template(name, stored.ref(), len(data), placeholders,
                              request.headers.get("X-Actor", "api")[:200])
         uow.commit()
     return {"name": name, "size": len(data), "sha256": stored.sha256, "builtin": False,
@@ -70,5 +72,10 @@ def upload(files, name: str):
 @blp.route("/<name>.docx", methods=["GET"])
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=DOCX)
 def download(name: str):
-    data = current_app.extensions["naskah"].template(name)
+    svc = current_app.extensions["naskah"]
+    with svc.uow() as uow:
+        known = uow.sks.template(name) is not None or (TEMPLATES / f"{name}.docx").is_file()
+    if not NAME.fullmatch(name) or not known:
+        raise ApiError(404, "not_found", f"no template named {name!r}")
+    data = svc.template(name)
     return Response(data, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})

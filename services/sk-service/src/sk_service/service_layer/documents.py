@@ -12,17 +12,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
+from naskah_shared.storage.ports import Buckets, ObjectStore
 from sk_service.domain.naskah import Office
 from sk_service.domain.sk import Sk
 from sk_service.service_layer.ports import Converter, Renderer
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ContextBuilder = Callable[..., Mapping[str, Any]]
-
-
-def document_ref(obj: StoredObject) -> dict[str, str]:
-    return {"bucket": obj.bucket, "key": obj.key, "version_id": obj.version_id, "sha256": obj.sha256}
 
 
 class SkDocuments:
@@ -46,4 +42,4 @@ class SkDocuments:
         stored_docx = self.store.put(Buckets.DRAFTS, f"sk/{sk.id}/sk.docx", docx, content_type=DOCX, metadata=meta)
         stored_pdf = self.store.put(Buckets.DRAFTS, f"sk/{sk.id}/sk.pdf", pdf, content_type="application/pdf",
                                     metadata=meta)
-        return document_ref(stored_docx), document_ref(stored_pdf)
+        return stored_docx.ref(), stored_pdf.ref()
