@@ -36,9 +36,9 @@ def make_engine(url: str) -> Engine:
                          connect_args={"connect_timeout": 5})
 
 
-def aware_utc(value: datetime) -> datetime:
+def aware_utc(value: datetime | None) -> datetime | None:
     """SQLite gives naive datetimes back: they were stored as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def is_postgres(engine: Engine) -> bool:
