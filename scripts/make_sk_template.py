@@ -265,11 +265,17 @@ def signer_block(doc) -> None:
     set_font(p.add_run("pada tanggal\t: {{ tanggal }}"), underline=False)
     rule = para(kadis, after=6)
     bottom_rule_thin(rule)
-    para(kadis, "{{ penandatangan.jabatan|upper }},", bold=True)
-    anchor(kadis, ANCHOR_KADIS)
-    para(kadis, "{{ penandatangan.nama }}", bold=True, underline=True)
-    para(kadis, "{{ penandatangan.pangkat }}")
-    para(kadis, "NIP. {{ penandatangan.nip }}")
+    kadis_signer(kadis)
+
+
+def kadis_signer(cell) -> None:
+    """The Kadis's jabatan, signature anchor and stamp area, nama, pangkat and NIP, in the right column
+    (82 mm from the left margin) of a signer table; the surat edaran template signs the same way."""
+    para(cell, "{{ penandatangan.jabatan|upper }},", bold=True)
+    anchor(cell, ANCHOR_KADIS)
+    para(cell, "{{ penandatangan.nama }}", bold=True, underline=True)
+    para(cell, "{{ penandatangan.pangkat }}")
+    para(cell, "NIP. {{ penandatangan.nip }}")
 
 
 def bottom_rule_thin(p) -> None:
@@ -279,9 +285,10 @@ def bottom_rule_thin(p) -> None:
     exact_height(p, Pt(3))
 
 
-def tembusan(doc) -> None:
+def tembusan(doc, *, before: float = 12) -> None:
+    """The "Tembusan:" list, if any (in the document, or in a cell)."""
     para(doc, "{%p if tembusan %}")
-    para(doc, "Tembusan:", size=10, before=12)
+    para(doc, "Tembusan:", size=10, before=before)
     para(doc, "{%p for t in tembusan %}")
     p = para(doc, "{{ t.nomor }}\t{{ t.teks }}", size=10)
     p.paragraph_format.left_indent = Mm(6)
@@ -291,10 +298,14 @@ def tembusan(doc) -> None:
     para(doc, "{%p endif %}")
 
 
-def lampiran(doc) -> None:
+def page_break(doc) -> None:
     p = doc.add_paragraph()
     p.add_run().add_break(WD_BREAK.PAGE)
     exact_height(p, Pt(1))
+
+
+def lampiran(doc) -> None:
+    page_break(doc)
     t = fixed_table(doc, 4, [24, 4, 72], indent_mm=TEXT_WIDTH - 100)
     rows = [("LAMPIRAN", "KEPUTUSAN {{ pejabat }}"), ("NOMOR", "{{ nomor }}"),
             ("TANGGAL", "{{ tanggal }}"), ("TENTANG", "{{ tentang }}")]
@@ -332,7 +343,9 @@ def lampiran(doc) -> None:
     para(cell, "NIP. {{ penandatangan.nip }}")
 
 
-def build(path: Path) -> None:
+def new_document(title: str):
+    """An A4 document with the Tata Naskah Dinas margins and Arial 12 pt; `title` (a template too) is
+    the document's, and so the PDF's, title."""
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
@@ -346,22 +359,30 @@ def build(path: Path) -> None:
         rfonts.set(qn(k), FONT)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    doc.core_properties.title = "Keputusan Nomor {{ nomor }}"  # rendered too: the PDF title
+    doc.core_properties.title = title  # rendered too: the PDF title
     doc.core_properties.author = "naskah"
     doc.core_properties.language = "id-ID"
+    return doc
 
-    kop(doc)
-    heading(doc)
-    considerations(doc)
-    signer_block(doc)
-    tembusan(doc)
-    lampiran(doc)
+
+def save(doc, path: Path) -> None:
     # python-docx starts with one empty paragraph; the kop table must open the page.
     body = doc.element.body
     first = body[0]
     if first.tag == qn("w:p") and not first.xpath(".//w:t"):
         body.remove(first)
     doc.save(path)
+
+
+def build(path: Path) -> None:
+    doc = new_document("Keputusan Nomor {{ nomor }}")
+    kop(doc)
+    heading(doc)
+    considerations(doc)
+    signer_block(doc)
+    tembusan(doc)
+    lampiran(doc)
+    save(doc, path)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The README's first command: everything in one process, then the SOP demo, and its three output files."""
+"""The README's first command: everything in one process, then the SOP demo, and its output files."""
 
 from __future__ import annotations
 
@@ -17,15 +17,18 @@ def test_naskah_run_leaves_the_signed_sk_its_verification_and_the_signed_report(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    for attempt in (1, 2):  # safe to run twice: the second run continues in the same ./var
+    # Safe to run twice: the second run continues in the same ./var and register (SK, Surat Edaran, SK, ...).
+    for sk_nomor, se_nomor in (("001", "002"), ("003", "004")):
         done = subprocess.run([str(NASKAH), "run", "--exit", "--port", str(port)], cwd=tmp_path,
                               capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        assert f"800/00{attempt}/DPMK/" in done.stdout
+        assert f"Nomor SK: 800/{sk_nomor}/DPMK/" in done.stdout and f"nomor 800/{se_nomor}/DPMK/" in done.stdout
     out = tmp_path / "out" / "demo"
     verification = json.loads((out / "sk-tim-verification.json").read_text())
     assert verification["all_ok"] and len(verification["signatures"]) == 2
     for name in ("sk-tim-signed.pdf", "laporan-kegiatan-signed.pdf"):
         assert (out / name).read_bytes().startswith(b"%PDF")
+    letters = sorted((out / "surat-edaran").glob("*.pdf"))
+    assert len(letters) == 12 and all(p.read_bytes().count(b"/ETSI.CAdES.detached") == 1 for p in letters)
     assert "TERLAMBAT" in done.stdout and "Rapat Penutupan" in done.stdout
     assert (tmp_path / "var" / "pki" / "README-TEST-ONLY.txt").exists()

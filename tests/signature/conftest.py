@@ -14,9 +14,12 @@ from signature_service.adapters.pades import PadesSigner, prepare_fields
 from signature_service.adapters.remote import LoopbackSigningServer
 from signature_service.adapters.stamp import StampStyles
 from signature_service.adapters.verification import PadesVerifier
+from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import AnimatorServer, DevPki, free_loopback_port
 from signature_service.pki.sample_pdf import sk_sample_pdf
 from signature_service.pki.softhsm import SoftHsmToken
+from sk_service.app import create_app as sk_app
+from tests.conftest import keyed
 
 SO_PIN = "87654321"
 USER_PIN = "4321"
@@ -137,3 +140,16 @@ def online_verifier(dev_pki: DevPki, animator: AnimatorServer) -> PadesVerifier:
 @pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture
+def stack(real_stack, dev_pki, animator):
+    """sk-service and signature-service apps on the real stack (RabbitMQ, PostgreSQL, S3, LibreOffice, PKI)."""
+    sk = keyed(sk_app(real_stack(converters=1), migrate=True))
+    sig = keyed(signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
+                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True))
+    for app in (sk, sig):
+        app.extensions["naskah"].runtime.start()
+    yield sk, sig
+    for app in (sk, sig):
+        app.extensions["naskah"].close()

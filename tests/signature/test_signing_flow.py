@@ -5,57 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 
 import pytest
 
 from naskah_shared.storage.ports import Buckets, ObjectLocked
 from signature_service.adapters.pades import PadesSigner
-from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
-from sk_service.app import create_app as sk_app
-from tests.conftest import keyed
-from tests.data import sk_payload
-
-
-@pytest.fixture
-def stack(real_stack, dev_pki, animator):
-    sk = keyed(sk_app(real_stack(converters=1), migrate=True))
-    sig = keyed(signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
-                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True))
-    for app in (sk, sig):
-        app.extensions["naskah"].runtime.start()
-    yield sk, sig
-    for app in (sk, sig):
-        app.extensions["naskah"].close()
-
-
-def approved_sk(sk) -> str:
-    c = sk.test_client()
-    sk_id = c.post("/api/sk", json=sk_payload(members=5)).json["id"]
-    c.post(f"/api/sk/{sk_id}/submit")
-    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
-    assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json["status"] \
-        == "signing"
-    return sk_id
-
-
-def wait_for(probe, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := probe():
-            return result
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
-def requests_of(sig, sk_id: str) -> dict[str, dict]:
-    rows = sig.test_client().get("/api/signature-requests").json  # newest first
-    return {r["signer"]: r for r in reversed(rows) if r["document_id"] == sk_id}  # the newest round wins
-
-
-def bearer(sig, who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {sig.extensions['naskah'].dev_tokens[who]}"}
+from tests.flow import approved_sk, bearer, requests_of, wait_for
 
 
 def test_kabid_then_kadis_sign_archive_and_verify(stack, caplog):

@@ -153,7 +153,7 @@ def test_nomor_register_is_gapless_under_concurrency(sk):
             barrier.wait()
             with container.uow() as uow:
                 seq = uow.sks.next_nomor_seq("DPMK", 2026)
-                uow.sks.record_nomor("DPMK", 2026, seq, container.office.format_nomor(seq, 2026), sk_id)
+                uow.sks.record_nomor("DPMK", 2026, seq, container.office.format_nomor(seq, 2026), sk_id=sk_id)
                 uow.commit()
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -204,8 +204,13 @@ def test_template_upload_is_checked_and_used(sk):
 
     r = upload("sk_tim_dinas", good)
     assert r.status_code == 201 and "anggota" in r.json["placeholders"]
-    names = {t["name"]: t["builtin"] for t in c.get("/api/templates").json}
-    assert names == {"sk_tim": True, "sk_tim_dinas": False}
+    names = {t["name"]: (t["kind"], t["builtin"]) for t in c.get("/api/templates").json}
+    assert names == {"sk_tim": ("sk", True), "surat_edaran": ("surat_edaran", True),
+                     "sk_tim_dinas": ("sk", False)}
+    r = upload("surat_edaran", good)  # an SK template is no letter: it lacks kampung and batas_waktu
+    assert r.status_code == 422 and set(r.json["error"]["details"]["missing"]) == {"kampung", "batas_waktu"}
+    r = c.post("/api/sk", json=sk_payload(members=2, template="surat_edaran"))
+    assert r.status_code == 422 and "template" in str(r.json["error"]["details"])
     drafted = c.post("/api/sk", json=sk_payload(members=2, template="sk_tim_dinas"))
     assert drafted.status_code == 201
     assert c.get("/api/templates/sk_tim_dinas.docx").data == good

@@ -1,9 +1,10 @@
 """The SOP demo: the whole *Profil Kampung* flow over HTTP, against the embedded run or the real stack.
 
 It speaks only HTTP to the three services, as another internal system would,
-shows progress as it goes, and leaves the signed SK, its verification result
-and the signed Laporan Kegiatan in `out/demo/`. The field work of steps 7-13
-(weeks in real life) is recorded with simulated times after today.
+shows progress as it goes, and leaves the signed SK, its verification result,
+the signed Surat Edaran to every kampung and the signed Laporan Kegiatan in
+`out/demo/`. The field work of steps 7-13 (weeks in real life) is recorded with
+simulated times after today.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import requests
 
-from naskah_cli.sample import KAMPUNG, sk_tim
+from naskah_cli.sample import DISTRIK, KAMPUNG, sk_tim
 
 PASSPHRASES = {"kabid": "kabid-test-passphrase", "kadis": "kadis-test-passphrase"}  # the TEST-ONLY PKI's
 
@@ -126,6 +127,24 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
 
         step(7, "Kasubid/Tim", 5, 180, "SK didokumentasikan; rapat persiapan menetapkan proses pendataan")
         p.step("7. Dokumentasi, arsip dan rapat persiapan")
+        se = sk.call("POST", f"/api/sk/{sid}/surat-edaran", expect=202, json={
+            "kampung": [{"nama": k, "distrik": d} for k, d in DISTRIK.items()],
+            "batas_waktu": (now + timedelta(days=25)).date().isoformat(), "tembusan": ["Bupati Jayapura"]})
+        wait("the letters to be produced", lambda: sk.call("GET", f"/api/surat-edaran/{se['id']}?letters=false")
+             ["status"] != "producing", timeout=300)
+        p.step("8. Surat Edaran dan Formulir Instrumen dibuat", f"nomor {se['nomor']}, {len(DISTRIK)} kampung")
+        wait("the Kadis's batch", lambda: sig.http.get(f"{sig.base}/api/signature-batches/{se['id']}",
+                                                       timeout=60).ok)
+        sig.call("POST", f"/api/signature-batches/{se['id']}/sign", expect=202, headers=auth["kadis"],
+                 json={"passphrase": PASSPHRASES["kadis"]})
+        wait("the Kadis's signatures", lambda: (x := sk.call("GET", f"/api/surat-edaran/{se['id']}"))["status"]
+             == "signed" and x, timeout=300)
+        letters = out / "surat-edaran"
+        letters.mkdir(exist_ok=True)
+        for letter in sk.call("GET", f"/api/surat-edaran/{se['id']}")["letters"]:
+            (letters / f"{letter['slug']}.pdf").write_bytes(
+                sk.call("GET", f"/api/surat-edaran/{se['id']}/letters/{letter['slug']}.pdf"))
+        p.step("8. Kadis menandatangani semua surat sekaligus", f"{len(DISTRIK)} PDF di {letters}")
         step(8, "Tim → Pokja", 200, 200 + 60 * 24 * 25, "Surat edaran dan formulir instrumen dikirim",
              {"assigned": KAMPUNG})
         p.step("8. Pokja ditugaskan mendata", f"{len(KAMPUNG)} kampung")
@@ -172,7 +191,7 @@ def _summary(activity: dict[str, Any], nomor: str, out: Path) -> None:
         print(f"{line['step']:>2}. {line['name'][:52]:52} {actual:>14}  {_duration(line['standard_seconds']):>10}"
               f"   {flag}")
     print(f"\nNomor SK: {nomor}   Kampung: {activity['kampung']}")
-    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "laporan-kegiatan-signed.pdf"):
+    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "surat-edaran/", "laporan-kegiatan-signed.pdf"):
         print(f"  {out / name}")
 
 

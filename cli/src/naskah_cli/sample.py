@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-KAMPUNG = ["Kampung Sereh", "Kampung Yobeh", "Kampung Hobong", "Kampung Ifar Besar", "Kampung Doyo Baru",
-           "Kampung Sosiri", "Kampung Nolokla", "Kampung Ayapo", "Kampung Asei Besar", "Kampung Netar",
-           "Kampung Babrongko", "Kampung Kwadeware"]
+# Kampung of Kabupaten Jayapura with their distrik (for the Surat Edaran's address).
+DISTRIK = {"Kampung Sereh": "Sentani", "Kampung Yobeh": "Sentani", "Kampung Hobong": "Sentani",
+           "Kampung Ifar Besar": "Sentani", "Kampung Doyo Baru": "Waibu", "Kampung Sosiri": "Waibu",
+           "Kampung Nolokla": "Sentani Timur", "Kampung Ayapo": "Sentani Timur", "Kampung Asei Besar":
+           "Sentani Timur", "Kampung Netar": "Sentani Timur", "Kampung Babrongko": "Ebungfauw",
+           "Kampung Kwadeware": "Waibu"}
+KAMPUNG = list(DISTRIK)
 
 _TEAM = [
     ("Yosephina Awoitauw, S.Sos", "Penata Tingkat I (III/d)", "Kepala Sub Bidang Pengelolaan Data", "Ketua"),

@@ -28,6 +28,8 @@ EVENT_TYPES = (
     "signature.failed",
     "signature.rejected",
     "sk.archived",
+    "surat_edaran.requested",  # step 8: sk-service produces one letter per kampung
+    "surat_edaran.signed",  # the Kadis signed every letter of the batch
     "activity.step_recorded",
     "report.compiled",
     "report.signed",

@@ -23,6 +23,7 @@ from signature_service.adapters.verification import PadesVerifier
 from signature_service.domain.requests import RequestError
 from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.batches import BatchNotFound, BatchSigning
 from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
 from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
 from signature_service.settings import SignatureSettings
@@ -37,6 +38,7 @@ class Container:
     runtime: Runtime
     accounts: dict[str, SignerAccount]
     signing: SigningService
+    batches: BatchSigning
     keyring: KeyRing
     pki: DevPki | None = None
     dev_tokens: dict[str, str] = field(default_factory=dict, repr=False)
@@ -44,14 +46,15 @@ class Container:
 
     def web(self) -> dict[str, Any]:
         from signature_service.api.archive import blp as archive
+        from signature_service.api.batches import blp as batches
         from signature_service.api.pages import bp as pages
         from signature_service.api.requests import blp as requests
         from signature_service.api.verify import blp as verify
 
         return {"title": "naskah signature-service",
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
-                "blueprints": [requests, verify, archive], "plain_blueprints": [pages], "error_mapping": ERRORS,
-                "auth_exempt": _signer_or_public}
+                "blueprints": [requests, batches, verify, archive], "plain_blueprints": [pages],
+                "error_mapping": ERRORS, "auth_exempt": _signer_or_public}
 
     def serve_pki(self) -> None:
         """Serve the TEST-ONLY PKI's OCSP/CRL/TSA here, unless something already answers on its port."""
@@ -76,7 +79,8 @@ def _signer_or_public() -> bool:
     """Routes with their own authentication: the signers' (bearer token) and public verification."""
     from flask import request
 
-    return request.path == "/api/verify" or request.path.startswith("/api/signature-requests")
+    return request.path == "/api/verify" or request.path.startswith(("/api/signature-requests",
+                                                                     "/api/signature-batches"))
 
 
 def _signing_error(exc: Exception) -> ApiError:
@@ -106,6 +110,7 @@ def _verification_error(exc: Exception) -> ApiError:
 
 ERRORS = {
     RequestNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    BatchNotFound: lambda e: ApiError(404, "not_found", str(e)),
     RequestError: _request_error,
     LockedOut: _locked_out,
     SigningError: _signing_error,
@@ -140,7 +145,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
         lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields)
-    container = Container(settings, runtime, accounts, signing, keyring, pki, tokens)
+    container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
     runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))

@@ -16,7 +16,7 @@ from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web import ApiError
 from sk_service import consumers
-from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context
+from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context, surat_edaran_context
 from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
@@ -25,6 +25,7 @@ from sk_service.domain.sk import TransitionNotAllowed
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
+from sk_service.service_layer.surat_edaran import SuratEdaranNotFound
 from sk_service.settings import SkSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,8 +45,8 @@ class Container:
 
     def __post_init__(self) -> None:
         self.documents = SkDocuments(renderer=self.renderer, converter=self.converter, store=self.runtime.store,
-                                     office=self.office, context=sk_context, template=self.template,
-                                     pdfa=self.settings.pdfa)
+                                     office=self.office, context=sk_context, letter_context=surat_edaran_context,
+                                     template=self.template, pdfa=self.settings.pdfa)
 
     def uow(self, *, cause: Envelope | None = None) -> SqlSkUnitOfWork:
         return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)
@@ -73,12 +74,13 @@ class Container:
 
     def web(self) -> dict[str, Any]:
         from sk_service.api.sk import blp as sk_blp
+        from sk_service.api.surat_edaran import blp as surat_edaran_blp
         from sk_service.api.templates import blp as templates_blp
 
         return {"title": "naskah sk-service",
                 "description": "SK Tim drafting from DOCX templates, PDF conversion and the review loop "
-                               "(SOP steps 2-5).",
-                "blueprints": [sk_blp, templates_blp], "error_mapping": ERRORS}
+                               "(SOP steps 2-5); the Surat Edaran to every kampung (step 8).",
+                "blueprints": [sk_blp, surat_edaran_blp, templates_blp], "error_mapping": ERRORS}
 
     def close(self) -> None:
         self.runtime.stop()
@@ -93,6 +95,7 @@ def _template_error(exc: Exception) -> ApiError:
 
 ERRORS = {
     SkNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    SuratEdaranNotFound: lambda e: ApiError(404, "not_found", str(e)),
     VersionNotFound: lambda e: ApiError(404, "not_found", str(e)),
     TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
     ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
@@ -107,7 +110,7 @@ def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStor
     own = converter is None
     converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
     container = Container(settings, runtime, office, converter, DocxtplRenderer(), owns_converter=own)
-    consumers.subscribe(runtime.bus, container.uow)
+    consumers.subscribe(runtime.bus, container.uow, container.documents, workers=settings.converters)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",

@@ -20,7 +20,8 @@ def _request(row: Any) -> SignatureRequest:
         id=row["id"], document_id=row["document_id"], kind=row["kind"], signer=row["signer"],
         position=row["position"], status=Status(row["status"]), title=row["title"], nomor=row["nomor"],
         source=row["source"], requested_event=row["requested_event"], created_at=aware_utc(row["created_at"]),
-        updated_at=aware_utc(row["updated_at"]), result=row["result"], note=row["note"])
+        updated_at=aware_utc(row["updated_at"]), result=row["result"], note=row["note"], batch_id=row["batch_id"],
+        archive_key=row["archive_key"])
 
 
 class ConcurrentUpdate(Exception):
@@ -41,7 +42,7 @@ class SqlSignatureRepository:
             id=req.id, document_id=req.document_id, kind=req.kind, signer=req.signer, position=req.position,
             status=req.status.value, title=req.title, nomor=req.nomor, source=req.source, result=req.result,
             note=req.note, requested_event=req.requested_event, created_at=req.created_at,
-            updated_at=req.updated_at, lock_version=1))
+            updated_at=req.updated_at, batch_id=req.batch_id, archive_key=req.archive_key, lock_version=1))
 
     def save(self, req: SignatureRequest) -> None:
         """Write back a request read in this unit of work, unless someone else changed it meanwhile."""
@@ -67,6 +68,14 @@ class SqlSignatureRepository:
             query = query.with_for_update()
         rows = self.session.execute(query.order_by(t.signature_requests.c.created_at,
                                                    t.signature_requests.c.position)).mappings()
+        return [self._request(r) for r in rows]
+
+    def for_batch(self, batch_id: str, *, signer: str | None = None) -> list[SignatureRequest]:
+        query = select(t.signature_requests).where(t.signature_requests.c.batch_id == batch_id)
+        if signer:
+            query = query.where(t.signature_requests.c.signer == signer)
+        rows = self.session.execute(query.order_by(t.signature_requests.c.created_at,
+                                                   t.signature_requests.c.document_id)).mappings()
         return [self._request(r) for r in rows]
 
     def search(self, *, signer: str | None = None, status: str | None = None, limit: int = 50,

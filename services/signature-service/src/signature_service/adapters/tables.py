@@ -13,8 +13,10 @@ outbox = outbox_tables(metadata)
 signature_requests = Table(
     "signature_requests", metadata,
     Column("id", String(36), primary_key=True),
-    Column("document_id", String(36), nullable=False, index=True),  # the SK or report id
-    Column("kind", String(20), nullable=False),  # sk | report
+    Column("document_id", String(36), nullable=False, index=True),  # the SK, report or letter id
+    Column("kind", String(20), nullable=False),  # sk | report | surat_edaran
+    Column("batch_id", String(36), index=True),  # documents signed together with one passphrase
+    Column("archive_key", String(300)),  # where a batch document goes in naskah-signed
     Column("signer", String(50), nullable=False, index=True),  # kabid | kadis (account id)
     Column("position", Integer, nullable=False),
     Column("status", String(20), nullable=False, index=True),  # waiting|pending|signed|rejected

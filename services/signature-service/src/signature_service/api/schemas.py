@@ -99,3 +99,21 @@ class StoredObjectSchema(Schema):
 class DownloadSchema(Schema):
     url = fields.String()
     expires_in = fields.Integer()
+
+
+class BatchProgressSchema(Schema):
+    batch_id = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    nomor = fields.String(allow_none=True)
+    total = fields.Integer()
+    waiting = fields.Integer()
+    pending = fields.Integer()
+    signed = fields.Integer()
+    rejected = fields.Integer()
+    cancelled = fields.Integer()
+    running = fields.Boolean(metadata={"description": "A background job is signing the rest."})
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    error = fields.Dict(allow_none=True, metadata={"description": "What stopped the last job (code, message)."})
+    links = fields.Dict()

@@ -42,7 +42,7 @@ class RequestClosed(RequestError):
 class SignatureRequest:
     id: str
     document_id: str
-    kind: str  # "sk" | "report"
+    kind: str  # "sk" | "report" | "surat_edaran"
     signer: str  # account id
     position: int
     status: Status
@@ -54,6 +54,8 @@ class SignatureRequest:
     updated_at: datetime
     result: dict[str, Any] | None = None
     note: str | None = None
+    batch_id: str | None = None  # one of many documents signed together (SOP step 8's letters)
+    archive_key: str | None = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def check_signer(self, account: str) -> None:

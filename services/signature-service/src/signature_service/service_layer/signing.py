@@ -67,6 +67,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _names(req: SignatureRequest) -> dict[str, Any]:
+    """How an answer names its document: `sk_id`/`report_id` for one document, `batch_id` for a batch's."""
+    if req.batch_id:
+        return {"kind": req.kind, "document_id": req.document_id, "batch_id": req.batch_id}
+    return {"kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id}
+
+
 class SigningService:
     def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, keyring: KeyRing,
                  accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
@@ -82,15 +89,41 @@ class SigningService:
 
     # --- requests from events ---------------------------------------------------------
     def on_signature_requested(self, event: Envelope) -> None:
-        """Create one request per signer, in order, on a copy of the PDF with every field made up front."""
+        """Create one request per signer and document, in order, on a copy of each PDF with every field made.
+
+        One event names one document (an SK, a report) or, with `documents` and a `batch_id`, many that one
+        signer signs together (SOP step 8's letters), each archived under its own `archive_key`.
+        """
         p = event.payload
         kind = p.get("kind", "sk")
-        document_id = p.get("document_id") or p.get("sk_id") or p.get("report_id")
+        batch_id = p.get("batch_id")
         signers = list(p.get("signers") or [])
+        documents = p.get("documents") or [{"document_id": p.get("document_id") or p.get("sk_id")
+                                            or p.get("report_id"), "title": p.get("title"),
+                                            "document": p.get("document")}]
         unknown = [s for s in signers if s not in self.accounts]
-        if not document_id or not signers or unknown:
-            raise ValueError(f"bad signature.requested: document {document_id!r}, unknown signers {unknown}")
-        source = p["document"]
+        if not signers or unknown or not all(d.get("document_id") and d.get("document") for d in documents):
+            raise ValueError(f"bad signature.requested: {len(documents)} document(s), signers {signers}, "
+                             f"unknown signers {unknown}")
+        for d in documents:
+            if d.get("archive_key") and not (batch_id and d["archive_key"].startswith(f"bulk/{batch_id}/")):
+                raise ValueError(f"archive key {d['archive_key']!r} is not under bulk/{batch_id}/")
+        prepared = [self._prepare(kind, d["document_id"], d["document"], signers) for d in documents]
+        now = _now()
+        with self.uow(cause=event) as uow:
+            if not uow.claim(event, PRODUCER):
+                return
+            for d, stored in zip(documents, prepared, strict=True):
+                for signer, position, status in plan(d["document_id"], signers):
+                    uow.requests.add(SignatureRequest(
+                        id=str(uuid.uuid4()), document_id=d["document_id"], kind=kind, signer=signer,
+                        position=position, status=status, title=d.get("title") or f"{kind} {d['document_id']}",
+                        nomor=p.get("nomor"), source=stored.ref(), requested_event=event.id, created_at=now,
+                        updated_at=now, batch_id=batch_id, archive_key=d.get("archive_key")))
+            uow.commit()
+
+    def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str]) -> StoredObject:
+        """The PDF with a signature field for every signer, where the template marked each one's place."""
         data, _ = self.store.get(source["bucket"], source["key"], source["version_id"])
         if _sha(data) != source["sha256"]:
             raise DocumentTampered(f"{source['key']} does not match its SHA-256")
@@ -101,20 +134,10 @@ class SigningService:
                 placement = StampPlacement(page=-1, box=(60.0, 60.0 + 90.0 * i, 330.0, 140.0 + 90.0 * i))
             placements.append((field_name(signer), placement))
         prepared = self.prepare_fields(data, placements)
-        stored = self.store.put(Buckets.DRAFTS, f"{kind}/{document_id}/prepared.pdf", prepared,
-                                content_type="application/pdf",
-                                metadata={"document-id": document_id, "document-kind": kind,
-                                          "status": "signing", "producer": PRODUCER})
-        now = _now()
-        with self.uow(cause=event) as uow:
-            if not uow.claim(event, PRODUCER):
-                return
-            for signer, position, status in plan(document_id, signers):
-                uow.requests.add(SignatureRequest(
-                    id=str(uuid.uuid4()), document_id=document_id, kind=kind, signer=signer, position=position,
-                    status=status, title=p.get("title") or f"{kind} {document_id}", nomor=p.get("nomor"),
-                    source=stored.ref(), requested_event=event.id, created_at=now, updated_at=now))
-            uow.commit()
+        return self.store.put(Buckets.DRAFTS, f"{kind}/{document_id}/prepared.pdf", prepared,
+                              content_type="application/pdf",
+                              metadata={"document-id": document_id, "document-kind": kind, "status": "signing",
+                                        "producer": PRODUCER})
 
     # --- signing ------------------------------------------------------------------------
     def sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
@@ -167,8 +190,7 @@ class SigningService:
                 uow.requests.save(nxt)
             else:
                 uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
-                    "kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id,
-                    "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
+                    **_names(req), "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
                     "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
                                     "at": (r.updated_at if r is not req else now).isoformat()} for r in line]}))
             uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256)
@@ -184,7 +206,9 @@ class SigningService:
         if not final:
             return self.store.put(Buckets.DRAFTS, f"{req.kind}/{req.document_id}/signed-{account.id}.pdf", pdf,
                                   content_type="application/pdf", metadata=meta)
-        if req.kind == "sk":
+        if req.archive_key:
+            key = req.archive_key
+        elif req.kind == "sk":
             slug = (req.nomor or req.document_id).replace("/", "-").replace(" ", "")
             key = f"sk/{req.document_id}/{slug}.pdf"
         else:
@@ -206,8 +230,7 @@ class SigningService:
                     other.status, other.updated_at = Status.CANCELLED, now
                     uow.requests.save(other)
             uow.emit(Envelope(type="signature.rejected", producer=PRODUCER, payload={
-                "kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id,
-                "role": self.accounts[account.id].role, "signer": account.id, "note": note}))
+                **_names(req), "role": self.accounts[account.id].role, "signer": account.id, "note": note}))
             uow.requests.audit(signer=account.id, request_id=req.id, document_id=req.document_id, action="reject",
                                result="ok", remote_addr=client.remote_addr[:100], user_agent=client.user_agent[:300],
                                detail=note[:1000])

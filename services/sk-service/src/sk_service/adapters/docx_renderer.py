@@ -39,12 +39,17 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia
+from sk_service.domain.sk import Sk
+from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.ports import Image, TemplateError, TemplateErrorCode
 
 Code = TemplateErrorCode
 
 # Placeholders a usable SK template must contain (checked at upload).
 REQUIRED_PLACEHOLDERS = frozenset({"nomor", "tentang", "diktum", "anggota", "penandatangan"})
+# The template named "surat_edaran" is the letter of SOP step 8; every other name is an SK Tim.
+LETTER_TEMPLATE = "surat_edaran"
+LETTER_PLACEHOLDERS = frozenset({"nomor", "kampung", "batas_waktu", "penandatangan"})
 BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sk_tim.docx"
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -272,12 +277,20 @@ class DocxtplRenderer:
 _default: DocxtplRenderer | None = None
 
 
-def inspect_template(data: bytes, max_bytes: int, required: Iterable[str] = REQUIRED_PLACEHOLDERS,
-                     anchors: Iterable[str] = tuple(ANCHORS.values())) -> list[str]:
-    """Check an uploaded SK template; answer its placeholders (top-level names) or raise `TemplateError`."""
+def template_kind(name: str) -> str:
+    return "surat_edaran" if name == LETTER_TEMPLATE else "sk"
+
+
+def inspect_template(data: bytes, max_bytes: int, name: str = "sk_tim") -> list[str]:
+    """Check a template for what its kind needs; answer its placeholders (top-level names) or raise
+    `TemplateError`. A letter needs the Kadis's stamp anchor; an SK both signers'."""
     global _default
     if _default is None:
         _default = DocxtplRenderer()
+    if template_kind(name) == "surat_edaran":
+        required, anchors = LETTER_PLACEHOLDERS, (ANCHORS["kadis"],)
+    else:
+        required, anchors = REQUIRED_PLACEHOLDERS, tuple(ANCHORS.values())
     return _default.inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
 
 
@@ -298,6 +311,26 @@ def _read_logo(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
+def _kop(office: Office) -> dict[str, Any]:
+    """The letterhead every naskah of the office opens with."""
+    return {"kop": {"pemerintah": office.pemerintah.upper(), "dinas": office.nama_dinas.upper(),
+                    "alamat": office.alamat, "kontak": office.kontak},
+            "logo": Image(_read_logo(office.logo), width_mm=22) if office.logo else None}
+
+
+def _numbered(items: Iterable[str]) -> list[dict[str, str]]:
+    return [{"nomor": f"{i}.", "teks": t} for i, t in enumerate(items, 1)]
+
+
+def _signer(pejabat: Mapping[str, Any]) -> dict[str, str]:
+    return {k: pejabat[k] for k in ("jabatan", "nama", "pangkat", "nip")}
+
+
+def sk_tentang(content: Mapping[str, Any]) -> str:
+    return content.get("tentang") or (f"Pembentukan Tim Kegiatan {content['kegiatan']} "
+                                      f"Tahun Anggaran {int(content['tahun'])}")
+
+
 def sk_context(content: Mapping[str, Any], office: Office, nomor: str | None = None,
                tanggal: date | None = None) -> dict[str, Any]:
     """The render context of an SK Tim (SkInputSchema content) for the office.
@@ -306,29 +339,49 @@ def sk_context(content: Mapping[str, Any], office: Office, nomor: str | None = N
     open ("800/ … /DPMK/2026") and the date is empty; `konsep` tells the template so.
     """
     tahun = int(content["tahun"])
-    tentang = content.get("tentang") or f"Pembentukan Tim Kegiatan {content['kegiatan']} Tahun Anggaran {tahun}"
-    penandatangan = content.get("penandatangan") or asdict(office.kadis)
-    numbered = lambda items: [{"nomor": f"{i}.", "teks": t} for i, t in enumerate(items, 1)]  # noqa: E731
     return {
-        "kop": {"pemerintah": office.pemerintah.upper(), "dinas": office.nama_dinas.upper(),
-                "alamat": office.alamat, "kontak": office.kontak},
-        "logo": Image(_read_logo(office.logo), width_mm=22) if office.logo else None,
+        **_kop(office),
         "pejabat": office.kepala,
         "nomor": nomor or office.nomor_konsep(tahun),
         "konsep": nomor is None,
-        "tentang": tentang.upper(),
+        "tentang": sk_tentang(content).upper(),
         "kegiatan": content["kegiatan"],
         "tahun": tahun,
         "unit_kerja": content.get("unit_kerja", ""),
         "menimbang": [{"huruf": huruf(i), "teks": t} for i, t in enumerate(content["menimbang"], 1)],
-        "mengingat": numbered(content["mengingat"]),
+        "mengingat": _numbered(content["mengingat"]),
         "diktum": [{"ordinal": ordinal(i), "teks": t} for i, t in enumerate(content["diktum"], 1)],
         "anggota": [{"no": i, **{k: a[k] for k in ("nama", "nip", "pangkat_golongan", "jabatan",
                                                     "kedudukan_dalam_tim")}}
                     for i, a in enumerate(content["anggota"], 1)],
-        "penandatangan": {k: penandatangan[k] for k in ("jabatan", "nama", "pangkat", "nip")},
+        "penandatangan": _signer(content.get("penandatangan") or asdict(office.kadis)),
         "kabid": asdict(office.kabid),
-        "tembusan": numbered(content.get("tembusan") or []),
+        "tembusan": _numbered(content.get("tembusan") or []),
         "ditetapkan_di": content.get("ditetapkan_di") or office.kota,
         "tanggal": tanggal_indonesia(tanggal) if tanggal else "",
+    }
+
+
+def surat_edaran_context(se: SuratEdaran, sk: Sk, letter: Letter, office: Office) -> dict[str, Any]:
+    """The render context of one kampung's Surat Edaran and its Formulir Instrumen."""
+    content = se.content
+    return {
+        **_kop(office),
+        "kota": office.kota,
+        "tanggal": tanggal_indonesia(office.local_date(se.created_at)),
+        "nomor": se.nomor,
+        "sifat": content["sifat"],
+        "lampiran": "1 (satu) berkas",
+        "perihal": content["perihal"],
+        # The template says "Kepala Kampung {{ kampung.nama }}": "Kampung Sereh" prints as "Sereh" there.
+        "kampung": {"nama": re.sub(r"(?i)^kampung\s+", "", letter.kampung["nama"]),
+                    "distrik": re.sub(r"(?i)^distrik\s+", "", letter.kampung["distrik"]),
+                    "kepala": letter.kampung.get("kepala") or ""},
+        "kegiatan": sk.content["kegiatan"],
+        "tahun": int(sk.content["tahun"]),
+        "sk": {"nomor": sk.nomor or "", "tentang": sk_tentang(sk.content)},
+        "batas_waktu": tanggal_indonesia(date.fromisoformat(content["batas_waktu"])),
+        "penandatangan": _signer(asdict(office.kadis)),
+        "tembusan": _numbered(content.get("tembusan") or []),
+        "wilayah": office.daerah.removeprefix("KABUPATEN ").removeprefix("KOTA ").title(),
     }

@@ -135,9 +135,11 @@ class SqlSkRepository:
             t.nomor_register.c.office == office, t.nomor_register.c.year == year).values(last_seq=seq))
         return seq
 
-    def record_nomor(self, office: str, year: int, seq: int, nomor: str, sk_id: str) -> None:
+    def record_nomor(self, office: str, year: int, seq: int, nomor: str, *, sk_id: str | None = None,
+                     surat_edaran_id: str | None = None) -> None:
         self.session.execute(insert(t.nomor_assignments).values(
-            office=office, year=year, seq=seq, nomor=nomor, sk_id=sk_id, assigned_at=datetime.now(UTC)))
+            office=office, year=year, seq=seq, nomor=nomor, sk_id=sk_id, surat_edaran_id=surat_edaran_id,
+            assigned_at=datetime.now(UTC)))
 
     def nomor_assignments(self, office: str, year: int) -> list[dict[str, Any]]:
         rows = self.session.execute(select(t.nomor_assignments).where(

@@ -73,9 +73,12 @@ nomor_assignments = Table(
     Column("year", Integer, primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("nomor", String(100), nullable=False, unique=True),
-    Column("sk_id", String(36), ForeignKey("sk.id"), nullable=False, unique=True),
+    # One register for every naskah of the office: an SK Tim or a Surat Edaran holds each number.
+    Column("sk_id", String(36), ForeignKey("sk.id"), unique=True),
+    Column("surat_edaran_id", String(36), ForeignKey("surat_edaran.id", name="fk_nomor_surat_edaran")),
     Column("assigned_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("office", "year", "seq", name="uq_nomor_seq"),
+    UniqueConstraint("surat_edaran_id", name="uq_nomor_surat_edaran"),
 )
 
 templates = Table(
@@ -86,4 +89,32 @@ templates = Table(
     Column("placeholders", JSON, nullable=False),
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
     Column("uploaded_by", String(200), nullable=False),
+)
+
+# SOP step 8: one Surat Edaran (one nomor) to many kampung, a letter each.
+surat_edaran = Table(
+    "surat_edaran", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("sk_id", String(36), ForeignKey("sk.id"), nullable=False, index=True),
+    Column("nomor", String(100), nullable=False, unique=True),
+    Column("status", String(30), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("lock_version", Integer, nullable=False, default=1),
+)
+
+surat_edaran_letters = Table(
+    "surat_edaran_letters", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("surat_edaran_id", String(36), ForeignKey("surat_edaran.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("slug", String(250), nullable=False),
+    Column("kampung", JSON, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("document", JSON),
+    Column("signed_document", JSON),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("surat_edaran_id", "slug", name="uq_letter_slug"),
 )

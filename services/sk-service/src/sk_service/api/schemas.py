@@ -43,7 +43,9 @@ class SkInputSchema(Schema):
                                   metadata={"description": "The Kadis; the office's configured Kadis when absent."})
     tembusan = fields.List(Text(300), load_default=list, validate=validate.Length(max=30))
     ditetapkan_di = Text(100, load_default=None)
-    template = Text(100, load_default="sk_tim", validate_also=validate.Regexp(r"^[a-z0-9_-]+$"))
+    template = Text(100, load_default="sk_tim", validate_also=validate.And(
+        validate.Regexp(r"^[a-z0-9_-]+$"), validate.NoneOf(["surat_edaran"], error="surat_edaran is a letter, "
+                                                                                    "not an SK template")))
 
     @validates_schema
     def _unique_nip(self, data, **_):
@@ -115,7 +117,62 @@ class DiffSchema(Schema):
 
 class TemplateSchema(Schema):
     name = fields.String()
+    kind = fields.String(metadata={"description": "sk (an SK Tim) or surat_edaran (the letter of step 8)"})
     size = fields.Integer()
     sha256 = fields.String()
     builtin = fields.Boolean()
     placeholders = fields.List(fields.String())
+
+
+class KampungSchema(Schema):
+    nama = Text(100, required=True, metadata={"example": "Kampung Sereh"})
+    distrik = Text(100, required=True, metadata={"example": "Sentani"})
+    kepala = fields.String(load_default="", validate=validate.Length(max=200),
+                           metadata={"description": "The Kepala Kampung's name, printed under the address."})
+
+
+class SuratEdaranInputSchema(Schema):
+    """SOP step 8: one Surat Edaran with a Formulir Instrumen to each kampung's Kepala Kampung."""
+
+    kampung = fields.List(fields.Nested(KampungSchema), required=True, validate=validate.Length(min=1, max=1000))
+    batas_waktu = fields.Date(required=True, metadata={"description": "When the filled-in forms are due."})
+    perihal = Text(300, load_default="Pendataan Profil Kampung")
+    sifat = Text(50, load_default="Penting")
+    tembusan = fields.List(Text(300), load_default=list, validate=validate.Length(max=30))
+
+    @validates_schema
+    def _unique_kampung(self, data, **_):
+        seen = [(k["nama"].strip().lower(), k["distrik"].strip().lower()) for k in data.get("kampung", [])]
+        dupes = sorted({f"{n} ({d})" for n, d in seen if seen.count((n, d)) > 1})
+        if dupes:
+            raise ValidationError(f"kampung listed more than once: {', '.join(dupes)}", "kampung")
+
+
+class LetterSchema(Schema):
+    id = fields.String()
+    kampung = fields.Dict()
+    slug = fields.String(metadata={"description": "The letter's name in object keys and download links."})
+    status = fields.String()
+    document = fields.Nested(DocumentRefSchema, allow_none=True)
+    signed_document = fields.Nested(DocumentRefSchema, allow_none=True)
+    links = fields.Dict()
+
+
+class SuratEdaranSummarySchema(Schema):
+    id = fields.String()
+    nomor = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+
+
+class SuratEdaranSchema(Schema):
+    id = fields.String()
+    sk_id = fields.String()
+    nomor = fields.String()
+    status = fields.String(metadata={"description": "producing → signing → signed"})
+    content = fields.Dict()
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    progress = fields.Dict(metadata={"description": "Letters by status: total, pending, produced, signed."})
+    letters = fields.List(fields.Nested(LetterSchema))
+    links = fields.Dict()

@@ -91,7 +91,7 @@ class SkItem(MethodView):
     def get(self, sk_id: str):
         """One SK with its status, reviews and links."""
         with _svc().uow() as uow:
-            return _view(handlers._get(uow, sk_id))
+            return _view(handlers.get_sk(uow, sk_id))
 
     @blp.arguments(SkInputSchema)
     @blp.response(200, SkSchema)
@@ -134,7 +134,7 @@ def review(body, sk_id: str):
 def versions(sk_id: str):
     """Every stored rendering of the SK, oldest first, with download links."""
     with _svc().uow() as uow:
-        handlers._get(uow, sk_id)
+        handlers.get_sk(uow, sk_id)
         rows = uow.sks.versions(sk_id)
     for row in rows:
         row["links"] = {ext: url_for("sk.version_file", sk_id=sk_id, n=row["n"], ext=ext) for ext in ("docx", "pdf")}
@@ -159,7 +159,7 @@ _MIME = {"pdf": "application/pdf",
 def version_file(sk_id: str, n: int, ext: str):
     """Download version `n` as DOCX or PDF."""
     with _svc().uow() as uow:
-        handlers._get(uow, sk_id)
+        handlers.get_sk(uow, sk_id)
         row = uow.sks.version(sk_id, n)
     return _file(sk_id, row, ext, n)
 
@@ -169,7 +169,7 @@ def version_file(sk_id: str, n: int, ext: str):
 def latest_file(sk_id: str, ext: str):
     """Download the latest version as DOCX or PDF."""
     with _svc().uow() as uow:
-        handlers._get(uow, sk_id)
+        handlers.get_sk(uow, sk_id)
         row = uow.sks.latest_version(sk_id)
     return _file(sk_id, row, ext, row["n"] if row else 0)
 

@@ -1,4 +1,4 @@
-"""/api/templates: the built-in SK Tim template and the ones offices upload."""
+"""/api/templates: the built-in templates (SK Tim, Surat Edaran) and the ones offices upload."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from marshmallow import Schema
 
 from naskah_shared.storage.ports import Buckets
 from naskah_shared.web import ApiError
-from sk_service.adapters.docx_renderer import inspect_template
+from sk_service.adapters.docx_renderer import inspect_template, template_kind
 from sk_service.api.schemas import TemplateSchema
 from sk_service.bootstrap import TEMPLATES
 from sk_service.service_layer.documents import DOCX
 
-blp = Blueprint("templates", __name__, url_prefix="/api/templates", description="DOCX templates of SK Tim")
+blp = Blueprint("templates", __name__, url_prefix="/api/templates",
+                description="DOCX templates of SK Tim and of the Surat Edaran")
 NAME = re.compile(r"[a-z0-9_-]{1,100}")
 
 
@@ -30,19 +31,22 @@ def _builtin() -> list[dict]:
     out = []
     for path in sorted(TEMPLATES.glob("*.docx")):
         data = path.read_bytes()
-        out.append({"name": path.stem, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                    "builtin": True, "placeholders": inspect_template(data, len(data) + 1)})
+        out.append({"name": path.stem, "kind": template_kind(path.stem), "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(), "builtin": True,
+                    "placeholders": inspect_template(data, len(data) + 1, path.stem)})
     return out
 
 
 @blp.route("", methods=["GET"])
 @blp.response(200, TemplateSchema(many=True))
 def list_templates():
-    """Every template a new SK can name: built-in ones and uploads (an upload shadows a built-in name)."""
+    """Every template: built-in ones and uploads (an upload shadows a built-in name). An SK names one of
+    kind `sk`; `surat_edaran` is the letter of SOP step 8."""
     svc = current_app.extensions["naskah"]
     with svc.uow() as uow:
-        uploaded = {r["name"]: {"name": r["name"], "size": r["size"], "sha256": r["document"]["sha256"],
-                                "builtin": False, "placeholders": r["placeholders"]} for r in uow.sks.templates()}
+        uploaded = {r["name"]: {"name": r["name"], "kind": template_kind(r["name"]), "size": r["size"],
+                                "sha256": r["document"]["sha256"], "builtin": False,
+                                "placeholders": r["placeholders"]} for r in uow.sks.templates()}
     return [t for t in _builtin() if t["name"] not in uploaded] + list(uploaded.values())
 
 
@@ -51,13 +55,14 @@ def list_templates():
 @blp.response(201, TemplateSchema)
 def upload(files, name: str):
     """Upload (or replace) a template. It must be a DOCX within the size limit, not a zip bomb, and hold
-    the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`)."""
+    the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`), or, named
+    `surat_edaran`, those of the letter (`nomor`, `kampung`, `batas_waktu`, `penandatangan`)."""
     if not NAME.fullmatch(name):
         raise ApiError(422, "invalid_input", "A template name is 1-100 of a-z, 0-9, _ and -.", {"name": name})
     svc = current_app.extensions["naskah"]
     data = files["file"].read()
     limit = svc.settings.max_template_mb * 1024 * 1024
-    placeholders = inspect_template(data, limit)
+    placeholders = inspect_template(data, limit, name)
     stored = svc.runtime.store.put(Buckets.DRAFTS, f"templates/{name}.docx", data, content_type=DOCX,
                                    metadata={"document-kind": "template", "template": name,
                                              "producer": "sk-service"})
@@ -65,8 +70,8 @@ def upload(files, name: str):
         uow.sks.put_template(name, stored.ref(), len(data), placeholders,
                              request.headers.get("X-Actor", "api")[:200])
         uow.commit()
-    return {"name": name, "size": len(data), "sha256": stored.sha256, "builtin": False,
-            "placeholders": placeholders}
+    return {"name": name, "kind": template_kind(name), "size": len(data), "sha256": stored.sha256,
+            "builtin": False, "placeholders": placeholders}
 
 
 @blp.route("/<name>.docx", methods=["GET"])

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from naskah_shared.bus.ports import Bus
-from sk_service.service_layer import handlers
+from naskah_shared.messages import Envelope
+from sk_service.domain.surat_edaran import KIND as SURAT_EDARAN
+from sk_service.service_layer import handlers, surat_edaran
+from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 QUEUE = "sk-service.events"
+Route = Callable[[UnitOfWorkFactory, Envelope], None]
 
 
-def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory) -> None:
-    routes = {
-        "document.signed": handlers.on_document_signed,
-        "signature.rejected": handlers.on_signature_rejected,
+def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, *, workers: int) -> None:
+    # Answers from signature-service, by the kind of document signed, and this service's own request to
+    # produce a batch of letters (so the work survives a crash and is retried like any event).
+    routes: dict[tuple[str, str], Route] = {
+        ("document.signed", "sk"): handlers.on_document_signed,
+        ("signature.rejected", "sk"): handlers.on_signature_rejected,
+        ("document.signed", SURAT_EDARAN): surat_edaran.on_letter_signed,
+        ("surat_edaran.requested", SURAT_EDARAN): lambda uow, event: surat_edaran.produce_letters(
+            uow, documents, event, workers=workers),
     }
 
-    def handle(event):
-        route = routes.get(event.type)
+    def handle(event: Envelope) -> None:
+        route = routes.get((event.type, event.payload.get("kind", "sk")))
         if route is not None:
             route(uow_factory, event)
 
-    bus.subscribe(QUEUE, tuple(routes), handle)
+    bus.subscribe(QUEUE, tuple(sorted({t for t, _ in routes})), handle)

@@ -11,9 +11,10 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Texts the template prints in white 2 pt at the top of each signer's stamp area; the
 # signature-service finds them in the PDF and places the visible stamp there.
@@ -113,6 +114,10 @@ class Office:
         if "seq" not in fields or not fields <= _NOMOR_FIELDS:
             raise ValueError(f"nomor_format must use {{seq}} and only {sorted(_NOMOR_FIELDS)}: "
                              f"{self.nomor_format!r}")
+        try:
+            ZoneInfo(self.zona_waktu)
+        except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"zona_waktu {self.zona_waktu!r} is not an IANA time zone (e.g. Asia/Jayapura)") from None
 
     @property
     def daerah(self) -> str:
@@ -123,6 +128,10 @@ class Office:
     def kepala(self) -> str:
         """KEPALA DINAS … KABUPATEN …: the issuer named in the SK heading."""
         return f"KEPALA {self.nama_dinas} {self.daerah}".upper()
+
+    def local_date(self, at: datetime) -> date:
+        """The date on the office's calendar: 07:00 WIT in Jayapura is still the day before in UTC."""
+        return at.astimezone(ZoneInfo(self.zona_waktu)).date()
 
     def format_nomor(self, seq: int, year: int) -> str:
         if seq < 1:

@@ -1,5 +1,7 @@
 """Producing an SK's documents: render the DOCX, convert it to PDF, store both as new versions.
 
+Also the letters that follow from an archived SK: one Surat Edaran per kampung (SOP step 8).
+
 Every call stores two new object versions in `naskah-drafts` (DESIGN §4) and
 answers their references; the caller records them in the same transaction as
 the SK's new state. A failure here happens before that commit, so at worst it
@@ -15,6 +17,7 @@ from typing import Any
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from sk_service.domain.naskah import Office
 from sk_service.domain.sk import Sk
+from sk_service.domain.surat_edaran import KIND, Letter, SuratEdaran
 from sk_service.service_layer.ports import Converter, Renderer
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -23,12 +26,14 @@ ContextBuilder = Callable[..., Mapping[str, Any]]
 
 class SkDocuments:
     def __init__(self, *, renderer: Renderer, converter: Converter, store: ObjectStore, office: Office,
-                 context: ContextBuilder, template: Callable[[str], bytes], pdfa: bool = False) -> None:
+                 context: ContextBuilder, letter_context: ContextBuilder, template: Callable[[str], bytes],
+                 pdfa: bool = False) -> None:
         self.renderer, self.converter, self.store, self.office = renderer, converter, store, office
-        self.context, self.template, self.pdfa = context, template, pdfa
+        self.context, self.letter_context, self.template, self.pdfa = context, letter_context, template, pdfa
 
     def render(self, sk: Sk, *, nomor: str | None = None, tanggal: datetime | None = None) -> bytes:
-        context = self.context(sk.content, self.office, nomor=nomor, tanggal=tanggal.date() if tanggal else None)
+        context = self.context(sk.content, self.office, nomor=nomor,
+                               tanggal=self.office.local_date(tanggal) if tanggal else None)
         return self.renderer.render(self.template(sk.content.get("template") or "sk_tim"), context)
 
     def produce(self, sk: Sk, *, nomor: str | None = None,
@@ -43,3 +48,13 @@ class SkDocuments:
         stored_pdf = self.store.put(Buckets.DRAFTS, f"sk/{sk.id}/sk.pdf", pdf, content_type="application/pdf",
                                     metadata=meta)
         return stored_docx.ref(), stored_pdf.ref()
+
+    def produce_letter(self, se: SuratEdaran, sk: Sk, letter: Letter) -> dict[str, str]:
+        """One kampung's Surat Edaran as a PDF in `naskah-drafts`; the PDF is what the Kadis signs."""
+        docx = self.renderer.render(self.template("surat_edaran"), self.letter_context(se, sk, letter, self.office))
+        pdf = self.converter.to_pdf(docx, pdfa=self.pdfa)
+        stored = self.store.put(Buckets.DRAFTS, f"bulk/{se.id}/{letter.slug}.pdf", pdf, content_type="application/pdf",
+                                metadata={"document-id": letter.id, "document-kind": KIND, "surat-edaran-id": se.id,
+                                          "kampung": letter.slug, "nomor": se.nomor, "status": "produced",
+                                          "producer": "sk-service"})
+        return stored.ref()

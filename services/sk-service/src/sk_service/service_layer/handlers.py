@@ -45,7 +45,7 @@ def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, content: di
 def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, content: dict[str, Any],
               actor: str) -> tuple[Sk, list[str]]:
     with uow_factory() as uow:
-        sk = _get(uow, sk_id, for_update=True)
+        sk = get_sk(uow, sk_id, for_update=True)
         sk.ensure_revisable()
         changed = sk.revise(content, actor)
         docx, pdf = documents.produce(sk)
@@ -58,7 +58,7 @@ def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
 
 def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
     with uow_factory() as uow:
-        sk = _get(uow, sk_id, for_update=True)
+        sk = get_sk(uow, sk_id, for_update=True)
         sk.submit(actor)
         sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
         uow.sks.save(sk)
@@ -70,7 +70,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
               note: str, reviewer: str) -> Sk:
     """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF."""
     with uow_factory() as uow:
-        sk = _get(uow, sk_id, for_update=True)
+        sk = get_sk(uow, sk_id, for_update=True)
         sk.review(Role(role), Decision(decision), note, reviewer, _now())
         if sk.status is Status.SIGNING:
             tanggal = _now()
@@ -79,7 +79,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
             if nomor is None:
                 seq = uow.sks.next_nomor_seq(documents.office.code, year)
                 nomor = documents.office.format_nomor(seq, year)
-                uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk.id)
+                uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
             docx, pdf = documents.produce(sk, nomor=nomor, tanggal=tanggal)
             uow.sks.add_version(sk, sk.content, docx, pdf)
             sk.approve_for_signing(nomor, pdf)
@@ -97,7 +97,7 @@ def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return
-        sk = _get(uow, sk_id, for_update=True)
+        sk = get_sk(uow, sk_id, for_update=True)
         if sk.status is Status.SIGNING:
             sk.mark_signed(event.payload["document"])
             sk.archive()
@@ -113,7 +113,7 @@ def on_signature_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> No
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return
-        sk = _get(uow, sk_id, for_update=True)
+        sk = get_sk(uow, sk_id, for_update=True)
         if sk.status is Status.SIGNING:
             sk.signing_rejected(event.payload.get("role", "kadis"), event.payload.get("note", ""))
             uow.sks.save(sk)
@@ -123,14 +123,14 @@ def on_signature_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> No
 def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str]:
     """Fields changed between revisions `a` and `b` of an SK."""
     with uow_factory() as uow:
-        _get(uow, sk_id)
+        get_sk(uow, sk_id)
         old, new = uow.sks.version_of_revision(sk_id, a), uow.sks.version_of_revision(sk_id, b)
         if old is None or new is None:
             raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
         return changed_fields(old["content"], new["content"])
 
 
-def _get(uow, sk_id: str, *, for_update: bool = False) -> Sk:
+def get_sk(uow, sk_id: str, *, for_update: bool = False) -> Sk:
     sk = uow.sks.get(sk_id, for_update=for_update)
     if sk is None:
         raise SkNotFound(f"no SK with id {sk_id}")
@@ -141,5 +141,5 @@ def _pdf_of(version: dict[str, Any] | None) -> dict[str, Any] | None:
     return version["pdf"] if version else None
 
 
-__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "diff", "draft_sk", "on_document_signed",
-           "on_signature_rejected", "review_sk", "revise_sk", "submit_sk"]
+__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "diff", "draft_sk", "get_sk",
+           "on_document_signed", "on_signature_rejected", "review_sk", "revise_sk", "submit_sk"]

@@ -1,0 +1,41 @@
+"""/api/signature-batches: a signer signs many documents (SOP step 8's letters) with one passphrase."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_smorest import Blueprint
+
+from signature_service.api.auth import client, current_signer, signer_scope
+from signature_service.api.schemas import BatchProgressSchema, SignInputSchema
+
+blp = Blueprint("batches", __name__, url_prefix="/api/signature-batches",
+                description="Batches: many documents, one signer, one passphrase")
+
+
+def _batches():
+    return current_app.extensions["naskah"].batches
+
+
+def _view(progress: dict) -> dict:
+    return {**progress, "links": {"self": url_for("batches.get_batch", batch_id=progress["batch_id"]),
+                                  "sign": url_for("batches.sign_batch", batch_id=progress["batch_id"])}}
+
+
+@blp.route("/<batch_id>", methods=["GET"])
+@blp.response(200, BatchProgressSchema)
+def get_batch(batch_id: str):
+    """How far signing got: documents by status, whether a job runs, the error that stopped it."""
+    return _view(_batches().progress(batch_id, signer_scope()))
+
+
+@blp.route("/<batch_id>/sign", methods=["POST"])
+@blp.arguments(SignInputSchema)
+@blp.response(202, BatchProgressSchema)
+def sign_batch(body, batch_id: str):
+    """Sign every pending document of the batch addressed to the signer.
+
+    The first is signed before the answer (a wrong passphrase is a 403 here, and counts toward the
+    lockout); the rest are signed in the background: follow the `self` link. Calling again resumes after
+    an error and never signs a document twice.
+    """
+    return _view(_batches().sign(batch_id, current_signer(), body["passphrase"], client()))

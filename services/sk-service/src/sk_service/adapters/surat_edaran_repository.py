@@ -1,0 +1,80 @@
+"""SQL repository for Surat Edaran batches and their letters.
+
+A letter's row is written on its own (`letter_produced`), so the letters of one
+batch can be produced in parallel without contending for the batch's row; the
+batch itself is saved with optimistic locking like an SK.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from naskah_shared.db.engine import aware_utc
+from sk_service.adapters import tables as t
+from sk_service.adapters.repository import ConcurrentUpdate
+from sk_service.domain.surat_edaran import Letter, LetterStatus, Status, SuratEdaran
+
+SE, LETTERS = t.surat_edaran, t.surat_edaran_letters
+
+
+class SqlSuratEdaranRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._seen: dict[str, int] = {}
+
+    def add(self, se: SuratEdaran) -> None:
+        now = datetime.now(UTC)
+        self.session.execute(insert(SE).values(
+            id=se.id, sk_id=se.sk_id, nomor=se.nomor, status=se.status.value, content=se.content,
+            created_by=se.created_by, created_at=se.created_at, updated_at=now, lock_version=1))
+        self.session.execute(insert(LETTERS), [
+            {"id": x.id, "surat_edaran_id": se.id, "position": x.position, "slug": x.slug, "kampung": x.kampung,
+             "status": x.status.value, "document": x.document, "signed_document": x.signed_document,
+             "updated_at": now} for x in se.letters])
+        self._seen[se.id] = 1
+
+    def get(self, se_id: str, *, for_update: bool = False) -> SuratEdaran | None:
+        query = select(SE).where(SE.c.id == se_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        if row is None:
+            return None
+        letters = self.session.execute(
+            select(LETTERS).where(LETTERS.c.surat_edaran_id == se_id).order_by(LETTERS.c.position)).mappings()
+        self._seen[se_id] = row["lock_version"]
+        return SuratEdaran(
+            id=row["id"], sk_id=row["sk_id"], nomor=row["nomor"], content=row["content"],
+            created_by=row["created_by"], created_at=aware_utc(row["created_at"]), status=Status(row["status"]),
+            letters=[Letter(id=x["id"], position=x["position"], kampung=x["kampung"], slug=x["slug"],
+                            status=LetterStatus(x["status"]), document=x["document"],
+                            signed_document=x["signed_document"]) for x in letters])
+
+    def save(self, se: SuratEdaran, *letters: Letter) -> None:
+        """Write the batch (and the given letters) back, unless someone else changed the batch meanwhile."""
+        seen = self._seen[se.id]
+        done = self.session.execute(update(SE).where(SE.c.id == se.id, SE.c.lock_version == seen).values(
+            status=se.status.value, updated_at=datetime.now(UTC), lock_version=seen + 1))
+        if done.rowcount != 1:
+            raise ConcurrentUpdate(f"Surat Edaran {se.id} was changed by someone else; read it again")
+        self._seen[se.id] = seen + 1
+        for letter in letters:
+            self._save_letter(letter)
+
+    def letter_produced(self, letter_id: str, document: dict[str, Any]) -> None:
+        self.session.execute(update(LETTERS).where(LETTERS.c.id == letter_id).values(
+            status=LetterStatus.PRODUCED.value, document=document, updated_at=datetime.now(UTC)))
+
+    def _save_letter(self, letter: Letter) -> None:
+        self.session.execute(update(LETTERS).where(LETTERS.c.id == letter.id).values(
+            status=letter.status.value, document=letter.document, signed_document=letter.signed_document,
+            updated_at=datetime.now(UTC)))
+
+    def list_for_sk(self, sk_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(select(SE.c.id, SE.c.nomor, SE.c.status, SE.c.created_at)
+                                    .where(SE.c.sk_id == sk_id).order_by(SE.c.created_at)).mappings()
+        return [dict(r, created_at=aware_utc(r["created_at"])) for r in rows]

@@ -1,0 +1,122 @@
+"""The Surat Edaran of SOP step 8: one letter per kampung, sent with the Formulir Instrumen.
+
+Standard library only. Once the SK Tim is archived, the Tim asks every kampung's
+Pokja to collect the Profil Kampung data: one Surat Edaran (one nomor) addressed
+to each Kepala Kampung, each with its own Formulir Instrumen, each signed by the
+Kadis. Hundreds of letters are produced in the background and signed as one
+batch; each letter moves on its own (pending → produced → signed) so a crash
+resumes where it stopped instead of starting over.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sk_service.domain.sk import DomainEvent, Role, Sk, TransitionNotAllowed
+from sk_service.domain.sk import Status as SkStatus
+
+KIND = "surat_edaran"  # the document kind on the bus and in signature-service
+
+
+class Status(enum.StrEnum):
+    PRODUCING = "producing"  # letters being rendered and converted
+    SIGNING = "signing"  # all produced; the Kadis signs the batch
+    SIGNED = "signed"
+
+
+class LetterStatus(enum.StrEnum):
+    PENDING = "pending"
+    PRODUCED = "produced"
+    SIGNED = "signed"
+
+
+def slug(text: str) -> str:
+    """An object-key safe name: "Kampung Ifar Besar" → "kampung-ifar-besar"."""
+    words = re.sub(r"[\W_]+", "-", text.lower())  # first, so a dash or a quote still parts two words
+    ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()  # é → e
+    return re.sub(r"[^0-9a-z]+", "-", ascii_text).strip("-") or "kampung"
+
+
+@dataclass
+class Letter:
+    """The letter to one kampung."""
+
+    id: str
+    position: int
+    kampung: dict[str, str]  # nama, distrik, kepala
+    slug: str
+    status: LetterStatus = LetterStatus.PENDING
+    document: dict[str, Any] | None = None  # the unsigned PDF in naskah-drafts
+    signed_document: dict[str, Any] | None = None
+
+
+@dataclass
+class SuratEdaran:
+    id: str
+    sk_id: str
+    nomor: str
+    content: dict[str, Any]  # perihal, sifat, batas_waktu, tembusan (api/schemas.py)
+    created_by: str
+    created_at: datetime
+    letters: list[Letter]
+    status: Status = Status.PRODUCING
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def for_sk(cls, id: str, sk: Sk, nomor: str, content: dict[str, Any], letter_ids: list[str], actor: str,
+               at: datetime) -> SuratEdaran:
+        if sk.status is not SkStatus.ARCHIVED:
+            raise TransitionNotAllowed(
+                f"the SK is {sk.status.value}; the Pokja can be assigned only once the SK Tim is archived",
+                status=sk.status)
+        kampung = content["kampung"]
+        se = cls(id=id, sk_id=sk.id, nomor=nomor, content={k: v for k, v in content.items() if k != "kampung"},
+                 created_by=actor, created_at=at,
+                 letters=[Letter(i, n, k, s) for n, (i, k, s) in enumerate(zip(letter_ids, kampung, _slugs(kampung),
+                                                                                strict=True))])
+        se._record("surat_edaran.requested", sk_tim=sk.id, letters=len(se.letters))
+        return se
+
+    def produced(self) -> None:
+        """Every letter is rendered: hand them all to the Kadis as one batch."""
+        if self.status is not Status.PRODUCING or any(x.status is LetterStatus.PENDING for x in self.letters):
+            return
+        self.status = Status.SIGNING
+        self._record("signature.requested", batch_id=self.id, nomor=self.nomor,
+                     title=f"Surat Edaran {self.nomor}", signers=[Role.KADIS.value],
+                     documents=[{"document_id": x.id, "title": f"Surat Edaran {self.nomor}: {x.kampung['nama']}",
+                                 "document": x.document, "archive_key": f"bulk/{self.id}/{x.slug}.pdf"}
+                                for x in self.letters])
+
+    def letter_signed(self, letter_id: str, document: dict[str, Any]) -> Letter | None:
+        """The Kadis's signature on one letter is archived; the last one closes the batch."""
+        letter = next((x for x in self.letters if x.id == letter_id), None)
+        if letter is None or letter.status is LetterStatus.SIGNED:
+            return None
+        letter.status, letter.signed_document = LetterStatus.SIGNED, document
+        if self.status is Status.SIGNING and all(x.status is LetterStatus.SIGNED for x in self.letters):
+            self.status = Status.SIGNED
+            self._record("surat_edaran.signed", nomor=self.nomor, letters=len(self.letters))
+        return letter
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in LetterStatus}
+        for x in self.letters:
+            out[x.status.value] += 1
+        return {"total": len(self.letters), **out}
+
+    def _record(self, type: str, **data: Any) -> None:
+        # No `sk_id` key: report-service reads events carrying one as steps of the SK itself.
+        self.events.append(DomainEvent(type, {"kind": KIND, "surat_edaran_id": self.id, "status": self.status.value,
+                                              **data}))
+
+
+def _slugs(kampung: list[dict[str, str]]) -> list[str]:
+    """One key per kampung; two kampung of the same name (in different distrik) get the distrik too."""
+    names = [slug(k["nama"]) for k in kampung]
+    return [f"{slug(k['distrik'])}-{n}" if names.count(n) > 1 else n for k, n in zip(kampung, names, strict=True)]

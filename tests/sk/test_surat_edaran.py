@@ -1,0 +1,85 @@
+"""The Surat Edaran of SOP step 8 without servers: the batch's states and events, its letters' keys, the
+letter template's context, injection and the office's calendar date."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, LETTER_TEMPLATE, inspect_template, surat_edaran_context
+from sk_service.domain.sk import Sk, TransitionNotAllowed
+from sk_service.domain.sk import Status as SkStatus
+from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
+from tests.data import INJECTIONS, sk_payload
+
+LETTER = BUILTIN_TEMPLATE.with_name(f"{LETTER_TEMPLATE}.docx")
+AT = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 25 November, 07:30 WIT in Jayapura
+
+
+def _sk(status: SkStatus = SkStatus.ARCHIVED) -> Sk:
+    return Sk(id="sk-1", content=sk_payload(members=3), drafter="kasubid", created_at=AT, status=status,
+              nomor="800/001/DPMK/2026")
+
+
+def _batch(kampung: list[dict[str, str]]) -> SuratEdaran:
+    content = {"kampung": kampung, "batas_waktu": "2026-12-24", "perihal": "Pendataan Profil Kampung",
+               "sifat": "Penting", "tembusan": []}
+    return SuratEdaran.for_sk("se-1", _sk(), "800/002/DPMK/2026", content, [f"l{i}" for i in range(len(kampung))],
+                              "tim", AT)
+
+
+def test_letters_get_keys_of_their_own() -> None:
+    se = _batch([{"nama": "Kampung Harapan", "distrik": "Sentani Timur"}, {"nama": "Kampung Harapan",
+                 "distrik": "Nimboran"}, {"nama": "Kampung Ifar Besar", "distrik": "Sentani"}])
+    assert [x.slug for x in se.letters] == ["sentani-timur-kampung-harapan", "nimboran-kampung-harapan",
+                                            "kampung-ifar-besar"]
+    assert slug("Kampung Yoboi–Ayapo (Lama)") == "kampung-yoboi-ayapo-lama" and slug("§§") == "kampung"
+    assert [e.type for e in se.events] == ["surat_edaran.requested"]
+    assert "sk_id" not in se.events[0].data, "report-service would take it for a step of the SK"
+
+
+def test_the_batch_goes_to_signing_once_every_letter_is_produced_and_closes_with_the_last_signature() -> None:
+    se = _batch([{"nama": "Kampung Sereh", "distrik": "Sentani"}, {"nama": "Kampung Ayapo", "distrik": "Sentani"}])
+    se.events.clear()
+    se.letters[0].status, se.letters[0].document = LetterStatus.PRODUCED, {"key": "a"}
+    se.produced()
+    assert se.status is Status.PRODUCING and not se.events
+    se.letters[1].status, se.letters[1].document = LetterStatus.PRODUCED, {"key": "b"}
+    se.produced()
+    se.produced()  # a redelivered event asks no second signature
+    assert se.status is Status.SIGNING and [e.type for e in se.events] == ["signature.requested"]
+    request = se.events[0].data
+    assert request["signers"] == ["kadis"] and request["batch_id"] == "se-1" and request["kind"] == "surat_edaran"
+    assert [(d["document_id"], d["document"], d["archive_key"]) for d in request["documents"]] == [
+        ("l0", {"key": "a"}, "bulk/se-1/kampung-sereh.pdf"), ("l1", {"key": "b"}, "bulk/se-1/kampung-ayapo.pdf")]
+    se.events.clear()
+    assert se.letter_signed("l0", {"key": "a-signed"}) is not None
+    assert se.letter_signed("l0", {"key": "again"}) is None and se.letters[0].signed_document == {"key": "a-signed"}
+    assert se.letter_signed("unknown", {}) is None and se.status is Status.SIGNING
+    se.letter_signed("l1", {"key": "b-signed"})
+    assert se.status is Status.SIGNED and [e.type for e in se.events] == ["surat_edaran.signed"]
+    assert se.counts() == {"total": 2, "pending": 0, "produced": 0, "signed": 2}
+
+
+def test_only_an_archived_sk_sends_letters() -> None:
+    for status in (SkStatus.DRAFT, SkStatus.SIGNING, SkStatus.SIGNED):
+        with pytest.raises(TransitionNotAllowed, match="archived"):
+            SuratEdaran.for_sk("se", _sk(status), "800/002/DPMK/2026", {"kampung": []}, [], "tim", AT)
+
+
+def test_the_letter_is_dated_on_the_office_calendar_and_prints_user_data_literally(renderer, office,
+                                                                                   docx_text) -> None:
+    assert office.zona_waktu == "Asia/Jayapura" and office.local_date(AT).isoformat() == "2026-11-25"
+    with pytest.raises(ValueError, match="IANA"):
+        replace(office, zona_waktu="Papua/Jayapura")
+    se = _batch([{"nama": f"Kampung {p}", "distrik": "Sentani", "kepala": p} for p in INJECTIONS])
+    assert inspect_template(LETTER.read_bytes(), 2**20, LETTER_TEMPLATE)
+    for letter, payload in zip(se.letters, INJECTIONS, strict=True):
+        context = surat_edaran_context(se, _sk(), letter, office)
+        assert context["tanggal"] == "25 November 2026" and context["batas_waktu"] == "24 Desember 2026"
+        assert context["kampung"]["nama"] == payload and context["wilayah"] == "Jayapura"
+        text = docx_text(renderer.render(LETTER.read_bytes(), context))
+        assert f"Kepala Kampung {payload}" in text and f"({payload})" in text and "49" not in text
+        assert "800/001/DPMK/2026" in text and "800/002/DPMK/2026" in text
