@@ -33,6 +33,18 @@ def test_ready_says_which_dependency_is_down(app):
     assert "StoreUnavailable" in r.json["error"]["details"]["store"]
 
 
+def test_sk_service_is_not_ready_without_a_converter(tmp_path):
+    app = sk_app({"database_url": f"sqlite:///{tmp_path}/db.sqlite", "store_url": f"file://{tmp_path}/store",
+                  "log_level": "ERROR"}, migrate=True)
+    c = app.test_client()
+    assert c.get("/readyz").status_code == 200
+    app.extensions["naskah"].converter.close()
+    r = c.get("/readyz")
+    assert r.status_code == 503 and set(r.json["error"]["details"]) == {"converter"}
+    assert "ConverterUnavailable" in r.json["error"]["details"]["converter"]
+    app.extensions["naskah"].close()
+
+
 def test_the_api_needs_a_key_and_health_does_not(app):
     c = app.test_client()
     api_paths = sorted(r.rule for r in app.url_map.iter_rules()

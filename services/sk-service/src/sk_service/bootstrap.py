@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
-from naskah_shared.convert import Converter
+from naskah_shared.convert import Converter, ConverterUnavailable
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.messages import Envelope
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
@@ -80,7 +80,13 @@ class Container:
         return {"title": "naskah sk-service",
                 "description": "SK Tim drafting from DOCX templates, PDF conversion and the review loop "
                                "(SOP steps 2-5); the Surat Edaran to every kampung (step 8).",
-                "blueprints": [sk_blp, surat_edaran_blp, templates_blp], "error_mapping": ERRORS}
+                "blueprints": [sk_blp, surat_edaran_blp, templates_blp], "error_mapping": ERRORS,
+                "checks": {"converter": self._converter_ready}}
+
+    def _converter_ready(self) -> None:
+        if not self.converter.ping():
+            raise ConverterUnavailable("no LibreOffice converter is ready (unoserver missing, or a converter "
+                                       "does not answer)")
 
     def close(self) -> None:
         self.runtime.stop()

@@ -519,6 +519,9 @@ class SofficeConverter:
         self.timeout = timeout
         self.workdir = workdir
 
+    def ping(self) -> bool:
+        return self.soffice is not None
+
     def to_pdf(self, docx: bytes, *, pdfa: bool = False) -> bytes:
         if not self.soffice:
             raise ConverterUnavailable("soffice not found on PATH")

@@ -35,3 +35,7 @@ class Converter(Protocol):
     def to_pdf(self, docx: bytes, *, pdfa: bool = False) -> bytes:
         """Convert a DOCX to PDF; PDF/A-2b with `pdfa`."""
         ...
+
+    def ping(self) -> bool:
+        """Ready to convert (the service's /readyz asks)."""
+        ...

@@ -22,10 +22,12 @@ log = logging.getLogger(__name__)
 def service_app(import_name: str, settings: Settings, container: Any, *, title: str, description: str,
                 blueprints: Iterable[Blueprint],
                 error_mapping: Mapping[type[Exception], Callable[[Exception], ApiError]] | None = None,
-                plain_blueprints: Iterable[Any] = (), auth_exempt: Callable[[], bool] = lambda: False) -> Flask:
+                plain_blueprints: Iterable[Any] = (), auth_exempt: Callable[[], bool] = lambda: False,
+                checks: Mapping[str, Callable[[], None]] | None = None) -> Flask:
     """A Flask app with naskah's API, errors, request ids and health, holding `container`.
 
-    `container` has `.runtime` (naskah_shared.runtime.Runtime) and `.close()`.
+    `container` has `.runtime` (naskah_shared.runtime.Runtime) and `.close()`; `checks` are readiness
+    checks beyond the runtime's bus, store and database.
     """
     logs.configure(settings.service, settings.log_level)
     app = Flask(import_name)
@@ -33,7 +35,7 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
     app.config["SECRET_KEY"] = settings.secret_key or "embedded"
-    api = init_web(app, title=title, description=description, checks=container.runtime.checks(),
+    api = init_web(app, title=title, description=description, checks={**container.runtime.checks(), **(checks or {})},
                    error_mapping=error_mapping)
     require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt)
     for bp in blueprints:

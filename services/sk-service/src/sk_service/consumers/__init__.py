@@ -12,18 +12,16 @@ from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 QUEUE = "sk-service.events"
+LETTERS_QUEUE = "sk-service.letters"  # long work of its own, so it never holds up the answers about SKs
 Route = Callable[[UnitOfWorkFactory, Envelope], None]
 
 
 def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, *, workers: int) -> None:
-    # Answers from signature-service, by the kind of document signed, and this service's own request to
-    # produce a batch of letters (so the work survives a crash and is retried like any event).
+    # Answers from signature-service, by the kind of document signed.
     routes: dict[tuple[str, str], Route] = {
         ("document.signed", "sk"): handlers.on_document_signed,
         ("signature.rejected", "sk"): handlers.on_signature_rejected,
         ("document.signed", SURAT_EDARAN): surat_edaran.on_letter_signed,
-        ("surat_edaran.requested", SURAT_EDARAN): lambda uow, event: surat_edaran.produce_letters(
-            uow, documents, event, workers=workers),
     }
 
     def handle(event: Envelope) -> None:
@@ -32,3 +30,7 @@ def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, 
             route(uow_factory, event)
 
     bus.subscribe(QUEUE, tuple(sorted({t for t, _ in routes})), handle)
+    # This service's own request to produce a batch of letters: on the bus, so the work survives a crash
+    # and is retried like any event.
+    bus.subscribe(LETTERS_QUEUE, ("surat_edaran.requested",),
+                  lambda event: surat_edaran.produce_letters(uow_factory, documents, event, workers=workers))
