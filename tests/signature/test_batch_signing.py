@@ -100,3 +100,21 @@ def test_a_surat_edaran_needs_an_archived_sk_and_clean_input(stack):
         r = c.post(f"/api/sk/{sk_id}/surat-edaran", json=body)
         assert r.status_code == 422 and field in str(r.json["error"]["details"]), (body, r.json)
     assert c.get("/api/surat-edaran/no-such-batch").status_code == 404
+
+
+def test_the_kadis_refuses_a_batch_with_a_note(stack):
+    sk, sig = stack
+    sk_id = archived_sk(sk, sig)
+    c, s = sk.test_client(), sig.test_client()
+    se = c.post(f"/api/sk/{sk_id}/surat-edaran", json={"kampung": KAMPUNG[:2], "batas_waktu": "2026-12-24"}).json
+    batch = f"/api/signature-batches/{se['id']}"
+    wait_for(lambda: s.get(batch).status_code == 200, 120)
+    note = "Batas waktu terlalu singkat; beri waktu sampai akhir Januari."
+    r = s.post(f"{batch}/reject", json={"note": note}, headers=bearer(sig, "kadis"))
+    assert r.status_code == 200 and (r.json["rejected"], r.json["pending"], r.json["signed"]) == (2, 0, 0)
+    refused = wait_for(lambda: (x := c.get(f"/api/surat-edaran/{se['id']}").json)["status"] == "rejected"
+                       and all(letter["status"] == "rejected" for letter in x["letters"]) and x)
+    assert refused["note"] == note
+    r = s.post(f"{batch}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]}, headers=bearer(sig, "kadis"))
+    assert r.status_code == 409 and r.json["error"]["code"] == "request_closed"
+    assert s.post(f"{batch}/reject", json={"note": ""}, headers=bearer(sig, "kadis")).status_code == 422

@@ -60,7 +60,22 @@ def test_the_batch_goes_to_signing_once_every_letter_is_produced_and_closes_with
     assert se.letter_signed("unknown", {}) is None and se.status is Status.SIGNING
     se.letter_signed("l1", {"key": "b-signed"})
     assert se.status is Status.SIGNED and [e.type for e in se.events] == ["surat_edaran.signed"]
-    assert se.counts() == {"total": 2, "pending": 0, "produced": 0, "signed": 2}
+    assert se.counts() == {"total": 2, "pending": 0, "produced": 0, "signed": 2, "rejected": 0}
+
+
+def test_a_refused_letter_closes_the_batch_with_the_kadis_note() -> None:
+    se = _batch([{"nama": "Kampung Sereh", "distrik": "Sentani"}, {"nama": "Kampung Ayapo", "distrik": "Sentani"}])
+    for x in se.letters:
+        x.status, x.document = LetterStatus.PRODUCED, {"key": x.slug}
+    se.produced()
+    se.events.clear()
+    se.letter_signed("l0", {"key": "signed"})
+    assert se.letter_rejected("l0", "sudah ditandatangani") is None, "a signed letter stays signed"
+    assert se.letter_rejected("l1", "Perbaiki batas waktu") is not None
+    assert se.letter_rejected("l1", "lagi") is None
+    assert (se.status, se.note, [x.status for x in se.letters]) == (
+        Status.REJECTED, "Perbaiki batas waktu", [LetterStatus.SIGNED, LetterStatus.REJECTED])
+    assert [e.type for e in se.events] == ["surat_edaran.rejected"]
 
 
 def test_only_an_archived_sk_sends_letters() -> None:

@@ -30,6 +30,7 @@ EVENT_TYPES = (
     "sk.archived",
     "surat_edaran.requested",  # step 8: sk-service produces one letter per kampung
     "surat_edaran.signed",  # the Kadis signed every letter of the batch
+    "surat_edaran.rejected",  # the Kadis refused the letters still unsigned
     "activity.step_recorded",
     "report.compiled",
     "report.signed",

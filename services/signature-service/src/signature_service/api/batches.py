@@ -6,7 +6,7 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from signature_service.api.auth import client, current_signer, signer_scope
-from signature_service.api.schemas import BatchProgressSchema, SignInputSchema
+from signature_service.api.schemas import BatchProgressSchema, RejectInputSchema, SignInputSchema
 
 blp = Blueprint("batches", __name__, url_prefix="/api/signature-batches",
                 description="Batches: many documents, one signer, one passphrase")
@@ -18,7 +18,8 @@ def _batches():
 
 def _view(progress: dict) -> dict:
     return {**progress, "links": {"self": url_for("batches.get_batch", batch_id=progress["batch_id"]),
-                                  "sign": url_for("batches.sign_batch", batch_id=progress["batch_id"])}}
+                                  "sign": url_for("batches.sign_batch", batch_id=progress["batch_id"]),
+                                  "reject": url_for("batches.reject_batch", batch_id=progress["batch_id"])}}
 
 
 @blp.route("/<batch_id>", methods=["GET"])
@@ -39,3 +40,11 @@ def sign_batch(body, batch_id: str):
     an error and never signs a document twice.
     """
     return _view(_batches().sign(batch_id, current_signer(), body["passphrase"], client()))
+
+
+@blp.route("/<batch_id>/reject", methods=["POST"])
+@blp.arguments(RejectInputSchema)
+@blp.response(200, BatchProgressSchema)
+def reject_batch(body, batch_id: str):
+    """Refuse, with a note, every document of the batch not signed yet; each goes back to its service."""
+    return _view(_batches().reject(batch_id, current_signer(), body["note"], client()))

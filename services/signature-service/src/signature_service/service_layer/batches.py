@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from signature_service.domain.requests import RequestError, SignatureRequest, Status
+from signature_service.domain.requests import RequestClosed, RequestError, SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.ports import SigningError
 from signature_service.service_layer.signing import Client, DocumentTampered, LockedOut, SigningService
@@ -55,16 +55,26 @@ class BatchSigning:
             if job is not None and job.running:
                 return self.progress(batch_id, account)  # a second click: the job already runs
         pending = [r for r in requests if r.status is Status.PENDING]
-        if pending:
-            self.signing.sign(pending[0].id, account, passphrase, client)  # raises on a wrong passphrase
+        if not pending:
+            if any(r.status in (Status.REJECTED, Status.CANCELLED) for r in requests):
+                raise RequestClosed(f"batch {batch_id} was refused; nothing in it is left to sign")
+            return self.progress(batch_id, account)  # all signed already: the same answer again
+        self.signing.sign(pending[0].id, account, passphrase, client)  # raises on a wrong passphrase
+        rest = [r.id for r in pending[1:]]
         with self._lock:
             job = self._jobs.get(key)
-            if job is None or not job.running:
+            if rest and (job is None or not job.running):
                 job = self._jobs[key] = _Job(started_at=datetime.now(UTC))
-                job.thread = threading.Thread(target=self._run, args=(job, [r.id for r in pending[1:]], account,
-                                                                       passphrase, client),
+                job.thread = threading.Thread(target=self._run, args=(job, rest, account, passphrase, client),
                                               name=f"batch-{batch_id[:8]}", daemon=True)
                 job.thread.start()
+        return self.progress(batch_id, account)
+
+    def reject(self, batch_id: str, account: SignerAccount, note: str, client: Client) -> dict[str, Any]:
+        """Refuse every document of the batch the signer has not signed yet; what is signed stays signed."""
+        for req in self._requests(batch_id, account):
+            if req.status is Status.PENDING:
+                self.signing.reject(req.id, account, note, client)
         return self.progress(batch_id, account)
 
     def progress(self, batch_id: str, account: SignerAccount | None = None) -> dict[str, Any]:

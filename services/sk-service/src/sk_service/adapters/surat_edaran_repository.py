@@ -50,6 +50,7 @@ class SqlSuratEdaranRepository:
         return SuratEdaran(
             id=row["id"], sk_id=row["sk_id"], nomor=row["nomor"], content=row["content"],
             created_by=row["created_by"], created_at=aware_utc(row["created_at"]), status=Status(row["status"]),
+            note=row["note"],
             letters=[Letter(id=x["id"], position=x["position"], kampung=x["kampung"], slug=x["slug"],
                             status=LetterStatus(x["status"]), document=x["document"],
                             signed_document=x["signed_document"]) for x in letters])
@@ -58,7 +59,7 @@ class SqlSuratEdaranRepository:
         """Write the batch (and the given letters) back, unless someone else changed the batch meanwhile."""
         seen = self._seen[se.id]
         done = self.session.execute(update(SE).where(SE.c.id == se.id, SE.c.lock_version == seen).values(
-            status=se.status.value, updated_at=datetime.now(UTC), lock_version=seen + 1))
+            status=se.status.value, note=se.note, updated_at=datetime.now(UTC), lock_version=seen + 1))
         if done.rowcount != 1:
             raise ConcurrentUpdate(f"Surat Edaran {se.id} was changed by someone else; read it again")
         self._seen[se.id] = seen + 1

@@ -102,6 +102,7 @@ surat_edaran = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),  # the Kadis's, when refused
     Column("lock_version", Integer, nullable=False, default=1),
 )
 

@@ -23,7 +23,8 @@ def _svc():
 
 def _view(se: SuratEdaran, *, letters: bool = True) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "id": se.id, "sk_id": se.sk_id, "nomor": se.nomor, "status": se.status.value, "content": se.content,
+        "id": se.id, "sk_id": se.sk_id, "nomor": se.nomor, "status": se.status.value, "note": se.note,
+        "content": se.content,
         "created_by": se.created_by, "created_at": se.created_at, "progress": se.counts(),
         "links": {"self": url_for("surat_edaran.get_batch", se_id=se.id),
                   "sk": url_for("sk.SkItem", sk_id=se.sk_id)}}

@@ -22,6 +22,7 @@ def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, 
         ("document.signed", "sk"): handlers.on_document_signed,
         ("signature.rejected", "sk"): handlers.on_signature_rejected,
         ("document.signed", SURAT_EDARAN): surat_edaran.on_letter_signed,
+        ("signature.rejected", SURAT_EDARAN): surat_edaran.on_letter_rejected,
     }
 
     def handle(event: Envelope) -> None:

@@ -27,12 +27,14 @@ class Status(enum.StrEnum):
     PRODUCING = "producing"  # letters being rendered and converted
     SIGNING = "signing"  # all produced; the Kadis signs the batch
     SIGNED = "signed"
+    REJECTED = "rejected"  # the Kadis refused the letters still unsigned; a new batch replaces them
 
 
 class LetterStatus(enum.StrEnum):
     PENDING = "pending"
     PRODUCED = "produced"
     SIGNED = "signed"
+    REJECTED = "rejected"
 
 
 def slug(text: str) -> str:
@@ -65,6 +67,7 @@ class SuratEdaran:
     created_at: datetime
     letters: list[Letter]
     status: Status = Status.PRODUCING
+    note: str | None = None  # why the Kadis refused
     events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
@@ -102,6 +105,17 @@ class SuratEdaran:
         if self.status is Status.SIGNING and all(x.status is LetterStatus.SIGNED for x in self.letters):
             self.status = Status.SIGNED
             self._record("surat_edaran.signed", nomor=self.nomor, letters=len(self.letters))
+        return letter
+
+    def letter_rejected(self, letter_id: str, note: str) -> Letter | None:
+        """The Kadis refused to sign a letter: it closes, and so does the batch, with the Kadis's note."""
+        letter = next((x for x in self.letters if x.id == letter_id), None)
+        if letter is None or letter.status is not LetterStatus.PRODUCED:
+            return None
+        letter.status = LetterStatus.REJECTED
+        if self.status is Status.SIGNING:
+            self.status, self.note = Status.REJECTED, note
+            self._record("surat_edaran.rejected", nomor=self.nomor, note=note)
         return letter
 
     def counts(self) -> dict[str, int]:

@@ -87,6 +87,19 @@ def on_letter_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
         uow.commit_aggregate(se)
 
 
+def on_letter_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+    """The Kadis refused a letter (or the whole batch, letter by letter)."""
+    p = event.payload
+    with uow_factory(cause=event) as uow:
+        if not uow.claim(event):
+            return
+        se = get_surat_edaran(uow, p["batch_id"], for_update=True)
+        letter = se.letter_rejected(p["document_id"], p.get("note", ""))
+        if letter is not None:
+            uow.surat_edaran.save(se, letter)
+        uow.commit_aggregate(se)
+
+
 def get_surat_edaran(uow: Any, se_id: str, *, for_update: bool = False) -> SuratEdaran:
     se = uow.surat_edaran.get(se_id, for_update=for_update)
     if se is None:
@@ -94,5 +107,5 @@ def get_surat_edaran(uow: Any, se_id: str, *, for_update: bool = False) -> Surat
     return se
 
 
-__all__ = ["SkNotFound", "SuratEdaranNotFound", "get_surat_edaran", "on_letter_signed", "produce_letters",
-           "request_surat_edaran"]
+__all__ = ["SkNotFound", "SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
+           "produce_letters", "request_surat_edaran"]

@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
     sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['sk_id'], ['sk.id'], ),
     sa.PrimaryKeyConstraint('id'),
