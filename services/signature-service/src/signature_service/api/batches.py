@@ -19,7 +19,8 @@ def _batches():
 def _view(progress: dict) -> dict:
     return {**progress, "links": {"self": url_for("batches.get_batch", batch_id=progress["batch_id"]),
                                   "sign": url_for("batches.sign_batch", batch_id=progress["batch_id"]),
-                                  "reject": url_for("batches.reject_batch", batch_id=progress["batch_id"])}}
+                                  "reject": url_for("batches.reject_batch", batch_id=progress["batch_id"]),
+                                  "page": url_for("pages.sign_batch_page", batch_id=progress["batch_id"])}}
 
 
 @blp.route("/<batch_id>", methods=["GET"])

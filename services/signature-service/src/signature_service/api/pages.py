@@ -24,3 +24,9 @@ def verify_page(document_id: str):
 def sign_page(request_id: str):
     req = current_app.extensions["naskah"].signing.request(request_id)
     return render_template("sign.html", req=req)
+
+
+@bp.get("/sign/batch/<batch_id>")
+def sign_batch_page(batch_id: str):
+    """The signer's page for a batch: one letter to preview, one passphrase for all, progress as it signs."""
+    return render_template("sign_batch.html", batch=current_app.extensions["naskah"].batches.progress(batch_id))

@@ -106,6 +106,7 @@ class BatchProgressSchema(Schema):
     kind = fields.String()
     title = fields.String()
     nomor = fields.String(allow_none=True)
+    sample_request_id = fields.String(metadata={"description": "One of the batch's requests, to preview a letter."})
     total = fields.Integer()
     waiting = fields.Integer()
     pending = fields.Integer()

@@ -86,7 +86,7 @@ class BatchSigning:
                                                                                   or signer == account.id)]
         job = max(jobs, key=lambda j: j.started_at, default=None)
         return {"batch_id": batch_id, "kind": requests[0].kind, "title": requests[0].title,
-                "nomor": requests[0].nomor, "total": len(requests), **counts,
+                "nomor": requests[0].nomor, "sample_request_id": requests[0].id, "total": len(requests), **counts,
                 "running": bool(job and job.running), "started_at": job.started_at if job else None,
                 "finished_at": job.finished_at if job else None, "error": job.error if job else None}
 
