@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from naskah_shared.messages import Envelope
+from naskah_shared.storage.keys import check_key
 from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
 from signature_service.domain.requests import SignatureRequest, Status, plan
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
@@ -105,9 +106,11 @@ class SigningService:
         if not signers or unknown or not all(d.get("document_id") and d.get("document") for d in documents):
             raise ValueError(f"bad signature.requested: {len(documents)} document(s), signers {signers}, "
                              f"unknown signers {unknown}")
-        for d in documents:
-            if d.get("archive_key") and not (batch_id and d["archive_key"].startswith(f"bulk/{batch_id}/")):
-                raise ValueError(f"archive key {d['archive_key']!r} is not under bulk/{batch_id}/")
+        for d in documents:  # the requester names where a batch document is archived, inside its batch only
+            if d.get("archive_key"):
+                check_key(d["archive_key"])
+                if not (batch_id and d["archive_key"].startswith(f"bulk/{batch_id}/")):
+                    raise ValueError(f"archive key {d['archive_key']!r} is not under bulk/{batch_id}/")
         prepared = [self._prepare(kind, d["document_id"], d["document"], signers) for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:

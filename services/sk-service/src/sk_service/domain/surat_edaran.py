@@ -78,10 +78,10 @@ class SuratEdaran:
                 f"the SK is {sk.status.value}; the Pokja can be assigned only once the SK Tim is archived",
                 status=sk.status)
         kampung = content["kampung"]
+        rows = zip(letter_ids, kampung, _slugs(kampung), strict=True)
         se = cls(id=id, sk_id=sk.id, nomor=nomor, content={k: v for k, v in content.items() if k != "kampung"},
                  created_by=actor, created_at=at,
-                 letters=[Letter(i, n, k, s) for n, (i, k, s) in enumerate(zip(letter_ids, kampung, _slugs(kampung),
-                                                                                strict=True))])
+                 letters=[Letter(id=i, position=n, kampung=k, slug=s) for n, (i, k, s) in enumerate(rows)])
         se._record("surat_edaran.requested", sk_tim=sk.id, letters=len(se.letters))
         return se
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from naskah_shared.messages import Envelope
 from sk_service.domain.naskah import Office
-from sk_service.domain.surat_edaran import LetterStatus, SuratEdaran
+from sk_service.domain.surat_edaran import Letter, LetterStatus, SuratEdaran
 from sk_service.service_layer.documents import SkDocuments
-from sk_service.service_layer.handlers import SkNotFound, get_sk
+from sk_service.service_layer.handlers import get_sk
 from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, sk_id: 
     """Record the batch and take its nomor from the office's register, in one transaction."""
     with uow_factory() as uow:
         sk = get_sk(uow, sk_id)
-        year = int(sk.content["tahun"])
+        year = int(sk.content["tahun"])  # the activity's year, as for the SK itself
         seq = uow.sks.next_nomor_seq(office.code, year)  # a refusal below rolls the number back
         se = SuratEdaran.for_sk(str(uuid.uuid4()), sk, office.format_nomor(seq, year), content,
                                 [str(uuid.uuid4()) for _ in content["kampung"]], actor, datetime.now(UTC))
@@ -54,7 +54,7 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
     todo = [x for x in se.letters if x.status is LetterStatus.PENDING]
     started = time.perf_counter()
 
-    def produce(letter) -> None:
+    def produce(letter: Letter) -> None:
         document = documents.produce_letter(se, sk, letter)
         with uow_factory() as uow:
             uow.surat_edaran.letter_produced(letter.id, document)
@@ -107,5 +107,5 @@ def get_surat_edaran(uow: Any, se_id: str, *, for_update: bool = False) -> Surat
     return se
 
 
-__all__ = ["SkNotFound", "SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
+__all__ = ["SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
            "produce_letters", "request_surat_edaran"]
