@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
+from benchmarks.stats import p95
 from naskah_shared.bus.inprocess import InProcessBus
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.storage.filesystem import FilesystemObjectStore
@@ -31,7 +32,7 @@ from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import SIGNER_PASSPHRASES, DevPki, free_loopback_port
 from sk_service.adapters.tables import surat_edaran_letters as letters
 from sk_service.app import create_app as sk_app
-from tests.data import sk_payload
+from tests.flow import archived_sk
 
 
 def stack(tmp: Path, name: str, pki: DevPki, converters: int):
@@ -57,21 +58,6 @@ def until(probe, timeout: float = 900.0):
             return result
         time.sleep(0.05)
     raise TimeoutError("the benchmark waited too long")
-
-
-def archived_sk(sk, sig) -> str:
-    c, s, tokens = sk.test_client(), sig.test_client(), sig.extensions["naskah"].dev_tokens
-    sk_id = c.post("/api/sk", json=sk_payload(members=12)).json["id"]
-    c.post(f"/api/sk/{sk_id}/submit")
-    for role in ("kabid", "kadis"):
-        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"})
-    for who in ("kabid", "kadis"):
-        req = until(lambda who=who: [r for r in s.get(f"/api/signature-requests?signer={who}&status=pending").json
-                                     if r["document_id"] == sk_id])
-        s.post(f"/api/signature-requests/{req[0]['id']}/sign", json={"passphrase": SIGNER_PASSPHRASES[who]},
-               headers={"Authorization": f"Bearer {tokens[who]}"})
-    until(lambda: c.get(f"/api/sk/{sk_id}").json["status"] == "archived")
-    return sk_id
 
 
 def kampung(n: int) -> list[dict[str, str]]:
@@ -117,11 +103,9 @@ def run(sk, sig, n: int, *, sign: bool) -> dict[str, float | list[float]]:
 
 
 def row(label: str, n: int, total: float, each: list[float], base: float | None, target: str) -> str:
-    xs = sorted(each) or [0.0]
-    p95 = xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
-    med = statistics.median(xs)
+    med = statistics.median(each)
     ratio = f"{base / med:6.2f}x" if base else "      -"
-    return f"{label:44} {n:>5} {total:8.1f}s {med * 1000:8.0f}ms {p95 * 1000:8.0f}ms {ratio}   {target}"
+    return f"{label:44} {n:>5} {total:8.1f}s {med * 1000:8.0f}ms {p95(each) * 1000:8.0f}ms {ratio}   {target}"
 
 
 def main() -> None:
