@@ -1,17 +1,26 @@
-"""The Surat Edaran of SOP step 8 without servers: the batch's states and events, its letters' keys, the
-letter template's context, injection and the office's calendar date."""
+"""The Surat Edaran of SOP step 8 in sk-service alone: the batch's states and events, its letters' keys, the
+letter template's context, injection, the office's calendar date, and production that survives a failure."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from naskah_shared.convert import ConversionError
+from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import Buckets
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, LETTER_TEMPLATE, inspect_template, surat_edaran_context
+from sk_service.adapters.tables import outbox
+from sk_service.app import create_app as sk_app
 from sk_service.domain.sk import Sk, TransitionNotAllowed
 from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
+from sk_service.service_layer.handlers import on_document_signed
+from sk_service.service_layer.surat_edaran import produce_letters
 from tests.data import INJECTIONS, sk_payload
 
 LETTER = BUILTIN_TEMPLATE.with_name(f"{LETTER_TEMPLATE}.docx")
@@ -98,3 +107,58 @@ def test_the_letter_is_dated_on_the_office_calendar_and_prints_user_data_literal
         text = docx_text(renderer.render(LETTER.read_bytes(), context))
         assert f"Kepala Kampung {payload}" in text and f"({payload})" in text and "49" not in text
         assert "800/001/DPMK/2026" in text and "800/002/DPMK/2026" in text
+
+
+class _DiesOnThirdLetter:
+    """The real document production, with a converter crash injected at the third letter."""
+
+    def __init__(self, real) -> None:
+        self.real, self.calls = real, 0
+
+    def produce_letter(self, se, sk, letter):
+        self.calls += 1
+        if self.calls == 3:
+            raise ConversionError("crashed", "LibreOffice died mid-batch")
+        return self.real.produce_letter(se, sk, letter)
+
+
+def test_a_failed_letter_does_not_stop_the_others_and_the_retry_makes_only_it(tmp_path, uno_pool) -> None:
+    app = sk_app({"database_url": f"sqlite:///{tmp_path}/sk.db", "store_url": f"file://{tmp_path}/store",
+                  "log_level": "ERROR"}, converter=uno_pool, migrate=True)
+    container = app.extensions["naskah"]  # its runtime is not started: events stay in the outbox, for us to play
+    container.runtime.store.ensure_bucket(Buckets.DRAFTS)
+    c = app.test_client()
+    sk_id = c.post("/api/sk", json=sk_payload(members=3)).json["id"]
+    c.post(f"/api/sk/{sk_id}/submit")
+    for role in ("kabid", "kadis"):
+        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"})
+    final_pdf = c.get(f"/api/sk/{sk_id}/versions").json[-1]["pdf"]
+    on_document_signed(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id,
+                                                                   "document": final_pdf}, "signature-service"))
+    kampung = [{"nama": f"Kampung {n}", "distrik": "Sentani"} for n in ("Sereh", "Yobeh", "Hobong", "Ayapo")]
+    se_id = c.post(f"/api/sk/{sk_id}/surat-edaran", json={"kampung": kampung, "batas_waktu": "2026-12-24"}).json["id"]
+    requested = Envelope("surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se_id}, "sk-service")
+
+    with pytest.raises(ConversionError):
+        produce_letters(container.uow, _DiesOnThirdLetter(container.documents), requested, workers=1)
+    half = c.get(f"/api/surat-edaran/{se_id}").json
+    # The other letters were still made; the failed one waits for the retry.
+    assert (half["status"], half["progress"]["produced"], half["progress"]["pending"]) == ("producing", 3, 1)
+    made = {x["id"]: x["document"] for x in half["letters"] if x["document"]}
+
+    for _ in range(2):  # the bus's retry, then a duplicate delivery
+        produce_letters(container.uow, container.documents, requested, workers=2)
+    done = c.get(f"/api/surat-edaran/{se_id}").json
+    assert (done["status"], done["progress"]["produced"]) == ("signing", 4)
+    assert all(x["document"] == made[x["id"]] for x in done["letters"] if x["id"] in made), "not made twice"
+    with container.uow() as uow:
+        asked = uow.inner.session.scalars(select(outbox.outbox.c.body).where(
+            outbox.outbox.c.type == "signature.requested")).all()
+    letters = [d for body in asked if (p := json.loads(body)["payload"]).get("batch_id") == se_id
+               for d in p["documents"]]
+    assert sorted(d["archive_key"] for d in letters) == sorted(f"bulk/{se_id}/kampung-{n.lower()}.pdf"
+                                                               for n in ("Sereh", "Yobeh", "Hobong", "Ayapo"))
+    for letter in letters:
+        data, _ = container.runtime.store.get(**{k: letter["document"][k] for k in ("bucket", "key", "version_id")})
+        assert data.startswith(b"%PDF")
+    container.close()

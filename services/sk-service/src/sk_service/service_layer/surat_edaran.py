@@ -54,17 +54,23 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
     todo = [x for x in se.letters if x.status is LetterStatus.PENDING]
     started = time.perf_counter()
 
-    def produce(letter: Letter) -> None:
-        document = documents.produce_letter(se, sk, letter)
+    def produce(letter: Letter) -> Exception | None:
+        try:
+            document = documents.produce_letter(se, sk, letter)
+        except Exception as exc:  # one bad letter does not stop the others; the bus retries it below
+            return exc
         with uow_factory() as uow:
             uow.surat_edaran.letter_produced(letter.id, document)
             uow.commit()
+        return None
 
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="surat-edaran") as pool:
-        for _ in pool.map(produce, todo):  # the first failure raises here: the bus retries the rest later
-            pass
-    log.info("surat edaran letters produced", extra={"surat_edaran": se_id, "letters": len(todo),
+        failures = [exc for exc in pool.map(produce, todo) if exc is not None]
+    log.info("surat edaran letters produced", extra={"surat_edaran": se_id, "letters": len(todo) - len(failures),
+                                                     "failed": len(failures),
                                                      "seconds": round(time.perf_counter() - started, 2)})
+    if failures:
+        raise failures[0]  # the event is retried later (then parked with this reason): only these are redone
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return
