@@ -32,7 +32,7 @@ from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import SIGNER_PASSPHRASES, DevPki, free_loopback_port
 from sk_service.adapters.tables import surat_edaran_letters as letters
 from sk_service.app import create_app as sk_app
-from tests.flow import archived_sk
+from tests.flow import archived_sk, wait_for
 
 
 def stack(tmp: Path, name: str, pki: DevPki, converters: int):
@@ -49,15 +49,6 @@ def stack(tmp: Path, name: str, pki: DevPki, converters: int):
         app.extensions["naskah"].runtime.start()
     converter.warm()
     return sk, sig, converter
-
-
-def until(probe, timeout: float = 900.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := probe():
-            return result
-        time.sleep(0.05)
-    raise TimeoutError("the benchmark waited too long")
 
 
 def kampung(n: int) -> list[dict[str, str]]:
@@ -78,7 +69,7 @@ def run(sk, sig, n: int, *, sign: bool) -> dict[str, float | list[float]]:
     sk_id = archived_sk(sk, sig)
     started = time.perf_counter()
     se = c.post(f"/api/sk/{sk_id}/surat-edaran", json={"kampung": kampung(n), "batas_waktu": "2026-12-24"}).json
-    until(lambda: c.get(f"/api/surat-edaran/{se['id']}?letters=false").json["status"] == "signing")
+    wait_for(lambda: c.get(f"/api/surat-edaran/{se['id']}?letters=false").json["status"] == "signing", 900)
     produced_at = time.perf_counter()
     with sk.extensions["naskah"].uow() as uow:  # when each letter was produced
         stamps = uow.inner.session.scalars(select(letters.c.updated_at)
@@ -88,12 +79,12 @@ def run(sk, sig, n: int, *, sign: bool) -> dict[str, float | list[float]]:
     if not sign:
         return out
     kadis = {"Authorization": f"Bearer {sig.extensions['naskah'].dev_tokens['kadis']}"}
-    until(lambda: s.get(f"/api/signature-batches/{se['id']}", headers=kadis).status_code == 200)
+    wait_for(lambda: s.get(f"/api/signature-batches/{se['id']}", headers=kadis).status_code == 200, 900)
     signing = time.perf_counter()
     r = s.post(f"/api/signature-batches/{se['id']}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]},
                headers=kadis)
     assert r.status_code == 202, r.json
-    until(lambda: c.get(f"/api/surat-edaran/{se['id']}?letters=false").json["status"] == "signed")
+    wait_for(lambda: c.get(f"/api/surat-edaran/{se['id']}?letters=false").json["status"] == "signed", 900)
     done = time.perf_counter()
     with sig.extensions["naskah"].signing.uow() as uow:
         ok = [a["at"] for a in uow.requests.audit_trail(limit=10 * n) if a["result"] == "ok"

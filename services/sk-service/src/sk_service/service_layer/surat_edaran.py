@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -82,25 +83,21 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
 
 def on_letter_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
     """signature-service archived the Kadis's signature on one letter."""
-    p = event.payload
-    with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
-            return
-        se = get_surat_edaran(uow, p["batch_id"], for_update=True)
-        letter = se.letter_signed(p["document_id"], p["document"])
-        if letter is not None:
-            uow.surat_edaran.save(se, letter)
-        uow.commit_aggregate(se)
+    _answer(uow_factory, event, lambda se, p: se.letter_signed(p["document_id"], p["document"]))
 
 
 def on_letter_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
     """The Kadis refused a letter (or the whole batch, letter by letter)."""
-    p = event.payload
+    _answer(uow_factory, event, lambda se, p: se.letter_rejected(p["document_id"], p.get("note", "")))
+
+
+def _answer(uow_factory: UnitOfWorkFactory, event: Envelope,
+            apply: Callable[[SuratEdaran, dict[str, Any]], Letter | None]) -> None:
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return
-        se = get_surat_edaran(uow, p["batch_id"], for_update=True)
-        letter = se.letter_rejected(p["document_id"], p.get("note", ""))
+        se = get_surat_edaran(uow, event.payload["batch_id"], for_update=True)
+        letter = apply(se, event.payload)
         if letter is not None:
             uow.surat_edaran.save(se, letter)
         uow.commit_aggregate(se)
