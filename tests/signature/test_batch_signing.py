@@ -64,6 +64,10 @@ def test_a_letter_to_every_kampung_signed_by_the_kadis_as_one_batch(stack):
 
     r = s.post(f"{batch}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]}, headers=bearer(sig, "kadis"))
     assert r.status_code == 202 and r.json["signed"] >= 1, r.json
+    # A second click: while the job runs, 409 whatever the passphrase (no oracle); once it is done, the same 202.
+    click = s.post(f"{batch}/sign", json={"passphrase": "apa saja"}, headers=bearer(sig, "kadis"))
+    assert (click.status_code, click.json.get("error", {}).get("code") or click.json["signed"]) in (
+        (409, "batch_in_progress"), (202, 5)), click.json
     done = wait_for(lambda: (p := s.get(batch, headers=bearer(sig, "kadis")).json)["signed"] == 5
                     and not p["running"] and p, 120)
     assert done["pending"] == 0 and done["error"] is None

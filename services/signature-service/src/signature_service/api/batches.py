@@ -37,8 +37,8 @@ def sign_batch(body, batch_id: str):
     """Sign every pending document of the batch addressed to the signer.
 
     The first is signed before the answer (a wrong passphrase is a 403 here, and counts toward the
-    lockout); the rest are signed in the background: follow the `self` link. Calling again resumes after
-    an error and never signs a document twice.
+    lockout); the rest are signed in the background: follow the `self` link. Calling again while that
+    runs is a 409; after an error it resumes, and it never signs a document twice.
     """
     return _view(_batches().sign(batch_id, current_signer(), body["passphrase"], client()))
 

@@ -31,6 +31,12 @@ class BatchNotFound(LookupError):
     pass
 
 
+class BatchInProgress(RequestError):
+    """A job already signs this batch. Said whatever the passphrase, so it tells nothing about one."""
+
+    code = "batch_in_progress"
+
+
 @dataclass
 class _Job:
     started_at: datetime
@@ -53,7 +59,7 @@ class BatchSigning:
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and job.running:
-                return self.progress(batch_id, account)  # a second click: the job already runs
+                raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
         pending = [r for r in requests if r.status is Status.PENDING]
         if not pending:
             if any(r.status in (Status.REJECTED, Status.CANCELLED) for r in requests):
