@@ -190,9 +190,13 @@ def _summary(activity: dict[str, Any], nomor: str, out: Path) -> None:
         flag = "TERLAMBAT" if line["late"] else ("belum" if line["missing"] else "")
         print(f"{line['step']:>2}. {line['name'][:52]:52} {actual:>14}  {_duration(line['standard_seconds']):>10}"
               f"   {flag}")
-    print(f"\nNomor SK: {nomor}   Kampung: {activity['kampung']}")
-    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "surat-edaran/", "laporan-kegiatan-signed.pdf"):
+    k = activity["kampung"]
+    print(f"\nNomor SK: {nomor}   Kampung: {k.get('assigned', 0)} ditugaskan, {k.get('returned', 0)} menyerahkan "
+          f"data, {k.get('sent_back', 0)} dikembalikan, {k.get('verified', 0)} terverifikasi, "
+          f"{k.get('published', 0)} dipublikasikan")
+    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "laporan-kegiatan-signed.pdf"):
         print(f"  {out / name}")
+    print(f"  {out / 'surat-edaran'}/ ({len(list((out / 'surat-edaran').glob('*.pdf')))} PDF)")
 
 
 def _duration(seconds: float) -> str:
