@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from tests.data import sk_payload
 
 
@@ -36,8 +37,6 @@ def bearer(sig, who: str) -> dict[str, str]:
 
 
 def sign(sig, request_id: str, who: str):
-    from signature_service.pki.devpki import SIGNER_PASSPHRASES
-
     return sig.test_client().post(f"/api/signature-requests/{request_id}/sign",
                                   json={"passphrase": SIGNER_PASSPHRASES[who]}, headers=bearer(sig, who))
 

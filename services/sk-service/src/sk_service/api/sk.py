@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from naskah_shared.web import ApiError
+from sk_service.api.files import stored_file
 from sk_service.api.schemas import (
     ActorSchema,
     DiffQuerySchema,
@@ -179,8 +180,4 @@ def _file(sk_id: str, row: dict[str, Any] | None, ext: str, n: int) -> Response:
         raise ApiError(404, "not_found", "versions are available as .docx or .pdf")
     if row is None:
         raise ApiError(404, "not_found", f"SK {sk_id} has no version {n}")
-    ref = row[ext]
-    data, obj = _svc().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
-    return Response(data, mimetype=_MIME[ext], headers={
-        "Content-Disposition": f'attachment; filename="sk-{sk_id[:8]}-v{n}.{ext}"',
-        "ETag": obj.sha256, "X-Content-SHA256": obj.sha256})
+    return stored_file(row[ext], _MIME[ext], f"sk-{sk_id[:8]}-v{n}.{ext}")

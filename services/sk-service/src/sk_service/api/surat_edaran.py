@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_smorest import Blueprint
 
 from naskah_shared.web import ApiError
+from sk_service.api.files import stored_file
 from sk_service.api.schemas import SuratEdaranInputSchema, SuratEdaranSchema, SuratEdaranSummarySchema
 from sk_service.domain.surat_edaran import SuratEdaran
 from sk_service.service_layer import handlers
@@ -83,7 +84,4 @@ def letter_pdf(se_id: str, slug: str):
     ref = letter.signed_document or letter.document
     if ref is None:
         raise ApiError(409, "not_produced_yet", f"the letter to {letter.kampung['nama']} is still being produced")
-    data, obj = _svc().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="surat-edaran-{slug}.pdf"',
-        "ETag": obj.sha256, "X-Content-SHA256": obj.sha256})
+    return stored_file(ref, "application/pdf", f"surat-edaran-{slug}.pdf")

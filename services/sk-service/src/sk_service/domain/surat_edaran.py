@@ -98,7 +98,7 @@ class SuratEdaran:
 
     def letter_signed(self, letter_id: str, document: dict[str, Any]) -> Letter | None:
         """The Kadis's signature on one letter is archived; the last one closes the batch."""
-        letter = next((x for x in self.letters if x.id == letter_id), None)
+        letter = self._letter(letter_id)
         if letter is None or letter.status is LetterStatus.SIGNED:
             return None
         letter.status, letter.signed_document = LetterStatus.SIGNED, document
@@ -109,7 +109,7 @@ class SuratEdaran:
 
     def letter_rejected(self, letter_id: str, note: str) -> Letter | None:
         """The Kadis refused to sign a letter: it closes, and so does the batch, with the Kadis's note."""
-        letter = next((x for x in self.letters if x.id == letter_id), None)
+        letter = self._letter(letter_id)
         if letter is None or letter.status is not LetterStatus.PRODUCED:
             return None
         letter.status = LetterStatus.REJECTED
@@ -123,6 +123,9 @@ class SuratEdaran:
         for x in self.letters:
             out[x.status.value] += 1
         return {"total": len(self.letters), **out}
+
+    def _letter(self, letter_id: str) -> Letter | None:
+        return next((x for x in self.letters if x.id == letter_id), None)
 
     def _record(self, type: str, **data: Any) -> None:
         # No `sk_id` key: report-service reads events carrying one as steps of the SK itself.
