@@ -10,7 +10,7 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------
 debs=(libreoffice-writer-nogui python3-uno python3-venv fonts-noto-core fonts-dejavu-core
-      softhsm2 opensc poppler-utils make)
+      softhsm2 opensc poppler-utils make chromium)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -26,7 +26,8 @@ def alembic_config(database_url: str, folder: Path) -> Config:
     return cfg
 
 
-def upgrade(database_url: str, folder: Path, revision: str = "head") -> None:
+def upgrade(database_url: str, folder: Path, revision: str = "heads") -> None:
+    # "heads": a service's history may branch (features added side by side); every branch is applied.
     command.upgrade(alembic_config(database_url, folder), revision)
 
 
