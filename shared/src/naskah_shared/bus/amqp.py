@@ -33,6 +33,7 @@ from naskah_shared.bus.ports import BusUnavailable, Handler, ParkedMessage, Subs
 from naskah_shared.messages import Envelope
 
 log = logging.getLogger(__name__)
+BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.5, 30.0  # consumers' reconnect delays
 
 
 def _params(url: str, *, heartbeat: int) -> pika.URLParameters:
@@ -148,11 +149,16 @@ class AmqpBus:
         self._channels.clear()
 
     def ping(self) -> None:
+        """Ready means the broker answers *and* every started consumer is connected and consuming
+        (a consumer waiting out its reconnect delay receives nothing, whatever the broker says)."""
         try:
             conn = pika.BlockingConnection(self.params)
             conn.close()
         except AMQPError as exc:
             raise BusUnavailable(f"RabbitMQ unreachable: {type(exc).__name__}") from exc
+        down = sorted(c.sub.queue for c in self._consumers if not c.ready.is_set())
+        if self._started and down:
+            raise BusUnavailable(f"not consuming from {', '.join(down)} (reconnecting)")
 
     def parked(self, queue: str) -> list[ParkedMessage]:
         """Peek at the parking queue: read every message unacknowledged, then let them go back."""
@@ -181,17 +187,23 @@ class _Consumer(threading.Thread):
         self.work = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"handler-{sub.queue}")
 
     def run(self) -> None:
-        backoff = 0.5
+        backoff = BACKOFF_FIRST_S
         while not self.stopping.is_set():
             try:
                 self._consume()
-                backoff = 0.5
             except AMQPError as exc:
+                # A connection that got as far as consuming resets the delay: only attempts that
+                # fail back to back grow it, so after many short broker drops a reconnect is still quick.
+                if self.ready.is_set():
+                    backoff = BACKOFF_FIRST_S
                 self.ready.clear()
                 log.warning("broker connection lost; reconnecting",
                             extra={"queue": self.sub.queue, "error": type(exc).__name__, "in_s": backoff})
                 self.stopping.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, BACKOFF_MAX_S)
+            else:
+                backoff = BACKOFF_FIRST_S
+        self.ready.clear()
         self.work.shutdown(wait=True)
 
     def _consume(self) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,12 +15,39 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached."""
 
 
+class _AwareSqliteDateTime(SQLITE_DATETIME):
+    """SQLite keeps no offset: every naskah time is written as UTC, so it is read back as UTC (aware).
+
+    Without this each repository had to remember `aware_utc`, and the ones that forgot answered
+    timestamps with no time zone in the embedded run (not RFC 3339 `date-time`)."""
+
+    def result_processor(self, dialect, coltype):
+        parse = super().result_processor(dialect, coltype)
+
+        def process(value):
+            value = parse(value) if parse else value
+            return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
+
+        return process
+
+    def bind_processor(self, dialect):
+        store = super().bind_processor(dialect)
+
+        def process(value):  # an aware time in any zone is stored as its UTC wall clock
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            return store(value) if store else value
+
+        return process
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine.dialect.colspecs = {**engine.dialect.colspecs, DateTime: _AwareSqliteDateTime}
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # WAL lets the relay read while a request writes

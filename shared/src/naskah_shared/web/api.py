@@ -11,11 +11,18 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask_smorest import Api
 
 from naskah_shared.logs import correlation_id
-from naskah_shared.web.errors import ApiError, register_error_handlers
+from naskah_shared.web.errors import ApiError, ErrorResponseSchema, register_error_handlers
+from naskah_shared.web.guards import init_guards
 
 log = logging.getLogger("naskah.http")
 
 Check = Callable[[], None]  # raises when the dependency is not ready
+
+
+class NaskahApi(Api):
+    """flask-smorest's Api documenting naskah's error body (not its own) on every operation."""
+
+    ERROR_SCHEMA = ErrorResponseSchema
 
 
 def init_web(app: Flask, *, title: str, version: str = "1.0", description: str = "",
@@ -28,9 +35,10 @@ def init_web(app: Flask, *, title: str, version: str = "1.0", description: str =
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": description}})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    api = Api(app)
+    api = NaskahApi(app)
     register_error_handlers(app, error_mapping)  # after Api: replaces its error shape with ours
     _request_ids(app)
+    init_guards(app)  # after the request id, so a refused request still carries one
     app.register_blueprint(_health_blueprint(dict(checks or {})))
     return api
 

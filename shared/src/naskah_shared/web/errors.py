@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, g, jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,22 @@ class ApiError(Exception):
         self.details = dict(details or {})
 
 
+RETRY_AFTER_S = 5  # what a 503 asks the client to wait: a dependency is back within seconds, or still down
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Machine-readable reason."})
+    message = fields.String(required=True)
+    details = fields.Dict(required=True, metadata={"description": "More about the error (fields, limits)."})
+    request_id = fields.String(metadata={"description": "Quote it when reporting the error."})
+
+
+class ErrorResponseSchema(Schema):
+    """Every error body of every naskah service (the OpenAPI documents name it as their error schema)."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
 def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None):
     body = {"error": {"code": code, "message": message, "details": dict(details or {})}}
     rid = g.get("request_id") if g else None
@@ -30,6 +47,8 @@ def error_response(status: int, code: str, message: str, details: Mapping[str, A
         body["error"]["request_id"] = rid
     response = jsonify(body)
     response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
@@ -64,8 +83,29 @@ def register_error_handlers(app: Flask,
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if (unavailable := database_unavailable(exc)) is not None:
+            log.warning("database unavailable", extra={"error_type": type(exc).__name__})
+            return _api_error(unavailable)
         log.exception("unhandled error", extra={"error_type": type(exc).__name__})
         return error_response(500, "internal_error", "An internal error occurred; quote the request id.")
+
+
+def database_unavailable(exc: BaseException) -> ApiError | None:
+    """A 503 when `exc` (or what caused it) is the database going away mid-request, else None.
+
+    A terminated backend, a restart or a network cut surfaces from SQLAlchemy as `OperationalError` or
+    `InterfaceError`, or as a `DBAPIError` flagged `connection_invalidated`; the request itself was
+    fine, so the client should retry. Other database errors (a constraint, bad data) stay what they are.
+    """
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    seen = 0
+    while exc is not None and seen < 10:  # the chain: a service error may wrap the driver's
+        if isinstance(exc, OperationalError | InterfaceError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return ApiError(503, "database_unavailable", "The database is not reachable; try again shortly.")
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _infrastructure_errors() -> dict[type[Exception], Callable[[Exception], ApiError]]:
@@ -102,3 +142,17 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix or "_schema"] = [str(messages)]
     return out
+
+
+def failure_code(exc: BaseException) -> str:
+    """The clear code a background job records for `exc`: the dependency that failed, else internal_error.
+
+    A job has no HTTP caller, but its record must still say *why* it stopped (an S3 outage is
+    `store_unavailable`, to retry later, not an unexplained `internal_error`).
+    """
+    if database_unavailable(exc) is not None:
+        return "database_unavailable"
+    for exc_type, convert in _infrastructure_errors().items():
+        if isinstance(exc, exc_type):
+            return convert(exc).code  # type: ignore[arg-type]
+    return "internal_error"

@@ -28,7 +28,7 @@ class RequestQuerySchema(Schema):
     signer = fields.String(validate=validate.Length(max=50))
     status = fields.String(validate=validate.OneOf(["waiting", "pending", "signed", "rejected", "cancelled"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))  # a SQL integer
 
 
 class SignInputSchema(Schema):
