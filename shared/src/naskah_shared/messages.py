@@ -32,6 +32,7 @@ EVENT_TYPES = (
     "surat_edaran.signed",  # the Kadis signed every letter of the batch
     "surat_edaran.rejected",  # the Kadis refused the letters still unsigned
     "activity.step_recorded",
+    "activity.step_overdue",  # a step past its mutu baku: once at the deadline, then at an interval
     "report.compiled",
     "report.signed",
 )

@@ -65,6 +65,7 @@ class Runtime:
     engine: Engine
     relay: OutboxRelay = field(init=False)
     on_start: list[Callable[[], None]] = field(default_factory=list)
+    on_stop: list[Callable[[], None]] = field(default_factory=list)  # background work to end before the bus
     started: bool = False
 
     def __post_init__(self) -> None:
@@ -100,6 +101,8 @@ class Runtime:
     def stop(self) -> None:
         if not self.started:
             return
+        for hook in self.on_stop:
+            hook()
         self.relay.stop()
         self.bus.stop()
         self.started = False

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
-from naskah_shared.office import office_data
+from naskah_shared.office import holidays_text, office_data
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.ticker import Ticker
 from naskah_shared.web import ApiError
-from report_service.adapters.laporan import render_laporan
+from report_service.adapters.laporan import ZONE_LABELS, render_laporan
+from report_service.adapters.mailer import SmtpMailer
 from report_service.adapters.tables import metadata, outbox
 from report_service.adapters.unit_of_work import SqlReportUnitOfWork
 from report_service.domain.activity import ActivityError
+from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
+from report_service.service_layer.deadlines import DeadlineService
 from report_service.service_layer.reports import SK_EVENTS, ActivityNotFound, ReportNotFound, ReportService
-from report_service.settings import ReportSettings
+from report_service.settings import ReportSettings, parse_recipients
 
 QUEUE = "report-service.events"
 
@@ -31,15 +36,21 @@ class Container:
     reports: ReportService
     converter: Converter
     owns_converter: bool = True
+    deadlines: DeadlineService | None = None
+    ticker: Ticker | None = None
 
     def web(self) -> dict[str, Any]:
         from report_service.api.activities import blp
+        from report_service.api.deadlines import blp as deadlines_blp
 
         return {"title": "naskah report-service",
-                "description": "Activity timelines from the SOP's events and the Laporan Kegiatan (steps 8-12).",
-                "blueprints": [blp], "error_mapping": ERRORS}
+                "description": "Activity timelines from the SOP's events, the steps past their mutu baku, and the "
+                               "Laporan Kegiatan (steps 8-12).",
+                "blueprints": [blp, deadlines_blp], "error_mapping": ERRORS}
 
     def close(self) -> None:
+        if self.ticker is not None:  # also when only the runtime's start hooks ran (tests)
+            self.ticker.stop()
         self.runtime.stop()
         if self.owns_converter:
             self.converter.close()  # type: ignore[attr-defined]
@@ -67,18 +78,48 @@ def _office(settings: ReportSettings) -> dict[str, Any]:
     return data
 
 
+def office_calendar(office: dict[str, Any]) -> WorkingCalendar:
+    """The office's working calendar: `kalender` and `zona_waktu` of its configuration, its holiday file."""
+    try:
+        return WorkingCalendar.from_config(office.get("kalender"), office.get("zona_waktu"),
+                                           parse_holidays(holidays_text(office), "kalender.libur_file"))
+    except CalendarError as exc:
+        raise ValueError(f"office configuration: {exc}") from exc
+
+
+def _mailer(settings: ReportSettings) -> SmtpMailer | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, sender=settings.smtp_sender, tls=settings.smtp_tls,
+                      username=settings.smtp_username, password=settings.smtp_password,
+                      timeout=settings.smtp_timeout)
+
+
 def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: ObjectStore | None = None,
               converter: Converter | None = None) -> Container:
     runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
     own = converter is None
     converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
+    office = _office(settings)
+    calendar = office_calendar(office)
+    uow = lambda cause=None: runtime.unit_of_work(SqlReportUnitOfWork)  # noqa: E731
     reports = ReportService(
-        uow=lambda cause=None: runtime.unit_of_work(SqlReportUnitOfWork), store=runtime.store, converter=converter,
-        render=render_laporan, office=_office(settings),
-        verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}")
+        uow=uow, store=runtime.store, converter=converter, render=render_laporan, office=office,
+        verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
+        calendar=calendar)
+    deadlines = DeadlineService(
+        uow=uow, calendar=calendar, zone=calendar.zone, zone_label=ZONE_LABELS.get(str(office.get("zona_waktu")), ""),
+        repeat=timedelta(minutes=settings.reminder_repeat_minutes),
+        recipients=parse_recipients(settings.reminder_recipients), mailer=_mailer(settings))
+    ticker = None
+    if settings.deadline_tick_seconds > 0:
+        ticker = Ticker("deadlines", settings.deadline_tick_seconds, deadlines.tick,
+                        join_timeout=settings.smtp_timeout * 2 + 5)
+        runtime.on_start.append(ticker.start)
+        runtime.on_stop.append(ticker.stop)
     runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
                                                          daemon=True).start())
-    return Container(settings, runtime, reports, converter, own)
+    return Container(settings, runtime, reports, converter, own, deadlines, ticker)

@@ -29,6 +29,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from report_service.domain.activity import Activity, KampungFigures, KampungStatus, ReviewRound, StepLine
+from report_service.domain.calendar import Calendar
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
@@ -44,8 +45,12 @@ _SMALL_WORDS = {"dan", "di", "ke", "dari", "untuk", "pada", "serta", "atau", "ya
 
 def render_laporan(activity: Activity, *, office: Mapping[str, Any], sk: Mapping[str, Any],
                    generated_at: datetime, signer: Mapping[str, Any] | None = None,
-                   template: bytes | Path | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
+                   template: bytes | Path | None = None,
+                   calendar: Calendar | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
     """Render the report; returns the DOCX bytes and the chart PNGs as (file name, bytes).
+
+    `calendar` is the office's working calendar, the one the live deadlines use, so a step
+    "Terlambat" here is the step the overdue list flagged (around the clock when None).
 
     office: pemerintah, nama_dinas, alamat; optional kontak, tempat or kota (the city in the date line),
             zona_waktu (IANA name, default Asia/Jakarta), logo (PNG/JPEG bytes), kabid (the signer).
@@ -54,7 +59,7 @@ def render_laporan(activity: Activity, *, office: Mapping[str, Any], sk: Mapping
     """
     zone = _zone(office.get("zona_waktu"))
     fmt = _Formatter(zone, ZONE_LABELS.get(str(office.get("zona_waktu") or DEFAULT_ZONE), ""))
-    lines = activity.timeline(now=generated_at)
+    lines = activity.timeline(now=generated_at, calendar=calendar)
     charts = [("grafik-langkah.png", _chart_steps(lines),
                "Waktu aktual dibandingkan dengan mutu baku setiap langkah")]
     figures = activity.kampung_figures()
@@ -219,6 +224,8 @@ def _step_row(line: StepLine, fmt: _Formatter) -> dict[str, Any]:
         note.add(text, size=CELL)
     flags = []
     if line.late:
+        if line.due is not None:
+            flags.append((f"Batas waktu {fmt.waktu(line.due, ' ')}", {"color": GREY}))
         flags.append(("Terlambat", {"bold": True, "color": RED}))
     if line.missing:
         flags.append(("Sedang berjalan" if line.in_progress else "Belum dilaksanakan",

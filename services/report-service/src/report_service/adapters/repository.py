@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from naskah_shared.db.engine import aware_utc
@@ -79,3 +80,47 @@ class SqlReportRepository:
 
     def update_report(self, report_id: str, **values: Any) -> None:
         self.session.execute(update(t.reports).where(t.reports.c.id == report_id).values(**values))
+
+    # --- reminders of steps past their deadline ------------------------------------------
+    def add_reminder(self, **row: Any) -> bool:
+        """Insert a reminder; False when another worker holds the same one (its unique key is the claim).
+
+        In a savepoint, so a lost race leaves the rest of the transaction usable (PostgreSQL aborts a
+        transaction at the first unique violation); a concurrent insert waits for the other to commit.
+        """
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(t.step_reminders).values(created_at=datetime.now(UTC), email_attempts=0,
+                                                                     **row))
+        except IntegrityError:
+            return False
+        return True
+
+    def has_reminder(self, activity_id: str, step: int, deadline_key: str, seq: int) -> bool:
+        c = t.step_reminders.c
+        return self.session.execute(select(c.id).where(
+            c.activity_id == activity_id, c.step == step, c.deadline_key == deadline_key, c.seq == seq)).first() \
+            is not None
+
+    def reminders_of(self, activity_ids: list[str]) -> list[dict[str, Any]]:
+        c = t.step_reminders.c
+        rows = self.session.execute(select(t.step_reminders).where(c.activity_id.in_(activity_ids))
+                                    .order_by(c.created_at)).mappings()
+        return [{**r, "deadline": aware_utc(r["deadline"]), "created_at": aware_utc(r["created_at"]),
+                 "emailed_at": aware_utc(r["emailed_at"])} for r in rows]
+
+    def pending_emails(self, limit: int) -> list[dict[str, Any]]:
+        c = t.step_reminders.c
+        rows = self.session.execute(select(t.step_reminders).where(c.email_status == "pending")
+                                    .order_by(c.created_at).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+    def claim_email(self, reminder_id: str) -> bool:
+        """pending -> sending, atomically: of two workers only one sees its update change a row."""
+        c = t.step_reminders.c
+        done = self.session.execute(update(t.step_reminders).where(c.id == reminder_id, c.email_status == "pending")
+                                    .values(email_status="sending", email_attempts=c.email_attempts + 1))
+        return done.rowcount == 1
+
+    def update_reminder(self, reminder_id: str, **values: Any) -> None:
+        self.session.execute(update(t.step_reminders).where(t.step_reminders.c.id == reminder_id).values(**values))

@@ -45,3 +45,25 @@ reports = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("activity_id", "version", name="uq_report_version"),
 )
+
+# One row per reminder sent about a step past its deadline (the event went out with it, through the outbox).
+# The unique key is the claim: two workers, or one restarted, cannot both remind of the same step, deadline and
+# round. seq 0 is the reminder when the deadline passed, seq n the one n repeat intervals later.
+step_reminders = Table(
+    "step_reminders", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("activity_id", String(36), nullable=False, index=True),
+    Column("step", Integer, nullable=False),
+    Column("deadline_key", String(40), nullable=False),  # the deadline in UTC, ISO 8601 (exact on every DB)
+    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("recipients", JSON, nullable=False),
+    # none (no SMTP or nobody to tell) | pending | sending (claimed by one worker) | sent | failed
+    Column("email_status", String(10), nullable=False, index=True),
+    Column("email_attempts", Integer, nullable=False, default=0),
+    Column("email_error", String(500)),
+    Column("emailed_at", DateTime(timezone=True)),
+    UniqueConstraint("activity_id", "step", "deadline_key", "seq", name="uq_step_reminder"),
+)

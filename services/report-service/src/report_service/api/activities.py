@@ -38,7 +38,8 @@ def report_view(r: dict) -> dict:
 def view(state: dict) -> dict:
     row, activity = state["row"], state["activity"]
     return {"id": row["id"], "kegiatan": row["title"], "sk_id": row["sk_id"], "sk_nomor": activity.sk_nomor,
-            "created_at": row["created_at"], "timeline": activity.timeline(now=datetime.now(UTC)),
+            "created_at": row["created_at"], "timeline": activity.timeline(now=datetime.now(UTC),
+                                                                            calendar=_svc().calendar),
             "missing_steps": [s.number for s in activity.missing_steps()],
             "rejections": len(activity.rejections()), "kampung": activity.figure_totals(),
             "reports": [report_view(r) for r in state["reports"]]}

@@ -48,9 +48,11 @@ class StepLineSchema(Schema):
     end = fields.DateTime(allow_none=True)
     actual_seconds = fields.Function(lambda line: line.actual.total_seconds() if line.actual else None)
     standard_seconds = fields.Function(lambda line: line.standard.total_seconds())
-    late = fields.Boolean()
+    late = fields.Boolean(metadata={"description": "Ended (or, running, is now) past its deadline."})
     missing = fields.Boolean()
     outcome = fields.String()
+    due = fields.DateTime(allow_none=True, metadata={
+        "description": "The deadline: the mutu baku counted from the step's start in the office's working calendar."})
 
 
 class ReportSchema(Schema):
@@ -90,3 +92,27 @@ class ActivitySummarySchema(Schema):
 class ListQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))  # a SQL integer
+
+
+class DueQuerySchema(Schema):
+    within_minutes = fields.Integer(load_default=60, validate=validate.Range(min=0, max=60 * 24 * 31), metadata={
+        "description": "Also list steps falling due within this many minutes (default 60: due within the hour)."})
+
+
+class DueStepSchema(Schema):
+    activity_id = fields.String()
+    kegiatan = fields.String()
+    step = fields.Integer(metadata={"description": "The SOP step (1-13)."})
+    name = fields.String(metadata={"description": "The step as the SOP states it."})
+    roles = fields.List(fields.String(), metadata={"description": "Who the SOP says acts: Kadis, Kabid, ..."})
+    actors = fields.List(fields.String(), metadata={"description": "Who did it so far, by name."})
+    started = fields.Boolean(metadata={
+        "description": "False when the step is not recorded yet: it is counted from the end of the step before."})
+    start = fields.DateTime()
+    deadline = fields.DateTime(metadata={"description": "In the office's time zone."})
+    standard = fields.String(metadata={"description": "The mutu baku as the SOP writes it (15 menit, 1 hari, ...)."})
+    overdue = fields.Boolean()
+    overdue_seconds = fields.Integer()
+    due_in_seconds = fields.Integer()
+    reminders = fields.Integer(metadata={"description": "Reminders sent (activity.step_overdue events)."})
+    last_reminded_at = fields.DateTime(allow_none=True)

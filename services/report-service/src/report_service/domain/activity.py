@@ -48,6 +48,13 @@ may be recorded after the SK events arrived: those come from another service at 
 
 Durations: a step's actual time is its end minus its start; steps 9 and 10, recorded in rounds,
 count the time their rounds cover, so batches handed over a week apart do not count the week.
+
+Deadlines (`calendar.py`): a step is late when it ends after its deadline, its mutu baku counted
+from its start in the office's working calendar (`timeline(calendar=...)`; without one, around the
+clock: start plus the standard). A step recorded in rounds is late when one of its continuous
+stretches of rounds ends after the deadline counted from that stretch's start. A running step
+is late once `now` passes its deadline. `due_steps` lists the steps people are expected to be
+doing now: a started one not finished, or the next one after a finished step (it starts then).
 Step 4 runs from the first submission to the Kabid's last approval and step 5 from there to the
 Kadis's signature, so the two never overlap and a Kadis's rejection lengthens step 4.
 """
@@ -62,6 +69,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from report_service.domain import sop
+from report_service.domain.calendar import Calendar, ElapsedCalendar
 
 # --- events ---------------------------------------------------------------
 
@@ -139,6 +147,25 @@ class StepLine:
     in_progress: bool
     outcome: str
     rounds: int  # how many times it was recorded (steps 9 and 10 repeat)
+    due: datetime | None = None  # the deadline of the step (of its last stretch of rounds), when it has a start
+
+    @property
+    def number(self) -> int:
+        return self.step.number
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A step people are expected to be doing now, and when it falls due."""
+
+    step: sop.SopStep
+    start: datetime  # its own start, or the end of the step before it when it is not recorded yet
+    deadline: datetime
+    started: bool  # False: waiting for its first record (the start is the step before's end)
+    actors: tuple[str, ...]  # who did it so far, by name (the SOP's roles are in `step.actors`)
+
+    def overdue(self, now: datetime) -> bool:
+        return now > self.deadline
 
     @property
     def number(self) -> int:
@@ -205,6 +232,18 @@ class _Progress:
             else:
                 cur_end = max(cur_end, b)
         return total + (cur_end - cur_start)
+
+    def stretches(self) -> list[tuple[datetime, datetime]]:
+        """The recorded rounds merged where they overlap; the whole step when it was not recorded in rounds."""
+        if len(self.spans) < 2:
+            return [(self.start, self.end)] if self.start is not None and self.end is not None else []
+        merged: list[tuple[datetime, datetime]] = []
+        for a, b in sorted(self.spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
 
     def add_actor(self, actor: str) -> None:
         if actor and actor not in self.actors:
@@ -285,18 +324,36 @@ class Activity:
 
     # --- queries -----------------------------------------------------------
 
-    def timeline(self, now: datetime | None = None) -> list[StepLine]:
+    def timeline(self, now: datetime | None = None, calendar: Calendar | None = None) -> list[StepLine]:
+        cal = calendar or ElapsedCalendar()
         lines = []
         for s in sop.STEPS:
             p = self._progress[s.number]
-            actual = p.actual()
             running = p.start is not None and p.end is None
-            late = (actual is not None and actual > s.standard) or (
-                running and now is not None and p.start is not None and now - p.start > s.standard)
-            lines.append(StepLine(step=s, actor=", ".join(p.actors), start=p.start, end=p.end, actual=actual,
+            stretches = p.stretches()
+            late = any(end > cal.deadline(start, s.standard) for start, end in stretches)
+            due = cal.deadline(stretches[-1][0] if stretches else p.start, s.standard) if p.start else None
+            if running and now is not None and due is not None:
+                late = now > due
+            lines.append(StepLine(step=s, actor=", ".join(p.actors), start=p.start, end=p.end, actual=p.actual(),
                                   standard=s.standard, late=late, missing=p.end is None, in_progress=running,
-                                  outcome=self._outcome(s.number, p), rounds=p.rounds))
+                                  outcome=self._outcome(s.number, p), rounds=p.rounds, due=due))
         return lines
+
+    def due_steps(self, calendar: Calendar | None = None) -> list[DueStep]:
+        """Steps not finished that have a start: their own, or the end of the step before them."""
+        cal = calendar or ElapsedCalendar()
+        out = []
+        for s in sop.STEPS:
+            p = self._progress[s.number]
+            if p.end is not None:
+                continue
+            before = self._progress.get(s.number - 1)
+            start = p.start or (before.end if before is not None else None)
+            if start is None:
+                continue
+            out.append(DueStep(s, start, cal.deadline(start, s.standard), p.start is not None, tuple(p.actors)))
+        return out
 
     def missing_steps(self) -> list[sop.SopStep]:
         return [s for s in sop.STEPS if self._progress[s.number].end is None]

@@ -19,6 +19,7 @@ from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.adapters.repository import activity_stream, sk_stream
 from report_service.domain.activity import Activity, ActivityEvent
+from report_service.domain.calendar import Calendar, ElapsedCalendar
 
 PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,9 +38,11 @@ class ReportNotFound(LookupError):
 
 class ReportService:
     def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter, render: Render,
-                 office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid") -> None:
+                 office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid",
+                 calendar: Calendar | None = None) -> None:
         self.uow, self.store, self.converter, self.render = uow, store, converter, render
         self.office, self.verify_url, self.report_signer = office, verify_url, report_signer
+        self.calendar = calendar or ElapsedCalendar()  # the office's: "Terlambat" live and in the Laporan alike
         self._stripes = [threading.Lock() for _ in range(16)]  # SQLite has no row locks
 
     # --- activities -------------------------------------------------------------------
@@ -136,7 +139,7 @@ class ReportService:
         activity.apply(compiled)  # step 11 ends with this report
         sk = {"nomor": activity.sk_nomor, "tanggal": self._sk_date(events),
               "verify_url": self.verify_url(row["sk_id"]) if row["sk_id"] else ""}
-        docx, charts = self.render(activity, office=self.office, sk=sk, generated_at=now)
+        docx, charts = self.render(activity, office=self.office, sk=sk, generated_at=now, calendar=self.calendar)
         pdf = self.converter.to_pdf(docx)
         meta = {"document-id": report_id, "document-kind": "report", "activity-id": activity_id,
                 "status": "compiled", "producer": PRODUCER}

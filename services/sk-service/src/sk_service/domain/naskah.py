@@ -6,6 +6,7 @@ nomor format) is configuration, read from JSON, never code (DESIGN §6).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import string
@@ -108,6 +109,8 @@ class Office:
     kontak: str = ""
     logo: str | None = None  # path of a PNG/JPEG for the kop; none → no logo
     zona_waktu: str = "Asia/Jakarta"  # IANA zone of the office: WIB, WITA or WIT
+    # Office hours, working days and holidays: read by report-service's deadlines, carried here untouched.
+    kalender: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         fields = {f for _, f, _, _ in string.Formatter().parse(self.nomor_format) if f is not None}
@@ -169,6 +172,7 @@ class Office:
             data = json.loads(path.read_text(encoding="utf-8"))
             base = path.parent
         try:
+            data.pop("kalender", None)  # the working calendar is report-service's (mutu baku deadlines)
             data["kadis"] = Pejabat.from_dict(data["kadis"])
             data["kabid"] = Pejabat.from_dict(data["kabid"])
             logo = data.get("logo")
