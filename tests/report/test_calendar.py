@@ -1,14 +1,19 @@
-"""The office's working calendar: office hours, working days, holidays, months, the office's zone (WIT)."""
+"""The office's working calendar: office hours, working days, holidays, months, the office's zone (WIT), and
+the same calendar in the timeline, the due steps and the Laporan."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from docx import Document
 
 from naskah_shared.office import holidays_text, office_data
+from report_service.adapters.laporan import render_laporan
 from report_service.domain import sop
+from report_service.domain.activity import Activity
 from report_service.domain.calendar import (
     CalendarError,
     ElapsedCalendar,
@@ -123,3 +128,41 @@ def test_bad_zone_and_bad_holiday_line():
         WorkingCalendar.from_config({}, "Papua/Jayapura")
     with pytest.raises(CalendarError, match="line 2"):
         parse_holidays("# ok\n2026-13-01 libur Salah\n")
+
+
+# --- the same calendar live and in the Laporan -------------------------------------------
+
+
+def _friday_evening_order() -> Activity:
+    """Step 1 (15 menit) from Friday 16:20 to Monday 07:34 WIT: ten minutes on Friday, four on Monday."""
+    a = Activity.create("act-cal", "Profil Kampung", at=at(2026, 12, 4, 16))
+    a.record_step(1, "Drs. Yohanes Rumbiak, M.Si", at(2026, 12, 4, 16, 20), at(2026, 12, 7, 7, 34))
+    return a
+
+
+def test_a_step_over_the_weekend_is_on_time_in_office_hours(cal):
+    a = _friday_evening_order()
+    assert a.timeline()[0].late, "around the clock it took 63 hours"
+    one = a.timeline(calendar=cal)[0]
+    assert not one.late and one.due == at(2026, 12, 7, 7, 35)
+    # step 2 waits for the Kabid from Monday 07:34, due at 07:49: overdue at 08:00, listed as such
+    (due,) = a.due_steps(cal)
+    assert due.number == 2 and not due.started and due.deadline == at(2026, 12, 7, 7, 49)
+    assert due.overdue(at(2026, 12, 7, 8)) and not due.overdue(at(2026, 12, 7, 7, 45))
+
+
+def test_the_laporan_flags_terlambat_with_the_same_calendar(cal, office, sk_info):
+    a = _friday_evening_order()
+    generated = at(2026, 12, 7, 12)
+
+    def step_one(activity: Activity, **kw) -> str:
+        doc = Document(io.BytesIO(render_laporan(activity, office=office, sk=sk_info, generated_at=generated, **kw)[0]))
+        rows = next([[c.text for c in r.cells] for r in t.rows] for t in doc.tables if t.rows[0].cells[0].text == "No")
+        return rows[1][7]
+
+    assert "Terlambat" not in step_one(a, calendar=cal)
+    assert step_one(a).endswith("Terlambat")  # around the clock
+    late = Activity.create("act-late", "Profil Kampung", at=at(2026, 12, 4, 16))
+    late.record_step(1, "Drs. Yohanes Rumbiak, M.Si", at(2026, 12, 4, 16, 20), at(2026, 12, 7, 7, 40))
+    note = step_one(late, calendar=cal)
+    assert "Batas waktu 7 Desember 2026 07.35 WIT" in note and note.endswith("Terlambat")
