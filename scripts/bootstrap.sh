@@ -10,7 +10,7 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------
 debs=(libreoffice-writer-nogui python3-uno python3-venv fonts-noto-core fonts-dejavu-core
-      softhsm2 opensc poppler-utils make chromium)
+      softhsm2 opensc poppler-utils make chromium npm)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -55,6 +55,18 @@ if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import uno' 2>/dev/null; th
   fi
 else
   say "LibreOffice's python3-uno is missing: PDF conversion will not work"
+fi
+# --- axe-core for the browser tests' accessibility checks (npm, into a gitignored folder) ---------
+axe_version=4.14.1
+axe="$root/.cache/node"
+if command -v npm >/dev/null; then
+  if [[ "$(node -p "require('$axe/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$axe_version" ]]; then
+    say "installing axe-core $axe_version into $axe"
+    mkdir -p "$axe"
+    npm install --silent --no-audit --no-fund --prefix "$axe" "axe-core@$axe_version" >/dev/null
+  fi
+else
+  say "npm is missing: the browser tests' accessibility checks will be skipped"
 fi
 say "ready: $venv"
 

@@ -102,6 +102,10 @@ class SqlSignatureRepository:
                              .on_conflict_do_update(index_elements=["signer"], set_=values))
 
     # --- audit ----------------------------------------------------------------------
+    def signed(self, **filters: Any) -> list[SignatureRequest]:
+        """Signed requests matching the archive search's filters (`signed_requests`)."""
+        return signed_requests(self.session, **filters)
+
     def audit(self, **entry: Any) -> None:
         self.session.execute(insert(t.audit_trail).values(at=datetime.now(UTC), **entry))
 
@@ -111,3 +115,22 @@ class SqlSignatureRepository:
             query = query.where(t.audit_trail.c.document_id == document_id)
         rows = self.session.execute(query.order_by(t.audit_trail.c.id.desc()).limit(limit)).mappings()
         return [dict(r, at=aware_utc(r["at"])) for r in rows]
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def signed_requests(session: Session, *, text: str = "", nomor: str = "", kind: str = "",
+                    limit: int = 5000) -> list[SignatureRequest]:
+    """Signed requests (newest first) whose title holds `text` and nomor holds `nomor`: the archive's search."""
+    c = t.signature_requests.c
+    query = select(t.signature_requests).where(c.status == Status.SIGNED.value)
+    if text:
+        query = query.where(c.title.ilike(_like(text), escape="\\"))
+    if nomor:
+        query = query.where(c.nomor.ilike(_like(nomor), escape="\\"))
+    if kind:
+        query = query.where(c.kind == kind)
+    rows = session.execute(query.order_by(c.updated_at.desc()).limit(limit)).mappings()
+    return [_request(r) for r in rows]

@@ -1,0 +1,216 @@
+"""The public verification page the QR code opens: one verdict in Indonesian, the document as people know it,
+each signer, and "Periksa berkas lain" (an upload form that works without JavaScript).
+
+The archived version's verification is computed once and kept (the verification service caches it by the
+document's SHA-256); a visit does not re-validate the PDF. Uploads are rate-limited per client (429 with
+Retry-After). The archived copy's download (a short-lived presigned URL) is switched by
+NASKAH_VERIFY_DOWNLOAD.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+
+from signature_service.api import words
+from signature_service.service_layer.archive import ArchivedDocument
+from signature_service.service_layer.ports import ReasonCode, SignatureReport, VerificationError
+
+bp = Blueprint("verify_page", __name__, template_folder="../templates")
+UPLOADS_PER_MINUTE = 6
+
+
+def _container() -> Any:
+    return current_app.extensions["naskah"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tone: str  # ok | bad
+    title: str
+    detail: str
+
+
+def verdict(reports: list[SignatureReport]) -> Verdict:
+    sigs = [r for r in reports if getattr(r, "kind", "signature") == "signature"]
+    if not sigs:
+        return Verdict("bad", "Tidak ada tanda tangan elektronik di berkas ini.",
+                       "Berkas ini tidak memuat tanda tangan elektronik yang dapat diperiksa.")
+    changed = [r for r in sigs if not r.intact or ReasonCode.MODIFIED_AFTER_SIGNING in r.reasons
+               or ReasonCode.DIGEST_MISMATCH in r.reasons
+               or any(not c.allowed for c in getattr(r, "changes", []))]
+    if changed:
+        return Verdict("bad", "Dokumen telah diubah sesudah ditandatangani.",
+                       "Isi berkas ini tidak sama dengan yang ditandatangani; jangan gunakan berkas ini.")
+    if not all(r.ok for r in sigs):
+        return Verdict("bad", "Ada tanda tangan yang tidak sah.",
+                       "Dokumen tidak berubah, tetapi sedikitnya satu tanda tangan tidak dapat dipastikan sah.")
+    return Verdict("ok", "Dokumen asli dan tidak berubah sejak ditandatangani.",
+                   f"{len(sigs)} tanda tangan elektronik sah, dari sertifikat yang dipercaya.")
+
+
+REASONS = {
+    ReasonCode.DIGEST_MISMATCH: "isi yang ditandatangani telah berubah",
+    ReasonCode.SIGNATURE_INVALID: "tanda tangan kriptografis tidak cocok",
+    ReasonCode.UNTRUSTED: "sertifikat tidak berasal dari penerbit yang dipercaya",
+    ReasonCode.REVOKED: "sertifikat penanda tangan sudah dicabut",
+    ReasonCode.REVOCATION_UNKNOWN: "status pencabutan sertifikat tidak dapat dipastikan",
+    ReasonCode.EXPIRED: "sertifikat sudah kedaluwarsa saat penandatanganan",
+    ReasonCode.TIMESTAMP_INVALID: "cap waktu tidak sah",
+    ReasonCode.NOT_WHOLE_DOCUMENT: "tanda tangan tidak mencakup seluruh berkas",
+    ReasonCode.MODIFIED_AFTER_SIGNING: "berkas diubah sesudah ditandatangani",
+    ReasonCode.UNSUPPORTED: "jenis tanda tangan tidak didukung",
+}
+MODIFICATION_LEVEL = {
+    "lta_updates": "Sesudahnya hanya ditambahkan data validasi (sertifikat, OCSP/CRL atau cap waktu arsip); "
+                   "hal ini wajar untuk tanda tangan jangka panjang.",
+    "form_filling": "Sesudahnya ada kolom tanda tangan atau isian formulir yang diisi (misalnya tanda tangan "
+                    "berikutnya).",
+    "annotations": "Sesudahnya ada anotasi (catatan atau coretan) yang ditambahkan.",
+    "other": "Sesudahnya isi berkas diubah.",
+}
+
+
+def signer_rows(reports: list[SignatureReport]) -> list[dict[str, Any]]:
+    """Each signature as the page shows it: the signer's account (nama, jabatan, pangkat) matched by NIP."""
+    by_nip = {a.nip: a for a in _container().accounts.values() if a.nip}
+    zone = _zone()
+    rows = []
+    for r in reports:
+        account = by_nip.get(r.signer_nip or "")
+        changes = [c.description_id for c in getattr(r, "changes", [])]
+        if not changes and r.modification_level in MODIFICATION_LEVEL:
+            changes = [MODIFICATION_LEVEL[r.modification_level]]
+        rows.append({"kind": getattr(r, "kind", "signature"), "ok": r.ok,
+                     "nama": account.nama if account else (r.signer_name or r.signer_subject),
+                     "jabatan": account.jabatan if account else "", "pangkat": account.pangkat if account else "",
+                     "nip": r.signer_nip or "", "signing_time": words.in_office_time(r.signing_time, zone),
+                     "timestamp_time": words.in_office_time(r.timestamp_time, zone),
+                     "level": words.level_word(r.level) if r.level else "-",
+                     "reasons": [REASONS.get(c, str(c)) for c in r.reasons], "changes": changes})
+    return rows
+
+
+def _zone() -> str:
+    from signature_service.api.site import office_zone
+
+    return office_zone()
+
+
+def archived(document_id: str) -> tuple[ArchivedDocument, list[SignatureReport]] | None:
+    doc = _container().archive.document(document_id, versions=False)
+    if doc is None:
+        return None
+    verification = getattr(_container(), "verification", None)
+    # computed once per archived version, then kept
+    reports = (verification.archived(document_id).signatures if verification is not None
+               else _cached_reports(doc.ref))
+    return doc, list(reports)
+
+
+_CACHE: dict[str, list[SignatureReport]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached_reports(ref: dict[str, str]) -> list[SignatureReport]:
+    """The archived version's verification, once per SHA-256 (immutable bytes: the result cannot go stale
+    except by revocation, which the DSS of a B-LT document fixes at signing time)."""
+    with _CACHE_LOCK:
+        if ref["sha256"] in _CACHE:
+            return _CACHE[ref["sha256"]]
+    data, _ = _container().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
+    reports = _container().signing.verify(data)
+    with _CACHE_LOCK:
+        if len(_CACHE) > 1000:
+            _CACHE.clear()
+        _CACHE[ref["sha256"]] = reports
+    return reports
+
+
+def _page(document_id: str, *, upload: dict[str, Any] | None = None, status: int = 200, error: str | None = None,
+          retry_after: int | None = None):
+    found = archived(document_id)
+    if found is None:
+        return render_template("verify.html", doc=None, document_id=document_id), 404
+    doc, reports = found
+    body = render_template("verify.html", doc=doc, document_id=document_id, verdict=verdict(reports),
+                           signers=signer_rows(reports), upload=upload, error=error,
+                           download=_container().settings.verify_download)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return body, status, headers
+
+
+@bp.get("/verify/<document_id>")
+def verify_page(document_id: str):
+    return _page(document_id)
+
+
+@bp.get("/verify/<document_id>/unduh")
+def download(document_id: str):
+    """The archived copy through a short-lived presigned URL, unless the office switched it off."""
+    if not _container().settings.verify_download:
+        abort(404)
+    if _container().archive.document(document_id, versions=False) is None:
+        abort(404)
+    return redirect(_container().archive.download_url(document_id), 303)
+
+
+@bp.post("/verify/<document_id>")
+def verify_upload(document_id: str):
+    """Periksa berkas lain: verify any uploaded PDF and say whether it is the archived version, byte for byte."""
+    wait = _limiter().hit(request.remote_addr or "")
+    if wait:
+        return _page(document_id, status=429, retry_after=wait,
+                     error=f"Terlalu banyak pemeriksaan dari perangkat ini. Coba lagi dalam {wait} detik.")
+    file = request.files.get("berkas")
+    data = file.read() if file else b""
+    if not data:
+        return _page(document_id, status=422, error="Pilih berkas PDF yang akan diperiksa.")
+    if not data.startswith(b"%PDF-"):
+        return _page(document_id, status=422, error="Berkas itu bukan PDF.")
+    try:
+        verification = getattr(_container(), "verification", None)
+        reports = (verification.verify_upload(data).signatures if verification is not None
+                   else _container().signing.verify(data))
+    except VerificationError:
+        return _page(document_id, status=422, error="Berkas PDF itu rusak atau tidak dapat dibaca.")
+    found = archived(document_id)
+    same = found is not None and hashlib.sha256(data).hexdigest() == found[0].ref["sha256"]
+    upload = {"name": (file.filename or "berkas.pdf")[:200], "same": same, "verdict": verdict(list(reports)),
+              "signers": signer_rows(list(reports))}
+    return _page(document_id, upload=upload)
+
+
+class _Limiter:
+    """A sliding window per client: at most `limit` hits in `window` seconds; answers the seconds to wait."""
+
+    def __init__(self, limit: int, window: float = 60.0, max_clients: int = 10_000) -> None:
+        self.limit, self.window, self.max_clients = limit, window, max_clients
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, client: str) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._hits) > self.max_clients:  # bounded memory under a flood of addresses
+                self._hits.clear()
+            hits = self._hits.setdefault(client, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, int(hits[0] + self.window - now + 0.999))
+            hits.append(now)
+            return 0
+
+
+def _limiter() -> _Limiter:
+    ext = current_app.extensions
+    if "naskah_verify_limiter" not in ext:
+        ext["naskah_verify_limiter"] = _Limiter(UPLOADS_PER_MINUTE)
+    return ext["naskah_verify_limiter"]
