@@ -13,8 +13,9 @@ from naskah_shared.bus.ports import Bus
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
 from naskah_shared.web import ApiError
-from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener
+from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener, status_checker
 from signature_service.adapters.anchors import find_anchor
+from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.adapters.tables import metadata, outbox
@@ -89,8 +90,9 @@ def _signing_error(exc: Exception) -> ApiError:
               SigningErrorCode.REVOCATION_FAILED: 502, SigningErrorCode.KEY_UNAVAILABLE: 503,
               SigningErrorCode.INVALID_PDF: 422, SigningErrorCode.CERTIFICATE_REVOKED: 409,
               SigningErrorCode.UNTRUSTED_CERTIFICATE: 409, SigningErrorCode.FIELD_ALREADY_SIGNED: 409,
-              SigningErrorCode.FIELD_MISSING: 422}.get(exc.code, 500)
-    return ApiError(status, exc.code.value, exc.message)
+              SigningErrorCode.FIELD_MISSING: 422, SigningErrorCode.SIGNER_NOT_ELIGIBLE: 409,
+              SigningErrorCode.BSRE_UNAVAILABLE: 503, SigningErrorCode.BSRE_BAD_ANSWER: 502}.get(exc.code, 500)
+    return ApiError(status, exc.code.value, exc.message, exc.details)
 
 
 def _request_error(exc: Exception) -> ApiError:
@@ -133,7 +135,8 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         pki = DevPki.ensure(Path(settings.pki_dir), base_url=settings.pki_url)
         accounts, tokens = dev_accounts(pki)
         roots, others, tsa_url = [pki.root_cert_pem], [pki.interm_cert_pem], settings.tsa_url or pki.tsa_url
-    keyring = KeyRing(signer_opener(trust_roots=roots, other_certs=others, tsa_url=tsa_url),
+    bsre = _bsre_client(settings)
+    keyring = KeyRing(signer_opener(trust_roots=roots, other_certs=others, tsa_url=tsa_url, bsre=bsre),
                       ttl=settings.key_cache_seconds)
     signing = SigningService(
         uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
@@ -144,7 +147,8 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
-        lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields)
+        lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields,
+        status_of=status_checker(bsre))
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
     runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
@@ -152,3 +156,11 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     runtime.on_start.append(container.serve_pki)
     return container
 
+
+def _bsre_client(settings: SignatureSettings) -> BsreClient | None:
+    """The office's BSrE Esign Client Service, when configured (signer accounts with a BSrE key use it)."""
+    if not settings.bsre_url:
+        return None
+    return BsreClient(BsreConfig(url=settings.bsre_url, user=settings.bsre_user, password=settings.bsre_password,
+                                 api=settings.bsre_api, timeout=settings.bsre_timeout, retries=settings.bsre_retries,
+                                 backoff=settings.bsre_backoff, chunk=settings.bsre_chunk))

@@ -30,6 +30,24 @@ class SignatureSettings(Settings):
     lockout_minutes: int = setting("NASKAH_LOCKOUT_MINUTES", 15, help="How long a locked-out signer waits.")
     key_cache_seconds: int = setting(
         "NASKAH_KEY_CACHE_SECONDS", 300, help="How long an unlocked key stays in memory after a signature.")
+    bsre_url: str = setting(
+        "NASKAH_BSRE_URL", "",
+        help="Base URL of the office's BSrE Esign Client Service (`http://{IP Server Esign Client}`); needed by "
+             "signer accounts whose key is `{\"type\": \"bsre\", …}`.")
+    bsre_user: str = setting("NASKAH_BSRE_USER", "", help="Username of naskah's API credential on the Esign Client.")
+    bsre_password: str = setting(
+        "NASKAH_BSRE_PASSWORD", "", help="Password of naskah's API credential on the Esign Client.", secret=True)
+    bsre_api: str = setting("NASKAH_BSRE_API", "v2", help="Esign Client API version: v1 (multipart) or v2 (JSON).")
+    bsre_timeout: float = setting(
+        "NASKAH_BSRE_TIMEOUT", 30.0, help="Seconds to wait for one answer of the Esign Client before retrying.")
+    bsre_retries: int = setting(
+        "NASKAH_BSRE_RETRIES", 2,
+        help="Retries (with growing delay) after a 429, a 503 or a timeout of the Esign Client; never after "
+             "a refused passphrase.")
+    bsre_backoff: float = setting(
+        "NASKAH_BSRE_BACKOFF", 1.0, help="Seconds before the first retry of the Esign Client; doubled each time.")
+    bsre_chunk: int = setting(
+        "NASKAH_BSRE_CHUNK", 10, help="Letters of a batch sent to the Esign Client in one v2 call.")
 
     def validate(self) -> None:
         super().validate()
@@ -40,3 +58,10 @@ class SignatureSettings(Settings):
                               "(or set NASKAH_ALLOW_TEST_PKI=true for tests and demos)")
         if self.lockout_attempts < 1 or self.lockout_minutes < 1:
             raise ConfigError("NASKAH_LOCKOUT_ATTEMPTS and NASKAH_LOCKOUT_MINUTES must be at least 1")
+        if self.bsre_api not in ("v1", "v2"):
+            raise ConfigError("NASKAH_BSRE_API must be v1 or v2")
+        if self.bsre_url and not self.bsre_url.startswith(("http://", "https://")):
+            raise ConfigError("NASKAH_BSRE_URL must be an http:// or https:// URL")
+        if self.bsre_timeout <= 0 or self.bsre_retries < 0 or self.bsre_backoff < 0 or not 1 <= self.bsre_chunk <= 100:
+            raise ConfigError("NASKAH_BSRE_TIMEOUT must be positive, NASKAH_BSRE_RETRIES and NASKAH_BSRE_BACKOFF "
+                              "at least 0, NASKAH_BSRE_CHUNK between 1 and 100")

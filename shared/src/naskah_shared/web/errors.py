@@ -47,8 +47,10 @@ def error_response(status: int, code: str, message: str, details: Mapping[str, A
         body["error"]["request_id"] = rid
     response = jsonify(body)
     response.status_code = status
-    if status == 503:
-        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    if status == 503:  # a dependency may say how long to wait (details.retry_after, in seconds)
+        wait = (details or {}).get("retry_after")
+        response.headers["Retry-After"] = str(int(wait) if isinstance(wait, int | float) and wait > 0
+                                              else RETRY_AFTER_S)
     return response
 
 

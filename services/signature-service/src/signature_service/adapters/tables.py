@@ -55,4 +55,5 @@ audit_trail = Table(
     Column("sha256_in", String(64)),
     Column("sha256_out", String(64)),
     Column("detail", Text),
+    Column("remote_ref", String(200)),  # the remote signing service's receipt (BSrE's id_dokumen)
 )

@@ -29,7 +29,7 @@ class SignerAccount:
     pangkat: str
     nip: str
     token_sha256: str = field(repr=False)  # the account's API token, hashed (tokens are random, 256 bits)
-    key: dict[str, Any] = field(default_factory=dict)  # {"type": "pkcs12"|"pkcs11"|"remote", …}
+    key: dict[str, Any] = field(default_factory=dict)  # {"type": "pkcs12"|"pkcs11"|"remote"|"bsre", …}
 
     def stamp_text(self) -> StampText:
         return StampText(jabatan=self.jabatan, nama=self.nama, pangkat=self.pangkat)
@@ -73,6 +73,8 @@ class KeyRing:
                 held.expires = now + self.ttl
                 return held.signer
             signer = self._open(account, passphrase)
+            if getattr(signer, "cacheable", True) is False:  # it holds a secret only its backend checks (BSrE)
+                return signer
             with self._lock:
                 self._keys[account.id] = _Unlocked(signer, proof, now + self.ttl)
             return signer

@@ -27,6 +27,7 @@ from signature_service.service_layer.ports import (
     SignatureLevel,
     SignatureReport,
     SignatureVerifier,
+    SignerStatus,
     SigningError,
     SigningErrorCode,
     StampPlacement,
@@ -80,8 +81,10 @@ class SigningService:
                  accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
                  verify_url: Callable[[str], str], retention_days: int, lockout_attempts: int,
                  lockout_minutes: int, find_anchor: Callable[[bytes, str], StampPlacement | None],
-                 prepare_fields: Callable[[bytes, list[tuple[str, StampPlacement]]], bytes]) -> None:
+                 prepare_fields: Callable[[bytes, list[tuple[str, StampPlacement]]], bytes],
+                 status_of: Callable[[SignerAccount], SignerStatus] | None = None) -> None:
         self.uow, self.store, self.keyring, self.accounts = uow, store, keyring, accounts
+        self.status_of = status_of  # the key backend's word on a signer before any passphrase (BSrE)
         self.verifier, self.level, self.verify_url = verifier, level, verify_url
         self.retention = timedelta(days=retention_days)
         self.lockout_attempts, self.lockout = lockout_attempts, timedelta(minutes=lockout_minutes)
@@ -181,6 +184,8 @@ class SigningService:
                 raise
             if failures:
                 uow.requests.set_lockout(account.id, 0, None)
+            if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
+                audit["remote_ref"] = ",".join(receipts)[:200]
             line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
                     if r.requested_event == req.requested_event]
             later = [r for r in line if r.position > req.position]
@@ -258,6 +263,16 @@ class SigningService:
 
     def verify(self, pdf: bytes) -> list[SignatureReport]:
         return self.verifier.verify(pdf)
+
+    def signer_status(self, account_id: str) -> SignerStatus:
+        """Can this signer sign now? Asked before the passphrase (for BSrE: its user/check/status), so the
+        signing page can say why not (expired, suspended, not registered) instead of asking for nothing."""
+        account = self.accounts.get(account_id)
+        if account is None:
+            return SignerStatus(False, "UNKNOWN", "Akun penandatangan tidak dikenal.", "")
+        if self.status_of is None:
+            return SignerStatus(True, "LOCAL", "Masukkan passphrase Anda.", str(account.key.get("type", "")))
+        return self.status_of(account)
 
     def _get(self, uow: Any, request_id: str, *, for_update: bool = True) -> SignatureRequest:
         req = uow.requests.get(request_id, for_update=for_update)
