@@ -191,6 +191,29 @@ class SignatureReport:
     def ok(self) -> bool:
         return self.intact and self.valid and self.trusted and not self.revoked and not self.reasons
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SignatureReport:
+        """The inverse of ``to_json``."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = data.get(f.name)
+            if f.name in ("signing_time", "timestamp_time") and value is not None:
+                value = datetime.fromisoformat(value)
+            elif f.name == "level" and value is not None:
+                value = SignatureLevel(value)
+            elif f.name == "reasons":
+                value = [ReasonCode(v) for v in value or []]
+            elif f.name == "changes":
+                value = [Modification(**m) for m in value or []]
+            elif f.name == "indication":
+                value = Indication(value)
+            elif f.name == "sub_indication" and value is not None:
+                value = SubIndication(value)
+            elif f.name == "modifications":
+                value = list(value or [])
+            values[f.name] = value
+        return cls(**values)
+
     def to_json(self) -> dict[str, object]:
         """Plain JSON types: enums as their values, times as ISO 8601 (UTC as given by the signature)."""
         out: dict[str, object] = {}
@@ -273,13 +296,23 @@ class DocumentVerification:
     conclusion_id: str
     encrypted: bool = False
     notes: list[str] = field(default_factory=list)
+    complete: bool = True  # False when the time budget cut it short (such a report is not kept)
 
     @property
     def all_ok(self) -> bool:
         return bool(self.signatures) and all(r.ok for r in self.signatures)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentVerification:
+        """The inverse of ``to_json`` (how a cached report is read back)."""
+        return cls(data["document_sha256"], [SignatureReport.from_json(r) for r in data["signatures"]],
+                   [SignatureReport.from_json(r) for r in data["timestamps"]], Indication(data["indication"]),
+                   data["conclusion"], data["conclusion_id"], bool(data.get("encrypted")), list(data.get("notes", [])),
+                   bool(data.get("complete", True)))
+
     def to_json(self) -> dict[str, object]:
-        return {"document_sha256": self.sha256, "signatures": [r.to_json() for r in self.signatures],
+        return {"complete": self.complete, "document_sha256": self.sha256,
+                "signatures": [r.to_json() for r in self.signatures],
                 "timestamps": [r.to_json() for r in self.timestamps], "all_ok": self.all_ok,
                 "indication": self.indication.value, "conclusion": self.conclusion,
                 "conclusion_id": self.conclusion_id, "encrypted": self.encrypted, "notes": list(self.notes)}
@@ -297,3 +330,12 @@ class SignatureVerifier(Protocol):
     def verify_document(self, pdf: bytes, *, password: str | None = None) -> DocumentVerification: ...
 
     def etsi_report(self, pdf: bytes, *, password: str | None = None) -> str: ...
+
+
+@runtime_checkable
+class VerificationCache(Protocol):
+    """Reports of archived versions, keyed by bucket, key and version id (an archived version never changes)."""
+
+    def get(self, bucket: str, key: str, version_id: str) -> DocumentVerification | None: ...
+
+    def put(self, bucket: str, key: str, version_id: str, report: DocumentVerification) -> None: ...

@@ -25,8 +25,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.general import find_unique_cms_attribute
@@ -42,7 +45,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from signature_service.adapters.pades import load_certs
-from signature_service.adapters.verification import fastpdf
+from signature_service.adapters.verification import speedups
 from signature_service.adapters.verification.modifications import ModificationCode, describe, modification
 from signature_service.adapters.verification.opening import Candidate, find_signatures, open_pdf
 from signature_service.service_layer.ports import (
@@ -58,7 +61,7 @@ from signature_service.service_layer.ports import (
 )
 
 log = logging.getLogger(__name__)
-fastpdf.install()
+speedups.install()
 
 _PADES = "/ETSI.CAdES.detached"
 _KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -122,7 +125,7 @@ class PadesVerifier:
         return etsi_report(self, pdf, password)
 
     # --- one entry -------------------------------------------------------------------------------------
-    def context(self, dss: DocumentSecurityStore | None, best_time: datetime | None) -> ValidationContext:
+    def context(self, dss: _DssData | None, best_time: datetime | None) -> ValidationContext:
         kwargs: dict[str, Any] = {
             "trust_roots": self.trust_roots,
             "allow_fetching": self.allow_fetching,
@@ -137,8 +140,29 @@ class PadesVerifier:
 
             kwargs["fetcher_backend"] = RequestsFetcherBackend(per_request_timeout=int(max(1, self.timeout)))
         if dss is not None:
-            return dss.as_validation_context(kwargs)
+            kwargs.update(other_certs=dss.certs, ocsps=dss.ocsps, crls=dss.crls)
         return ValidationContext(**kwargs)
+
+
+@dataclass(frozen=True)
+class _DssData:
+    """The DSS parsed once per document (pyHanko's ``as_validation_context`` parses it per signature)."""
+
+    dss: DocumentSecurityStore
+    certs: list[x509.Certificate]
+    ocsps: list[asn1_ocsp.OCSPResponse]
+    crls: list[asn1_crl.CertificateList]
+
+
+def _read_dss(reader: PdfFileReader) -> _DssData | None:
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+        ocsps = [asn1_ocsp.OCSPResponse.load(ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE))
+                 for ref in dss.ocsps]
+        crls = [asn1_crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL)) for ref in dss.crls]
+        return _DssData(dss, list(dss.load_certs()), ocsps, crls)
+    except Exception:  # none, or unreadable: the signatures are judged without it
+        return None
 
 
 class _Work:
@@ -189,7 +213,7 @@ class _Work:
                 self.done[i] = report
 
     # --- signatures ------------------------------------------------------------------------------------
-    async def _signature(self, emb: EmbeddedPdfSignature, dss: DocumentSecurityStore | None,
+    async def _signature(self, emb: EmbeddedPdfSignature, dss: _DssData | None,
                          reader: PdfFileReader) -> SignatureReport:
         try:
             signer = emb.signer_cert
@@ -260,7 +284,7 @@ class _Work:
                                         what=f"more than {self.v.limits.max_pages} pages"))
         return changes
 
-    async def _timestamp(self, emb: EmbeddedPdfSignature, dss: DocumentSecurityStore | None) -> SignatureReport:
+    async def _timestamp(self, emb: EmbeddedPdfSignature, dss: _DssData | None) -> SignatureReport:
         try:
             tsa = emb.signer_cert
         except Exception as e:
@@ -300,10 +324,12 @@ class _Work:
     def result(self) -> DocumentVerification:
         """What is done so far; anything else INDETERMINATE with the limit that stopped it."""
         if not self.opened:
-            return _document(self.pdf, [_skipped("(document)", "the PDF could not be read within the time budget")],
-                             [], self.encrypted, self.notes)
+            return replace(_document(self.pdf, [], [], self.encrypted,
+                                     [*self.notes, "the PDF could not be read within the time budget"]),
+                           complete=False)
         limit = self.v.limits.max_signatures
         reports: list[SignatureReport] = []
+        cut = False
         for i, c in enumerate(self.candidates):
             if i in self.done:
                 reports.append(self.done[i])
@@ -311,13 +337,14 @@ class _Work:
                 reports.append(_skipped(c.field, f"not examined: more than {limit} signatures in the document",
                                         kind=_kind(c)))
             else:
+                cut = True
                 reports.append(_skipped(c.field, "not examined: the time budget of "
                                         f"{self.v.limits.budget_seconds:g} s for a verification ran out",
                                         kind=_kind(c)))
         signatures = [r for r in reports if r.kind == "signature"]
         timestamps = [r for r in reports if r.kind == "document_timestamp"]
         signatures = _with_lta(signatures, self.candidates, timestamps)
-        return _document(self.pdf, signatures, timestamps, self.encrypted, self.notes)
+        return replace(_document(self.pdf, signatures, timestamps, self.encrypted, self.notes), complete=not cut)
 
 
 def _kind(c: Candidate) -> str:
@@ -424,13 +451,6 @@ def _page_count(reader: PdfFileReader) -> int:
         return 10**9
 
 
-def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
-    try:
-        return DocumentSecurityStore.read_dss(reader)
-    except Exception:  # none, or unreadable: the signatures are judged without it
-        return None
-
-
 def _claimed_timestamp_time(emb: EmbeddedPdfSignature) -> datetime | None:
     """genTime of the signature timestamp token, read without validating it (pyHanko validates it next)."""
     try:
@@ -442,7 +462,7 @@ def _claimed_timestamp_time(emb: EmbeddedPdfSignature) -> datetime | None:
 
 
 def _base_level(emb: EmbeddedPdfSignature, crypto_ok: bool, ts_ok: bool,
-                dss: DocumentSecurityStore | None) -> SignatureLevel | None:
+                dss: _DssData | None) -> SignatureLevel | None:
     """B-B needs SubFilter ETSI.CAdES.detached and the signing-certificate attribute (clause 6.3); B-T a
     valid signature timestamp; B-LT validation data for the signer in the DSS (clause 6.2-6.4); B-LTA is
     decided once the document timestamps are known."""
@@ -461,29 +481,17 @@ def _has_signing_cert_attr(emb: EmbeddedPdfSignature) -> bool:
     return bool(types & {"signing_certificate_v2", "signing_certificate"})
 
 
-def _dss_covers(dss: DocumentSecurityStore, cert: x509.Certificate) -> bool:
+def _dss_covers(dss: _DssData, cert: x509.Certificate) -> bool:
     """True if the DSS holds revocation data about ``cert``: an OCSP response for its serial or a CRL by
     its issuer."""
-    from asn1crypto import crl as asn1_crl
-    from asn1crypto import ocsp as asn1_ocsp
-    from pyhanko.pdf_utils.decode_limits import DecodePurpose
-
-    for ref in dss.ocsps:
+    for resp in dss.ocsps:
         try:
-            resp = asn1_ocsp.OCSPResponse.load(ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE))
             basic = resp["response_bytes"]["response"].parsed["tbs_response_data"]
             if any(single["cert_id"]["serial_number"].native == cert.serial_number for single in basic["responses"]):
                 return True
         except Exception:
             continue
-    for ref in dss.crls:
-        try:
-            crl = asn1_crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL))
-            if crl.issuer == cert.issuer:
-                return True
-        except Exception:
-            continue
-    return False
+    return any(crl.issuer == cert.issuer for crl in dss.crls)
 
 
 def _trust_reason(status: Any) -> ReasonCode:
