@@ -62,3 +62,19 @@ def services(real_stack, uno_pool, security_pki) -> Iterator[Services]:
     yield apps
     for app in apps.values():
         app.extensions["naskah"].close()
+
+
+@pytest.fixture(scope="session")
+def docx_text():
+    """Every paragraph of a DOCX, tables included, as python-docx reads it."""
+    import io
+
+    from docx import Document
+
+    def text(data: bytes) -> str:
+        doc = Document(io.BytesIO(data))
+        parts = [p.text for p in doc.paragraphs]
+        parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        return "\n".join(parts)
+
+    return text

@@ -207,8 +207,8 @@ def test_template_upload_is_checked_and_used(sk):
     names = {t["name"]: (t["kind"], t["builtin"]) for t in c.get("/api/templates").json}
     assert names == {"sk_tim": ("sk", True), "surat_edaran": ("surat_edaran", True),
                      "sk_tim_dinas": ("sk", False)}
-    r = upload("surat_edaran", good)  # an SK template is no letter: it lacks kampung and batas_waktu
-    assert r.status_code == 422 and set(r.json["error"]["details"]["missing"]) == {"kampung", "batas_waktu"}
+    r = upload("surat_edaran", good)  # a built-in's name: an upload must not replace it (issue 13 #6)
+    assert r.status_code == 409 and r.json["error"]["code"] == "builtin_template"
     r = c.post("/api/sk", json=sk_payload(members=2, template="surat_edaran"))
     assert r.status_code == 422 and "template" in str(r.json["error"]["details"])
     drafted = c.post("/api/sk", json=sk_payload(members=2, template="sk_tim_dinas"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
+from naskah_cli.bsre_demo import loopback_bsre
 from naskah_shared.bus.inprocess import InProcessBus
 from naskah_shared.config import load
 from naskah_shared.convert.libreoffice import UnoserverPool
@@ -56,8 +57,9 @@ def _root_app(store: FilesystemObjectStore, urls: dict[str, str]) -> Flask:
 
 @contextmanager
 def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
-             log_level: str = "WARNING") -> Iterator[Embedded]:
-    """Start the three services in this process; stop them on exit."""
+             log_level: str = "WARNING", signer_backend: str = "pkcs12") -> Iterator[Embedded]:
+    """Start the three services in this process; stop them on exit. ``signer_backend="bsre"``: the Kabid
+    and the Kadis sign through a loopback BSrE Esign Client Service (TEST ONLY) instead of PKCS#12 files."""
     from report_service.app import create_app as report_app
     from report_service.settings import ReportSettings
     from signature_service.app import create_app as signature_app
@@ -73,17 +75,21 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
               "verify_base_url": public + PREFIXES["signature"], "log_level": log_level}
     converter = UnoserverPool(2, workdir=var / "converters")
     threading.Thread(target=converter.warm, name="converter-warm", daemon=True).start()
+    backends = ExitStack()
+    bsre = backends.enter_context(loopback_bsre(var)) if signer_backend == "bsre" else None
     apps = {
         "sk": sk_app(load(SkSettings, service="sk-service", database_url=f"sqlite:///{var / 'sk.db'}",
                           **common), bus=bus, store=store, converter=converter, migrate=True),
         "signature": signature_app(load(SignatureSettings, service="signature-service",
                                         database_url=f"sqlite:///{var / 'signature.db'}",
-                                        pki_dir=str(var / "pki"), **common),
+                                        pki_dir=str(var / "pki"), **common, **(bsre.settings if bsre else {})),
                                    bus=bus, store=store, migrate=True),
         "report": report_app(load(ReportSettings, service="report-service",
                                   database_url=f"sqlite:///{var / 'report.db'}", **common),
                              bus=bus, store=store, converter=converter, migrate=True),
     }
+    if bsre is not None:
+        apps["signature"].extensions["naskah"].dev_tokens = bsre.tokens
     urls = {name: public + PREFIXES[name] for name in apps}
     wsgi = DispatcherMiddleware(_root_app(store, urls), {PREFIXES[n]: a for n, a in apps.items()})
     server = make_server(host, port, wsgi, threaded=True)
@@ -100,6 +106,7 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
             app.extensions["naskah"].close()
         converter.close()
         bus.close()
+        backends.close()
 
 
 def _local_secret(var: Path) -> bytes:

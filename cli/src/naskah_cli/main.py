@@ -11,6 +11,8 @@ from pathlib import Path
 
 from naskah_shared import logs
 
+SIGNER_BACKENDS = ("pkcs12", "bsre")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="naskah", description="naskah: SK Tim drafting, signing, reports")
@@ -20,11 +22,18 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=8080)
     run.add_argument("--no-demo", action="store_true", help="serve only")
     run.add_argument("--exit", action="store_true", help="stop after the demo instead of serving")
+    run.add_argument("--signer-backend", choices=SIGNER_BACKENDS, default="pkcs12",
+                     help="pkcs12: the TEST-ONLY PKI's key files (default); bsre: a loopback BSrE Esign Client "
+                          "Service (TEST ONLY) signs for the Kabid and the Kadis")
     demo = sub.add_parser("demo", help="run the SOP demo against running services (embedded or real)")
-    demo.add_argument("--sk", required=True, help="sk-service base URL")
-    demo.add_argument("--signatures", required=True, help="signature-service base URL")
-    demo.add_argument("--reports", required=True, help="report-service base URL")
-    demo.add_argument("--tokens", type=Path, required=True,
+    demo.add_argument("--signer-backend", choices=SIGNER_BACKENDS,
+                      help="without service URLs: run the demo embedded (as `naskah run --exit`) with this key "
+                           "backend, e.g. bsre")
+    demo.add_argument("--port", type=int, default=8080, help="with --signer-backend: the embedded run's port")
+    demo.add_argument("--sk", help="sk-service base URL")
+    demo.add_argument("--signatures", help="signature-service base URL")
+    demo.add_argument("--reports", help="report-service base URL")
+    demo.add_argument("--tokens", type=Path,
                       help="JSON file of the signers' API tokens (the TEST-ONLY PKI's var/pki/signer-tokens.json)")
     demo.add_argument("--api-key", default=os.environ.get("NASKAH_API_KEY", ""),
                       help="the X-API-Key the services accept (default: $NASKAH_API_KEY)")
@@ -42,7 +51,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"add to NASKAH_API_KEYS (comma-separated):       {entry}")
         return 0
 
-    if args.command == "demo":
+    remote = ("sk", "signatures", "reports", "tokens", "people")
+    if args.command == "demo" and args.signer_backend:  # the embedded run, its demo, then exit
+        if any(getattr(args, name, None) for name in remote):
+            parser.error("--signer-backend chooses the embedded run's keys; services running elsewhere sign with "
+                         "the keys their NASKAH_SIGNERS_FILE names")
+        args.var, args.no_demo, args.exit = Path("var"), False, True
+    elif args.command == "demo":
+        if not all(getattr(args, name, None) for name in remote):
+            parser.error("--sk, --signatures, --reports and --tokens are required "
+                         "(or --signer-backend alone, to run the demo embedded)")
         import json
 
         from naskah_cli.demo import run_demo
@@ -52,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from naskah_cli.embedded import embedded
 
-    with embedded(args.var, port=args.port) as e:
+    with embedded(args.var, port=args.port, signer_backend=args.signer_backend) as e:
         print("naskah is running in one process (in-process bus, ./var store, SQLite):")
         for name in ("sk", "signature", "report"):
             print(f"  {name + '-service':18} {e.service_url(name)}   (OpenAPI: {e.service_url(name)}/openapi.json)")

@@ -52,11 +52,14 @@ class Container:
         return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)
 
     def template(self, name: str) -> bytes:
-        """A template's bytes: an uploaded one from the store (cached by version), else the built-in one."""
-        with self.uow() as uow:
-            row = uow.sks.template(name)
+        """A template's bytes: the built-in one of that name, else an uploaded one from the store (cached by
+        version). A built-in always wins, so no upload can change the documents made from it."""
+        builtin = TEMPLATES / f"{name}.docx"
+        row = None
+        if not builtin.is_file():
+            with self.uow() as uow:
+                row = uow.sks.template(name)
         if row is None:
-            builtin = TEMPLATES / f"{name}.docx"
             if not builtin.is_file():
                 raise TemplateError("missing_placeholder", f"no template named {name!r}", {"template": name})
             key = f"builtin:{name}"

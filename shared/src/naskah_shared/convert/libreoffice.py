@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from naskah_shared.convert.docx_safety import check_self_contained
 from naskah_shared.convert.ports import ConversionError, ConverterBusy, ConverterUnavailable
 
 log = logging.getLogger("naskah.convert")
@@ -45,6 +46,43 @@ DOCX_IMPORT_FILTER = "MS Word 2007 XML"  # refuse anything that is not a DOCX in
 PDF_EXPORT_FILTER = "writer_pdf_Export"
 # PDF/A-2b (ISO 19005-2 level B): every font embedded, XMP with pdfaid:part=2, conformance=B.
 PDFA_OPTIONS = ("SelectPdfVersion=2", "EmbedStandardFonts=true")
+
+# LibreOffice's own settings, written into each converter's fresh profile: no linked content is loaded
+# (BlockUntrustedRefererLinks: no document is a trusted location; Writer never updates links), every
+# URL goes to a proxy on a closed loopback port, and macros never run. Behind the upload check and the
+# check in `to_pdf` (docx_safety), this is the converter's own guard: LibreOffice reads nothing outside
+# the document even when handed one that points elsewhere (tests/security/test_converter_isolation.py).
+_NO_EXTERNAL_CONTENT = {
+    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): ("boolean", "true"),
+    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): ("int", "3"),
+    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): ("boolean", "true"),
+    ("org.openoffice.Office.Common/Security/Scripting", "SecureURL"): ("string-list", ""),
+    ("org.openoffice.Office.Writer/Content/Update", "Link"): ("int", "2"),
+    ("org.openoffice.Office.Calc/Content/Update", "Link"): ("int", "2"),
+    ("org.openoffice.Inet/Settings", "ooInetProxyType"): ("int", "2"),
+    ("org.openoffice.Inet/Settings", "ooInetNoProxy"): ("string", ""),
+    **{("org.openoffice.Inet/Settings", f"ooInet{p}ProxyName"): ("string", "127.0.0.1")
+       for p in ("HTTP", "HTTPS", "FTP")},
+    **{("org.openoffice.Inet/Settings", f"ooInet{p}ProxyPort"): ("int", "9") for p in ("HTTP", "HTTPS", "FTP")},
+}
+
+
+def _write_profile_settings(profile: Path) -> None:
+    """registrymodifications.xcu for a profile LibreOffice has not created yet (it keeps what it finds)."""
+    from xml.sax.saxutils import quoteattr
+
+    items = "".join(
+        f'<item oor:path={quoteattr("/" + path)}><prop oor:name={quoteattr(name)} oor:op="fuse">'
+        + ('<value xsi:nil="true"/>' if kind == "string-list" else f"<value>{value}</value>")
+        + "</prop></item>\n"
+        for (path, name), (kind, value) in _NO_EXTERNAL_CONTENT.items())
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}</oor:items>\n", encoding="utf-8")
+
 
 # Runs inside unoserver's venv: a watchdog kills the process group when the pool's process
 # disappears (no atexit then), and unoserver's fixed 5 s + 2 s start-up sleeps on the main
@@ -217,6 +255,7 @@ class _Worker:
         self.dir = pool.workdir / f"uno-{self.index}-{self.generation}"
         profile, tmp = self.dir / "profile", self.dir / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
+        _write_profile_settings(profile)
         self.port, uno_port = _free_port(), _free_port()
         while uno_port == self.port:
             uno_port = _free_port()
@@ -355,6 +394,7 @@ class UnoserverPool:
     def to_pdf(self, docx: bytes, *, pdfa: bool = False, timeout: float | None = None) -> bytes:
         if not docx:
             raise ConversionError("empty_input", "no document to convert")
+        check_self_contained(docx)  # LibreOffice must read nothing outside the document (DESIGN §14)
         timeout = self.timeout if timeout is None else timeout
         last: _Transient | None = None
         for attempt in (1, 2):
@@ -527,6 +567,7 @@ class SofficeConverter:
             raise ConverterUnavailable("soffice not found on PATH")
         if not docx:
             raise ConversionError("empty_input", "no document to convert")
+        check_self_contained(docx)
         with tempfile.TemporaryDirectory(prefix="naskah-soffice-", dir=self.workdir) as tmp:
             src = Path(tmp) / "document.docx"
             src.write_bytes(docx)

@@ -47,7 +47,7 @@ def error_response(status: int, code: str, message: str, details: Mapping[str, A
         body["error"]["request_id"] = rid
     response = jsonify(body)
     response.status_code = status
-    if status == 503:  # a dependency may say how long to wait (details.retry_after, in seconds)
+    if status in (429, 503):  # a rate limit or a dependency says how long to wait (details.retry_after, s)
         wait = (details or {}).get("retry_after")
         response.headers["Retry-After"] = str(int(wait) if isinstance(wait, int | float) and wait > 0
                                               else RETRY_AFTER_S)
@@ -114,6 +114,7 @@ def _infrastructure_errors() -> dict[type[Exception], Callable[[Exception], ApiE
     """What any service answers when a dependency fails: the request was fine, try again later."""
     from naskah_shared.bus.ports import BusUnavailable
     from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnavailable
+    from naskah_shared.convert.docx_safety import UnsafeDocument
     from naskah_shared.db.engine import DatabaseUnavailable
     from naskah_shared.storage.ports import ObjectNotFound, StoreUnavailable
 
@@ -123,6 +124,7 @@ def _infrastructure_errors() -> dict[type[Exception], Callable[[Exception], ApiE
     return {StoreUnavailable: unavailable("store_unavailable"), BusUnavailable: unavailable("bus_unavailable"),
             DatabaseUnavailable: unavailable("database_unavailable"), ConverterBusy: unavailable("converter_busy"),
             ConverterUnavailable: unavailable("converter_unavailable"),
+            UnsafeDocument: lambda e: ApiError(422, "unsafe_document", str(e), {"findings": e.findings[:20]}),
             ConversionError: lambda e: ApiError(502, "conversion_failed", str(e)),
             ObjectNotFound: lambda e: ApiError(404, "not_found", str(e))}
 

@@ -3,8 +3,12 @@
 Why each guard exists:
 - docxtpl's default environment is plain Jinja with no escaping (DESIGN §11): a user
   value such as ``<w:t>`` or ``&`` would corrupt the XML. Here every ``{{ }}`` output is
-  XML-escaped, XML-invalid control characters are dropped, and ``|safe`` has no effect,
-  so user data prints literally and never executes (values are never re-parsed).
+  XML-escaped (in `finalize`, so ``{% autoescape false %}`` changes nothing), XML-invalid control
+  and format characters are dropped, anchor look-alikes defused, and ``|safe`` has no effect, so
+  user data prints literally and never executes (values are never re-parsed). Loops, macro calls,
+  ``range`` and operator sizes spend a per-render budget (template_sandbox.py): a 422, not a hang.
+- A template that reaches outside itself (external relationships, linking fields) or carries code
+  (macros, ActiveX, OLE) is refused at upload (naskah_shared.convert.docx_safety).
 - `StrictUndefined` plus a check of the template's undeclared names: a missing variable
   is a `TemplateError` naming it, never a document with holes.
 - The rendered XML is parsed strictly; docxtpl's own parse recovers silently and could
@@ -35,9 +39,10 @@ import jinja2.meta
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from naskah_shared.convert.docx_safety import docx_findings
+from sk_service.adapters.template_sandbox import TICK, LimitedSandbox, RenderLimit, budget, with_ticks
 from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia
 from sk_service.domain.sk import Sk
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
@@ -52,8 +57,6 @@ LETTER_TEMPLATE = "surat_edaran"
 LETTER_PLACEHOLDERS = frozenset({"nomor", "kampung", "batas_waktu", "penandatangan"})
 BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sk_tim.docx"
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ANCHOR_LIKE = re.compile(r"#ttd-", re.IGNORECASE)
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
@@ -67,19 +70,16 @@ class ZipLimits:
     ratio_floor: int = 1024 * 1024
 
 
-def _finalize(value: Any) -> Any:
-    """Applied to every ``{{ }}`` value before escaping (see module docstring)."""
-    if isinstance(value, str):
-        # str(...) drops Markup, so a template's |safe cannot let raw user XML through.
-        text = _XML_INVALID.sub("", str(value))
-        # A user value must not forge a signature anchor: U+2010 looks like "-" but differs.
-        return _ANCHOR_LIKE.sub("#ttd\u2010", text)
-    return value
-
-
 def make_environment() -> jinja2.Environment:
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
-                                         finalize=_finalize)
+    """The sandbox (template_sandbox.py): escaping no template can switch off, bounded work."""
+    return LimitedSandbox(undefined=jinja2.StrictUndefined)
+
+
+def check_contained(data: bytes) -> None:
+    """Refuse a template that reaches outside itself or carries code (docx_safety.py)."""
+    if findings := docx_findings(data):
+        raise TemplateError(Code.UNSAFE_TEMPLATE, "the template is not self-contained: " + "; ".join(findings[:5]),
+                            {"findings": findings[:20]})
 
 
 def check_zip(data: bytes, *, max_bytes: int, limits: ZipLimits = ZipLimits()) -> None:
@@ -198,6 +198,7 @@ class DocxtplRenderer:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         check_zip(data, max_bytes=max_bytes, limits=self._limits)
+        check_contained(data)
         parsed = self._compile(data)
         with self._lock:
             self._cache[key] = parsed
@@ -221,12 +222,14 @@ class DocxtplRenderer:
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)  # as docxtpl does, so line numbers match
             try:
                 ast = self._env.parse(src)
-                parts[partname] = self._env.from_string(ast)
+                names |= jinja2.meta.find_undeclared_variables(ast) - {TICK}
+                parts[partname] = self._env.from_string(with_ticks(ast))
             except jinja2.TemplateSyntaxError as exc:
                 near = _plain_text("\n".join(src.splitlines()[max(exc.lineno - 2, 0):exc.lineno + 1]))
                 raise TemplateError(Code.TEMPLATE_SYNTAX, f"template syntax error in {partname}: {exc.message}",
                                     {"part": partname, "near": near.strip()[:300]}) from exc
-            names |= jinja2.meta.find_undeclared_variables(ast)
+            except RecursionError as exc:  # nesting too deep for the compiler
+                raise TemplateError(Code.TEMPLATE_SYNTAX, f"template nests too deeply in {partname}") from exc
         text = _plain_text("\n".join(sources.values()))
         return _Parsed(parts=parts, names=frozenset(names), text=text)
 
@@ -240,12 +243,15 @@ class DocxtplRenderer:
                                 f"{', '.join(repr(m) for m in missing)}", {"variables": missing})
         tpl = _CachedDocxTemplate(template, parsed)
         try:
-            tpl.init_docx()
-            tpl.render(_with_images(tpl, context), jinja_env=self._env)
+            with budget():
+                tpl.init_docx()
+                tpl.render(_with_images(tpl, context), jinja_env=self._env)
             out = io.BytesIO()
             tpl.save(out)
         except TemplateError:
             raise
+        except (RenderLimit, OverflowError, RecursionError, MemoryError) as exc:
+            raise TemplateError(Code.RENDER_LIMIT, f"the template does too much work: {exc}"[:500]) from exc
         except jinja2.UndefinedError as exc:
             m = _UNDEFINED_NAME.search(str(exc))
             name = (m.group(1) or m.group(2)) if m else str(exc)

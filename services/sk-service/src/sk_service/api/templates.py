@@ -40,25 +40,32 @@ def _builtin() -> list[dict]:
 @blp.route("", methods=["GET"])
 @blp.response(200, TemplateSchema(many=True))
 def list_templates():
-    """Every template: built-in ones and uploads (an upload shadows a built-in name). An SK names one of
+    """Every template: built-in ones and uploads (a built-in's name cannot be uploaded). An SK names one of
     kind `sk`; `surat_edaran` is the letter of SOP step 8."""
     svc = current_app.extensions["naskah"]
     with svc.uow() as uow:
         uploaded = {r["name"]: {"name": r["name"], "kind": template_kind(r["name"]), "size": r["size"],
                                 "sha256": r["document"]["sha256"], "builtin": False,
                                 "placeholders": r["placeholders"]} for r in uow.sks.templates()}
-    return [t for t in _builtin() if t["name"] not in uploaded] + list(uploaded.values())
+    builtin = _builtin()
+    names = {t["name"] for t in builtin}  # an upload made under a built-in's name before that was refused
+    return builtin + [t for name, t in uploaded.items() if name not in names]
 
 
 @blp.route("/<name>", methods=["PUT"])
 @blp.arguments(UploadSchema, location="files")
 @blp.response(201, TemplateSchema)
 def upload(files, name: str):
-    """Upload (or replace) a template. It must be a DOCX within the size limit, not a zip bomb, and hold
-    the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`), or, named
-    `surat_edaran`, those of the letter (`nomor`, `kampung`, `batas_waktu`, `penandatangan`)."""
+    """Upload (or replace) a template; a built-in's name (`sk_tim`, `surat_edaran`) is a 409. It must be a
+    self-contained DOCX (no external relationship, linking field, macro, ActiveX or embedded object) within
+    the size limit, not a zip bomb, and hold
+    the placeholders an SK needs (`nomor`, `tentang`, `diktum`, `anggota`, `penandatangan`)."""
     if not NAME.fullmatch(name):
-        raise ApiError(422, "invalid_input", "A template name is 1-100 of a-z, 0-9, _ and -.", {"name": name})
+        raise ApiError(422, "invalid_input", "A template name is 1-100 of a-z, 0-9, _ and -.", {"name": name[:100]})
+    if (TEMPLATES / f"{name}.docx").is_file():
+        # An upload under a built-in's name would silently change every document made from it.
+        raise ApiError(409, "builtin_template", f"{name!r} is a built-in template; upload under another name.",
+                       {"name": name})
     svc = current_app.extensions["naskah"]
     data = files["file"].read()
     limit = svc.settings.max_template_mb * 1024 * 1024

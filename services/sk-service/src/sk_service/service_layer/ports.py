@@ -28,6 +28,7 @@ class TemplateErrorCode(enum.StrEnum):
     ZIP_BOMB = "zip_bomb"  # declared uncompressed size, ratio or entry count beyond limits
     MISSING_PLACEHOLDER = "missing_placeholder"  # a required placeholder or anchor is absent
     RENDER_FAILED = "render_failed"  # rendering produced no valid document
+    RENDER_LIMIT = "render_limit"  # rendering needed more time or work than a render may take
 
 
 class TemplateError(Exception):
