@@ -17,6 +17,7 @@ from signature_service.adapters.accounts import dev_accounts, load_accounts, sig
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.pades import prepare_fields
+from signature_service.adapters.pdfium import PdfiumRenderer
 from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.adapters.tables import metadata, outbox
 from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
@@ -24,8 +25,10 @@ from signature_service.adapters.verification import PadesVerifier
 from signature_service.domain.requests import RequestError
 from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.archive import ArchiveError, ArchiveService
 from signature_service.service_layer.batches import BatchNotFound, BatchSigning
 from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
+from signature_service.service_layer.previews import PreviewBusy, PreviewService, PreviewUnavailable
 from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
 from signature_service.settings import SignatureSettings
 
@@ -44,17 +47,23 @@ class Container:
     pki: DevPki | None = None
     dev_tokens: dict[str, str] = field(default_factory=dict, repr=False)
     animator: AnimatorServer | None = None
+    previews: PreviewService | None = None
+    archive: ArchiveService | None = None
 
     def web(self) -> dict[str, Any]:
         from signature_service.api.archive import blp as archive
+        from signature_service.api.archive_pages import bp as archive_pages
         from signature_service.api.batches import blp as batches
         from signature_service.api.pages import bp as pages
         from signature_service.api.requests import blp as requests
+        from signature_service.api.site import bp as site
         from signature_service.api.verify import blp as verify
+        from signature_service.api.verify_page import bp as verify_page
 
         return {"title": "naskah signature-service",
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
-                "blueprints": [requests, batches, verify, archive], "plain_blueprints": [pages],
+                "blueprints": [requests, batches, verify, archive],
+                "plain_blueprints": [site, pages, verify_page, archive_pages],
                 "error_mapping": ERRORS, "auth_exempt": _signer_or_public}
 
     def serve_pki(self) -> None:
@@ -71,6 +80,8 @@ class Container:
     def close(self) -> None:
         self.runtime.stop()
         self.keyring.close()
+        if self.previews is not None:
+            self.previews.close()
         if self.animator is not None:
             self.animator.stop()
             self.animator = None
@@ -120,6 +131,9 @@ ERRORS = {
     DocumentTampered: lambda e: ApiError(409, "document_tampered", str(e)),
     ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
     ObjectLocked: lambda e: ApiError(409, "object_locked", str(e)),
+    PreviewUnavailable: lambda e: ApiError(404, "no_page_image", str(e)),
+    PreviewBusy: lambda e: ApiError(503, "preview_busy", str(e), {"retry_after": 5}),
+    ArchiveError: lambda e: ApiError(422, "archive_refused", str(e)),
 }
 
 
@@ -150,6 +164,9 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields,
         status_of=status_checker(bsre))
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
+    container.previews = PreviewService(PdfiumRenderer(), runtime.store)
+    container.archive = ArchiveService(uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
+                                       store=runtime.store)
     runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))

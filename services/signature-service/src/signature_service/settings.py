@@ -30,6 +30,13 @@ class SignatureSettings(Settings):
     lockout_minutes: int = setting("NASKAH_LOCKOUT_MINUTES", 15, help="How long a locked-out signer waits.")
     key_cache_seconds: int = setting(
         "NASKAH_KEY_CACHE_SECONDS", 300, help="How long an unlocked key stays in memory after a signature.")
+    office_file: str = setting(  # the same variable as the document services': the pages show the office
+        "NASKAH_OFFICE_FILE", "",
+        help="JSON file describing the office (name, region, address, logo, signers, nomor format); "
+             "the built-in example office (naskah_shared/office/example.json) when empty.")
+    verify_download: bool = setting(
+        "NASKAH_VERIFY_DOWNLOAD", True,
+        help="Offer the archived copy's download (a short-lived presigned URL) on the public verification page.")
     bsre_url: str = setting(
         "NASKAH_BSRE_URL", "",
         help="Base URL of the office's BSrE Esign Client Service (`http://{IP Server Esign Client}`); needed by "

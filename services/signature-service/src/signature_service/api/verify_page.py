@@ -10,20 +10,19 @@ NASKAH_VERIFY_DOWNLOAD.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
+from naskah_shared.web.ratelimit import client_key
 from signature_service.api import words
 from signature_service.service_layer.archive import ArchivedDocument
 from signature_service.service_layer.ports import ReasonCode, SignatureReport, VerificationError
 
 bp = Blueprint("verify_page", __name__, template_folder="../templates")
-UPLOADS_PER_MINUTE = 6
 
 
 def _container() -> Any:
@@ -108,10 +107,10 @@ def archived(document_id: str) -> tuple[ArchivedDocument, list[SignatureReport]]
     if doc is None:
         return None
     verification = getattr(_container(), "verification", None)
-    # computed once per archived version, then kept
-    reports = (verification.archived(document_id).signatures if verification is not None
-               else _cached_reports(doc.ref))
-    return doc, list(reports)
+    if verification is None:
+        return doc, _cached_reports(doc.ref)
+    result = verification.archived(document_id)  # computed once per archived version, then kept
+    return doc, (list(result.signatures) + list(result.timestamps)) if result else []
 
 
 _CACHE: dict[str, list[SignatureReport]] = {}
@@ -164,7 +163,7 @@ def download(document_id: str):
 @bp.post("/verify/<document_id>")
 def verify_upload(document_id: str):
     """Periksa berkas lain: verify any uploaded PDF and say whether it is the archived version, byte for byte."""
-    wait = _limiter().hit(request.remote_addr or "")
+    wait = _upload_wait()
     if wait:
         return _page(document_id, status=429, retry_after=wait,
                      error=f"Terlalu banyak pemeriksaan dari perangkat ini. Coba lagi dalam {wait} detik.")
@@ -176,8 +175,11 @@ def verify_upload(document_id: str):
         return _page(document_id, status=422, error="Berkas itu bukan PDF.")
     try:
         verification = getattr(_container(), "verification", None)
-        reports = (verification.verify_upload(data).signatures if verification is not None
-                   else _container().signing.verify(data))
+        if verification is not None:
+            result = verification.verify_upload(data)
+            reports = list(result.signatures) + list(result.timestamps)
+        else:
+            reports = _container().signing.verify(data)
     except VerificationError:
         return _page(document_id, status=422, error="Berkas PDF itu rusak atau tidak dapat dibaca.")
     found = archived(document_id)
@@ -187,30 +189,8 @@ def verify_upload(document_id: str):
     return _page(document_id, upload=upload)
 
 
-class _Limiter:
-    """A sliding window per client: at most `limit` hits in `window` seconds; answers the seconds to wait."""
-
-    def __init__(self, limit: int, window: float = 60.0, max_clients: int = 10_000) -> None:
-        self.limit, self.window, self.max_clients = limit, window, max_clients
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, client: str) -> int:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._hits) > self.max_clients:  # bounded memory under a flood of addresses
-                self._hits.clear()
-            hits = self._hits.setdefault(client, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, int(hits[0] + self.window - now + 0.999))
-            hits.append(now)
-            return 0
-
-
-def _limiter() -> _Limiter:
-    ext = current_app.extensions
-    if "naskah_verify_limiter" not in ext:
-        ext["naskah_verify_limiter"] = _Limiter(UPLOADS_PER_MINUTE)
-    return ext["naskah_verify_limiter"]
+def _upload_wait() -> int:
+    """Seconds this client must wait before another upload (0: go ahead); the same limiter as /api/verify."""
+    limiter = getattr(_container(), "verify_limiter", None)
+    wait = limiter.check(client_key()) if limiter is not None else None
+    return max(1, math.ceil(wait)) if wait is not None else 0
