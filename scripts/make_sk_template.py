@@ -317,7 +317,7 @@ def lampiran(doc) -> None:
     para(doc, "TAHUN ANGGARAN {{ tahun }}", align=C, bold=True, after=10)
 
     widths = [9, 36, 37, 24, 30, 24]
-    t = fixed_table(doc, 4, widths, style="Table Grid")
+    t = fixed_table(doc, 5, widths, style="Table Grid")
     header = ["No", "Nama", "NIP", "Pangkat/ Golongan", "Jabatan", "Kedudukan dalam Tim"]
     for i, text in enumerate(header):
         cell = t.cell(0, i)
@@ -326,21 +326,91 @@ def lampiran(doc) -> None:
         first_para(cell, text, align=C, size=9.5, bold=True, before=2, after=2)
     repeat_header(t.rows[0])
     cant_split(t.rows[0])
-    first_para(t.cell(1, 0), "{%tr for a in anggota %}")
-    cells = ["{{ a.no }}", "{{ a.nama }}", "{{ a.nip }}", "{{ a.pangkat_golongan }}", "{{ a.jabatan }}",
-             "{{ a.kedudukan_dalam_tim }}"]
-    for i, text in enumerate(cells):
-        first_para(t.cell(2, i), text, align=C if i in (0, 2) else L, size=9, before=1, after=1)
+    first_para(t.cell(1, 0), "{%tr for a in anggota[:-1] %}")
+    member_cells(t.rows[2].cells, "a")
     cant_split(t.rows[2])
     first_para(t.cell(3, 0), "{%tr endfor %}")
+    signer_tail(doc, t.rows[4], widths)
 
-    para(doc, size=6)  # keeps the two tables apart (adjacent tables merge in some readers)
-    t = fixed_table(doc, 1, [TEXT_WIDTH - 90, 90])
-    cant_split(t.rows[0])
-    cell = t.cell(0, 1)
-    first_para(cell, "{{ penandatangan.jabatan|upper }},", bold=True, before=18, after=30)
-    para(cell, "{{ penandatangan.nama }}", bold=True, underline=True)
-    para(cell, "NIP. {{ penandatangan.nip }}")
+
+def member_cells(cells, name: str) -> None:
+    fields = ["no", "nama", "nip", "pangkat_golongan", "jabatan", "kedudukan_dalam_tim"]
+    for i, (cell, field) in enumerate(zip(cells, fields, strict=True)):
+        first_para(cell, f"{{{{ {name}.{field} }}}}", align=C if i in (0, 2) else L, size=9, before=1, after=1)
+
+
+def signer_tail(doc, row, widths: list[float]) -> None:
+    """The table's last row carries the last member and the signer block, and cannot split: the signer
+    never stands alone on the Lampiran's last page (Word and LibreOffice both honour w:cantSplit, where
+    "keep with next" on table rows is Word's alone). One borderless cell across the table holds a nested
+    table: the last member's row (ruled like the others) over the signer block."""
+    cant_split(row)
+    cell = row.cells[0].merge(row.cells[-1])
+    no_borders(cell, "top", "left", "bottom", "right")
+    mar = el("tcMar")
+    for side in ("top", "left", "bottom", "right"):
+        mar.append(el(side, w="0", type="dxa"))
+    put(cell._tc.get_or_add_tcPr(), mar)
+    inner = cell.add_table(rows=2, cols=len(widths))
+    inner.style = doc.styles["Table Grid"]
+    inner.autofit = False
+    for i, w in enumerate(widths):
+        inner.columns[i].width = Mm(w)
+        for c in inner.columns[i].cells:
+            c.width = Mm(w)
+    first_para(cell)  # a cell must end with a paragraph; keep the one before the table empty and tiny
+    exact_height(cell.paragraphs[0], Pt(1))
+    last = cell.paragraphs[-1]
+    exact_height(last, Pt(1))
+    member_cells(inner.rows[0].cells, "anggota[-1]")
+    for c in inner.rows[0].cells:
+        c.paragraphs[0].paragraph_format.keep_with_next = True
+    cant_split(inner.rows[0])
+    signer = inner.rows[1].cells[0].merge(inner.rows[1].cells[-1])
+    no_borders(signer, "left", "bottom", "right")
+    cant_split(inner.rows[1])
+    for i, (text, kw) in enumerate((("{{ penandatangan.jabatan|upper }},", {"bold": True, "before": 18,
+                                                                             "after": 30}),
+                                    ("{{ penandatangan.nama }}", {"bold": True, "underline": True}),
+                                    ("NIP. {{ penandatangan.nip }}", {}))):
+        p = first_para(signer, text, **kw) if i == 0 else para(signer, text, **kw)
+        p.paragraph_format.left_indent = Mm(TEXT_WIDTH - 90)
+        p.paragraph_format.keep_with_next = i < 2 or None
+
+
+def no_borders(cell, *sides: str) -> None:
+    borders = el("tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        if side in sides:
+            borders.append(el(side, val="nil"))
+    put(cell._tc.get_or_add_tcPr(), borders)
+
+
+def page_furniture(doc) -> None:
+    """The office's Tata Naskah Dinas page rules (`tata_naskah` of the office, see docx_renderer):
+    the page number "- 2 -" centred at the top from the second page on (`nomor_halaman`), and the
+    electronic-signature footer naming the certificate's issuer on every page (`catatan_tte`)."""
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True  # page 1 carries the kop, not a number
+    header = sec.header
+    first_para(header, "{%p if nomor_halaman %}")
+    p = para(header, align=C, size=10)
+    set_font(p.add_run("- "), 10)
+    field = el("fldSimple", instr=" PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+    set_font(p.add_run(" -"), 10)
+    para(header, "{%p endif %}")
+    for footer in (sec.footer, sec.first_page_footer):
+        first_para(footer, "{%p if catatan_tte %}")
+        note = para(footer, align=C)
+        set_font(note.add_run("{{ catatan_tte }}"), 8)
+        note.runs[0].font.italic = True
+        para(footer, "{%p endif %}")
 
 
 def new_document(title: str):
@@ -376,6 +446,7 @@ def save(doc, path: Path) -> None:
 
 def build(path: Path) -> None:
     doc = new_document("Keputusan Nomor {{ nomor }}")
+    page_furniture(doc)
     kop(doc)
     heading(doc)
     considerations(doc)

@@ -32,6 +32,7 @@ from scripts.make_sk_template import (
     kop,
     new_document,
     page_break,
+    page_furniture,
     para,
     repeat_header,
     save,
@@ -185,6 +186,7 @@ def formulir(doc) -> None:
 
 def build(path) -> None:
     doc = new_document("Surat Edaran Nomor {{ nomor }}")
+    page_furniture(doc)
     kop(doc)
     heading(doc)
     body(doc)

@@ -62,13 +62,17 @@ def pdf_text() -> Callable[..., str]:
 def docx_text() -> Callable[[bytes], str]:
     """Every paragraph of a DOCX, tables included, as python-docx reads it."""
 
+    def cells(tables) -> list[str]:  # nested tables too: the Lampiran's last row holds one
+        out = []
+        for table in tables:
+            for row in table.rows:
+                for c in row.cells:
+                    out += [c.text, *cells(c.tables)]
+        return out
+
     def text(data: bytes) -> str:
         doc = Document(io.BytesIO(data))
-        parts = [p.text for p in doc.paragraphs]
-        for table in doc.tables:
-            for row in table.rows:
-                parts += [c.text for c in row.cells]
-        return "\n".join(parts)
+        return "\n".join([p.text for p in doc.paragraphs] + cells(doc.tables))
 
     return text
 

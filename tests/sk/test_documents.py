@@ -29,7 +29,15 @@ from sk_service.adapters.docx_renderer import (
     inspect_template,
     sk_context,
 )
-from sk_service.domain.naskah import ANCHOR_KABID, ANCHOR_KADIS, Office, huruf, ordinal, tanggal_indonesia
+from sk_service.domain.naskah import (
+    ANCHOR_KABID,
+    ANCHOR_KADIS,
+    Office,
+    huruf,
+    ordinal,
+    tanggal_indonesia,
+    without_titles,
+)
 from sk_service.service_layer.ports import TemplateError
 from tests.data import INJECTIONS, sk_payload
 
@@ -99,7 +107,8 @@ def test_context_numbers_letters_and_draft_nomor(office) -> None:
     assert [m["teks"] for m in draft["menimbang"]] == content["menimbang"]
     assert [m["nomor"] for m in draft["mengingat"]] == [f"{i}." for i in range(1, len(content["mengingat"]) + 1)]
     assert [a["no"] for a in draft["anggota"]] == [1, 2, 3]
-    assert draft["penandatangan"]["nama"] == office.kadis.nama  # the office's Kadis by default
+    # the office's Kadis by default, without academic titles on a Keputusan (tata_naskah.gelar_pada_keputusan)
+    assert draft["penandatangan"]["nama"] == without_titles(office.kadis.nama) == "Yohanes Rumbiak"
     assert draft["tentang"].startswith("PEMBENTUKAN TIM KEGIATAN PENGEMBANGAN")
     final = sk_context(content, office, NOMOR, TANGGAL)
     assert final["nomor"] == NOMOR and final["tanggal"] == "25 November 2026" and final["konsep"] is False
@@ -243,7 +252,7 @@ def test_pdf_holds_headings_diktum_every_member_and_lampiran(renderer, office, s
                     "KEPUTUSAN KEPALA DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG KABUPATEN JAYAPURA",
                     f"NOMOR {NOMOR}", "TENTANG", "PEMBENTUKAN TIM KEGIATAN", "Menimbang", "Mengingat",
                     "MEMUTUSKAN:", "Menetapkan", "Ditetapkan di : Sentani", "pada tanggal : 25 November 2026",
-                    office.kadis.nama, f"NIP. {office.kadis.nip}", office.kabid.nama, "Tembusan:",
+                    without_titles(office.kadis.nama), f"NIP. {office.kadis.nip}", office.kabid.nama, "Tembusan:",
                     "LAMPIRAN", "SUSUNAN KEANGGOTAAN TIM", "Kedudukan dalam Tim", "Undang-Undang Nomor 6 Tahun 2014"):
         assert heading in text, heading
     for i in range(1, 13):

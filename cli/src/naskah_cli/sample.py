@@ -23,7 +23,13 @@ _TEAM = [
     ("Petrus Kaisiepo, S.Sos", "Penata (III/c)", "Penyuluh Pemberdayaan Masyarakat", "Anggota"),
     ("Maria Ondi, S.Pd", "Penata Muda Tingkat I (III/b)", "Fasilitator Kampung", "Anggota"),
     ("Daniel Pulanda, S.Kom", "Penata Muda (III/a)", "Pengelola Sistem Informasi", "Anggota"),
+    ("Yulianus Felle, S.H.", "Penata Muda Tingkat I (III/b)", "Analis Hukum", "Anggota"),
+    ("Ester Mehue, S.Sos", "Penata Muda (III/a)", "Analis Pemberdayaan Masyarakat Kampung", "Anggota"),
 ]
+# Larger teams (tests, benchmarks) get further distinct people: given name × family name, one pair each.
+_GIVEN = ["Yance", "Naomi", "Frans", "Lince", "Simon", "Yohana", "Albert", "Ruth", "Obed", "Sarlota"]
+_FAMILY = ["Demetouw", "Tokoro", "Puraro", "Sokoy", "Ibo", "Kere", "Marweri", "Suebu", "Yanuaring", "Wouw"]
+_DEGREE = ["S.Sos", "S.Kom", "S.E.", "S.IP", "A.Md", "S.T."]
 
 
 def _nip(i: int) -> str:
@@ -32,11 +38,20 @@ def _nip(i: int) -> str:
     return f"{born}{2001 + i % 20}0{1 + i % 2}1{i % 1000:03d}"[:18]
 
 
+def _name(i: int) -> str:
+    """The i-th member's name: the twelve of `_TEAM`, then distinct given × family names (for up to 112)."""
+    if i < len(_TEAM):
+        return _TEAM[i][0]
+    k = i - len(_TEAM)  # k = 10a + b -> (b, (a + b) % 10): a different pair for every k below 100
+    given, family = _GIVEN[k % 10], _FAMILY[(k // 10 + k) % 10]
+    return f"{given} {family}, {_DEGREE[k % len(_DEGREE)]}"
+
+
 def sk_tim(members: int = 10, year: int = 2026) -> dict[str, Any]:
     anggota = []
     for i in range(members):
-        nama, pangkat, jabatan, kedudukan = _TEAM[i % len(_TEAM)]
-        anggota.append({"nama": nama if i < len(_TEAM) else f"{nama.split(',')[0]} ({i + 1})",
+        _, pangkat, jabatan, kedudukan = _TEAM[i % len(_TEAM)]
+        anggota.append({"nama": _name(i),
                         "nip": _nip(i),
                         "pangkat_golongan": pangkat, "jabatan": jabatan,
                         "kedudukan_dalam_tim": kedudukan if i < len(_TEAM) else "Anggota"})

@@ -43,7 +43,7 @@ from lxml import etree
 
 from naskah_shared.convert.docx_safety import docx_findings
 from sk_service.adapters.template_sandbox import TICK, LimitedSandbox, RenderLimit, budget, with_ticks
-from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia
+from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia, without_titles
 from sk_service.domain.sk import Sk
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.ports import Image, TemplateError, TemplateErrorCode
@@ -332,6 +332,20 @@ def _signer(pejabat: Mapping[str, Any]) -> dict[str, str]:
     return {k: pejabat[k] for k in ("jabatan", "nama", "pangkat", "nip")}
 
 
+def _keputusan_signer(signer: dict[str, str], office: Office) -> dict[str, str]:
+    """On a Keputusan the signer's name goes without academic titles unless the office reads it otherwise."""
+    if office.tata_naskah.gelar_pada_keputusan:
+        return signer
+    return {**signer, "nama": without_titles(signer["nama"])}
+
+
+def _tata_naskah(office: Office, catatan_tte: bool | None) -> dict[str, Any]:
+    """Page numbers and the electronic-signature footer (a document's `catatan_tte` overrides the office's)."""
+    rules = office.tata_naskah
+    shown = rules.catatan_tte if catatan_tte is None else bool(catatan_tte)
+    return {"nomor_halaman": rules.nomor_halaman, "catatan_tte": rules.catatan_tte_teks if shown else ""}
+
+
 def sk_tentang(content: Mapping[str, Any]) -> str:
     return content.get("tentang") or (f"Pembentukan Tim Kegiatan {content['kegiatan']} "
                                       f"Tahun Anggaran {int(content['tahun'])}")
@@ -360,8 +374,9 @@ def sk_context(content: Mapping[str, Any], office: Office, nomor: str | None = N
         "anggota": [{"no": i, **{k: a[k] for k in ("nama", "nip", "pangkat_golongan", "jabatan",
                                                     "kedudukan_dalam_tim")}}
                     for i, a in enumerate(content["anggota"], 1)],
-        "penandatangan": _signer(content.get("penandatangan") or asdict(office.kadis)),
+        "penandatangan": _keputusan_signer(_signer(content.get("penandatangan") or asdict(office.kadis)), office),
         "kabid": asdict(office.kabid),
+        **_tata_naskah(office, content.get("catatan_tte")),
         "tembusan": _numbered(content.get("tembusan") or []),
         "ditetapkan_di": content.get("ditetapkan_di") or office.kota,
         "tanggal": tanggal_indonesia(tanggal) if tanggal else "",
@@ -389,5 +404,6 @@ def surat_edaran_context(se: SuratEdaran, sk: Sk, letter: Letter, office: Office
         "batas_waktu": tanggal_indonesia(date.fromisoformat(content["batas_waktu"])),
         "penandatangan": _signer(asdict(office.kadis)),
         "tembusan": _numbered(content.get("tembusan") or []),
+        **_tata_naskah(office, content.get("catatan_tte")),
         "wilayah": office.daerah.removeprefix("KABUPATEN ").removeprefix("KOTA ").title(),
     }

@@ -46,6 +46,9 @@ class SkInputSchema(Schema):
     template = Text(100, load_default="sk_tim", validate_also=validate.And(
         validate.Regexp(r"^[a-z0-9_-]+$"), validate.NoneOf(["surat_edaran"], error="surat_edaran is a letter, "
                                                                                     "not an SK template")))
+    catatan_tte = fields.Boolean(load_default=None, metadata={
+        "description": "Print the footer naming the certificate's issuer (BSrE, BSSN); the office's "
+                       "`tata_naskah.catatan_tte` when absent. For offices that sign with a BSrE certificate."})
 
     @validates_schema
     def _unique_nip(self, data, **_):

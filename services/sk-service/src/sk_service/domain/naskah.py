@@ -87,7 +87,68 @@ class Pejabat:
         return cls(**{k: str(data[k]) for k in ("jabatan", "nama", "pangkat", "nip")})
 
 
-_NOMOR_FIELDS = {"seq", "code", "year"}
+_NOMOR_FIELDS = {"seq", "code", "year", "klasifikasi"}
+
+# Academic titles (gelar akademik) before and after a name; H./Hj. (haji) and adat titles are not academic.
+_PREFIX_TITLES = re.compile(r"^(?:(?:Prof|Dr|Drs|Dra|Ir)\.\s*)+", re.IGNORECASE)
+# S.Sos, M.Si, S.Kom, Ph.D, A.Md, M.Sc. (with a dot) or ST, SH, MM (two to four capitals)
+_SUFFIX_TITLE = re.compile(r"(?:[A-Za-z]{1,5}\.\s?)+[A-Za-z]{0,5}\.?|[A-Z]{2,4}")
+
+
+def without_titles(nama: str) -> str:
+    """`Drs. Yohanes Rumbiak, M.Si` -> `Yohanes Rumbiak`: the name without its academic titles.
+
+    Only what reads as a title goes: a leading Prof./Dr./Drs./Dra./Ir., and the comma-separated
+    parts after the name that look like degrees (S.Sos, M.Si, ST, Ph.D); anything else stays."""
+    head, *tail = [part.strip() for part in nama.split(",")]
+    kept = [part for part in tail if not _SUFFIX_TITLE.fullmatch(part)]
+    return ", ".join([_PREFIX_TITLES.sub("", head).strip() or head, *kept])
+
+
+BSRE_FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
+               "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN")
+
+
+@dataclass(frozen=True)
+class TataNaskah:
+    """The rules of Tata Naskah Dinas (Permendagri 1/2023) a Dinas may read differently: the office's
+    `tata_naskah` in its JSON. Defaults are Permendagri 1/2023 as naskah reads it (the lead checks the
+    citations against the regulation's Lampiran)."""
+
+    # Lampiran Permendagri 1/2023, Bab II, Keputusan (kaki: nama pejabat penanda tangan): the name is
+    # written without academic titles on a Keputusan; pangkat and NIP follow it for a Kepala Perangkat Daerah.
+    gelar_pada_keputusan: bool = False
+    # The first part of the nomor, the kode klasifikasi arsip of Permendagri 83/2022 (Kode Klasifikasi Arsip
+    # di Lingkungan Kementerian Dalam Negeri dan Pemerintah Daerah): 800 is Kepegawaian, the class of an SK
+    # forming a team; `{klasifikasi}` in `nomor_format` prints it.
+    klasifikasi: str = "800"
+    # Lampiran Permendagri 1/2023, Bab III (penomoran halaman): from the second page on, Arabic numerals
+    # centred at the top between hyphens ("- 2 -"); the first page carries none.
+    nomor_halaman: bool = True
+    # The footer naming the certificate's issuer (BSSN's guidance for documents signed with a BSrE
+    # certificate; Permendagri 1/2023 Pasal 10 lets naskah dinas be signed electronically). Only when the
+    # office signs with BSrE: the signing side turns it on for its documents (office or per document).
+    catatan_tte: bool = False
+    catatan_tte_teks: str = BSRE_FOOTER
+    # The heading of the visible electronic-signature stamp (Lampiran Permendagri 1/2023, Bab II, tanda tangan
+    # elektronik: the stamp says the document was signed electronically and by whom).
+    teks_stempel: str = "Telah ditandatangani secara elektronik oleh:"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> TataNaskah:
+        data = dict(data or {})
+        unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise ValueError(f"tata_naskah has unknown keys: {sorted(unknown)}")
+        for key in ("gelar_pada_keputusan", "nomor_halaman", "catatan_tte"):
+            if key in data and not isinstance(data[key], bool):
+                raise ValueError(f"tata_naskah.{key} must be true or false")
+        for key in ("klasifikasi", "catatan_tte_teks", "teks_stempel"):
+            if key in data and (not isinstance(data[key], str) or not data[key].strip() or len(data[key]) > 300):
+                raise ValueError(f"tata_naskah.{key} must be a text of 1 to 300 characters")
+        if "klasifikasi" in data and not re.fullmatch(r"\d{3}(\.\d{1,3}){0,4}", data["klasifikasi"]):
+            raise ValueError("tata_naskah.klasifikasi must be a kode klasifikasi like 800 or 800.1.11.1")
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -111,6 +172,7 @@ class Office:
     zona_waktu: str = "Asia/Jakarta"  # IANA zone of the office: WIB, WITA or WIT
     # Office hours, working days and holidays: read by report-service's deadlines, carried here untouched.
     kalender: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    tata_naskah: TataNaskah = dataclasses.field(default_factory=TataNaskah)
 
     def __post_init__(self) -> None:
         fields = {f for _, f, _, _ in string.Formatter().parse(self.nomor_format) if f is not None}
@@ -139,7 +201,7 @@ class Office:
     def format_nomor(self, seq: int, year: int) -> str:
         if seq < 1:
             raise ValueError(f"nomor sequence starts at 1, not {seq}")
-        return self.nomor_format.format(seq=seq, code=self.code, year=year)
+        return self.nomor_format.format(seq=seq, code=self.code, year=year, klasifikasi=self.tata_naskah.klasifikasi)
 
     def nomor_konsep(self, year: int) -> str:
         """The nomor as printed on a draft: the sequence left open, "800/ … /DPMK/2026"."""
@@ -149,7 +211,7 @@ class Office:
             if field == "seq":
                 out.append(" … ")
             elif field is not None:
-                value = {"code": self.code, "year": year}[field]
+                value = {"code": self.code, "year": year, "klasifikasi": self.tata_naskah.klasifikasi}[field]
                 out.append(format(value if conv is None else str(value), spec or ""))
         return "".join(out)
 
@@ -175,6 +237,7 @@ class Office:
             data.pop("kalender", None)  # the working calendar is report-service's (mutu baku deadlines)
             data["kadis"] = Pejabat.from_dict(data["kadis"])
             data["kabid"] = Pejabat.from_dict(data["kabid"])
+            data["tata_naskah"] = TataNaskah.from_dict(data.get("tata_naskah"))
             logo = data.get("logo")
             if logo and base is not None and not Path(logo).is_absolute():
                 data["logo"] = str(base / logo)
