@@ -145,7 +145,8 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
             (letters / f"{letter['slug']}.pdf").write_bytes(
                 sk.call("GET", f"/api/surat-edaran/{se['id']}/letters/{letter['slug']}.pdf"))
         p.step("8. Kadis menandatangani semua surat sekaligus", f"{len(DISTRIK)} PDF di {letters}")
-        step(8, "Tim → Pokja", 200, 200 + 60 * 24 * 25, "Surat edaran dan formulir instrumen dikirim",
+        # 40 days against the 1 bulan: late in any working calendar (the summary's TERLAMBAT step)
+        step(8, "Tim → Pokja", 200, 200 + 60 * 24 * 40, "Surat edaran dan formulir instrumen dikirim",
              {"assigned": KAMPUNG})
         p.step("8. Pokja ditugaskan mendata", f"{len(KAMPUNG)} kampung")
         step(9, "Pokja → Tim", 60 * 24 * 26, 60 * 24 * 27, "Data manual diterima", {"returned": KAMPUNG})
