@@ -117,5 +117,10 @@ surat_edaran_letters = Table(
     Column("document", JSON),
     Column("signed_document", JSON),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Who is producing the letter and until when (a lease), and a version every write compares and bumps:
+    # a redelivered request run beside the first never renders a letter twice or undoes a signature.
+    Column("claimed_by", String(64)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
     UniqueConstraint("surat_edaran_id", "slug", name="uq_letter_slug"),
 )

@@ -9,16 +9,19 @@ its own, so a crash or a retry resumes with the letters still pending.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from naskah_shared.messages import Envelope
 from sk_service.domain.naskah import Office
-from sk_service.domain.surat_edaran import Letter, LetterStatus, SuratEdaran
+from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import get_sk
 from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
@@ -45,33 +48,81 @@ def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, sk_id: 
     return se
 
 
+LEASE_S = 180.0  # longer than one letter's render + conversion (timeout 60 s) + store; then another may take it
+
+
+class LettersBusy(RuntimeError):
+    """Another worker still holds letters of this batch past the wait: the bus retries the event later."""
+
+
 def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, event: Envelope, *,
-                    workers: int) -> None:
-    """Render, convert and store every pending letter; then hand the batch to the Kadis's signature."""
+                    workers: int, lease_s: float = LEASE_S) -> None:
+    """Render, convert and store every pending letter; then hand the batch to the Kadis's signature.
+
+    Each letter is leased before it is rendered and recorded only while the lease is this run's
+    (compare-and-set), so a redelivered event handled by a second worker *while the first still
+    runs* shares the pending letters with it instead of rendering them twice; whichever run ends
+    last hands the batch on, once. A crashed run's leases run out and its letters are taken over.
+    """
     se_id = event.payload["surat_edaran_id"]
     with uow_factory() as uow:
         se = get_surat_edaran(uow, se_id)
         sk = get_sk(uow, se.sk_id)
-    todo = [x for x in se.letters if x.status is LetterStatus.PENDING]
+    letters = {x.id: x for x in se.letters}
+    run_id = f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    failures: dict[str, Exception] = {}
+    made: list[str] = []
+    lock = threading.Lock()  # the pool's threads share `failures`
     started = time.perf_counter()
 
-    def produce(letter: Letter) -> Exception | None:
-        try:
-            document = documents.produce_letter(se, sk, letter)
-        except Exception as exc:  # one bad letter does not stop the others; the bus retries it below
-            return exc
+    def claim() -> Letter | None:
+        now = datetime.now(UTC)
+        with lock:
+            skip = set(failures)
         with uow_factory() as uow:
-            uow.surat_edaran.letter_produced(letter.id, document)
+            letter_id = uow.surat_edaran.claim_letter(se_id, run_id, until=now + timedelta(seconds=lease_s), now=now,
+                                                      skip=skip)
             uow.commit()
-        return None
+        return letters.get(letter_id) if letter_id else None
 
-    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="surat-edaran") as pool:
-        failures = [exc for exc in pool.map(produce, todo) if exc is not None]
-    log.info("surat edaran letters produced", extra={"surat_edaran": se_id, "letters": len(todo) - len(failures),
+    def produce_claimed() -> None:
+        while (letter := claim()) is not None:
+            try:
+                document = documents.produce_letter(se, sk, letter)
+            except Exception as exc:  # one bad letter does not stop the others; the bus retries it below
+                with lock:
+                    failures[letter.id] = exc
+                with uow_factory() as uow:
+                    uow.surat_edaran.release_letter(letter.id, run_id)
+                    uow.commit()
+                continue
+            with uow_factory() as uow:
+                recorded = uow.surat_edaran.letter_produced(letter.id, document, run_id)
+                uow.commit()
+            if recorded:
+                made.append(letter.id)
+            else:  # our lease ran out and another run made it: its version is the letter's
+                log.warning("letter produced elsewhere meanwhile", extra={"surat_edaran": se_id, "letter": letter.id})
+
+    deadline = time.monotonic() + lease_s + 30
+    while True:
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="surat-edaran") as pool:
+            for future in [pool.submit(produce_claimed) for _ in range(max(1, workers))]:
+                future.result()
+        if failures:
+            break
+        with uow_factory() as uow:
+            pending = uow.surat_edaran.pending_letters(se_id)
+        if not pending:
+            break
+        if time.monotonic() > deadline:  # bounded: the retry comes back when the holder is done or dead
+            raise LettersBusy(f"{pending} letters of {se_id} are still being produced by another worker")
+        time.sleep(0.5)  # the rest are leased to another run: wait for it to finish them or for its leases to end
+    log.info("surat edaran letters produced", extra={"surat_edaran": se_id, "letters": len(made),
                                                      "failed": len(failures),
                                                      "seconds": round(time.perf_counter() - started, 2)})
     if failures:
-        raise failures[0]  # the event is retried later (then parked with this reason): only these are redone
+        raise next(iter(failures.values()))  # the event is retried later (then parked): only these are redone
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return
@@ -110,5 +161,5 @@ def get_surat_edaran(uow: Any, se_id: str, *, for_update: bool = False) -> Surat
     return se
 
 
-__all__ = ["SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
+__all__ = ["LettersBusy", "SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
            "produce_letters", "request_surat_edaran"]
