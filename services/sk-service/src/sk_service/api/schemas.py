@@ -108,8 +108,8 @@ class SkSchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class DiffSchema(Schema):

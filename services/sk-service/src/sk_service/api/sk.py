@@ -52,7 +52,7 @@ def _view(sk) -> dict[str, Any]:
 class ListQuery(Schema):
     status = fields.String(validate=validate.Length(max=30))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))  # a SQL integer
 
 
 class SkSummary(Schema):
