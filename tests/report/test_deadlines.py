@@ -223,3 +223,19 @@ def test_the_ticker_runs_in_the_runtime_and_stops(make_app):
     container.close()
     assert len(overdue_events(app)) == 1 and container.ticker is not None and container.ticker.runs >= 1
     assert container.ticker._thread is None  # joined
+
+
+def test_a_lost_claim_leaves_the_transaction_usable(make_app):
+    """The unique key refuses the second claim inside a savepoint: PostgreSQL would otherwise abort the rest."""
+    from report_service.adapters.unit_of_work import SqlReportUnitOfWork
+
+    app = make_app()
+    runtime = app.extensions["naskah"].runtime
+    row = {"activity_id": "a", "step": 3, "deadline_key": "2026-11-03T00:00:00+00:00", "deadline": MONDAY,
+           "seq": 0, "event_id": "e", "recipients": [], "email_status": "none"}
+    with runtime.unit_of_work(SqlReportUnitOfWork) as uow:
+        assert uow.reports.add_reminder(id="r1", **row) is True
+        assert uow.reports.add_reminder(id="r2", **row) is False
+        assert uow.reports.add_reminder(id="r3", **{**row, "seq": 1}) is True
+        uow.commit()
+    assert [r["id"] for r in reminders(app)] == ["r1", "r3"]

@@ -5,9 +5,12 @@ name in the SOP's Indonesian, who acts and to whom it passes, the kelengkapan
 (inputs), the mutu baku (standard time) and the output.
 
 Conventions for the standard time:
-- times are elapsed calendar time, not office hours (the SOP gives no working
-  calendar, and a step left over a weekend is late in the office's eyes too);
-- "1 bulan" is 30 days (`MONTH`), "1 hari" is 24 hours.
+- it is counted from the step's start in the office's working calendar
+  (`calendar.py`: minutes and hours in office hours, "1 hari" a working day,
+  "1 bulan" a calendar month), the same live and in the Laporan;
+- as a `timedelta`, "1 bulan" is 30 days (`MONTH`) and "1 hari" 24 hours: what
+  the calendar reads as a month or a day, and the around-the-clock reading when
+  no calendar is given.
 
 `Source` says where a step's facts come from: steps 3-6 and 11 are produced by
 the services from events (sk.* from sk-service, document.signed from
