@@ -29,6 +29,7 @@ from signature_service.service_layer.archive import ArchiveError, ArchiveService
 from signature_service.service_layer.batches import BatchNotFound, BatchSigning
 from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
 from signature_service.service_layer.previews import PreviewBusy, PreviewService, PreviewUnavailable
+from signature_service.service_layer.reconciler import Reconciler
 from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
 from signature_service.settings import SignatureSettings
 
@@ -49,6 +50,7 @@ class Container:
     animator: AnimatorServer | None = None
     previews: PreviewService | None = None
     archive: ArchiveService | None = None
+    reconciler: Reconciler | None = None
 
     def web(self) -> dict[str, Any]:
         from signature_service.api.archive import blp as archive
@@ -78,6 +80,8 @@ class Container:
         log.warning("serving the TEST-ONLY PKI", extra={"url": self.pki.base_url})
 
     def close(self) -> None:
+        if self.reconciler is not None:
+            self.reconciler.stop()
         self.runtime.stop()
         self.keyring.close()
         if self.previews is not None:
@@ -171,6 +175,8 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
     runtime.on_start.append(container.serve_pki)
+    container.reconciler = Reconciler(signing)  # settles what a crash left between archive and commit
+    runtime.on_start.append(container.reconciler.start)
     return container
 
 

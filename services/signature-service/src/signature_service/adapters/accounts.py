@@ -13,7 +13,9 @@ The embedded run and the tests use the generated TEST-ONLY PKI instead (`dev_acc
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -47,11 +49,18 @@ def load_accounts(path: Path) -> dict[str, SignerAccount]:
 def dev_accounts(pki: DevPki) -> tuple[dict[str, SignerAccount], dict[str, str]]:
     """Accounts for the TEST-ONLY PKI, with API tokens kept beside it (`signer-tokens.json`)."""
     tokens_file = pki.directory / "signer-tokens.json"
-    tokens = json.loads(tokens_file.read_text()) if tokens_file.exists() else {}
-    for label in DEV_IDENTITIES:
-        tokens.setdefault(label, secrets.token_urlsafe(32))
-    tokens_file.write_text(json.dumps(tokens, indent=2))
-    tokens_file.chmod(0o600)
+    # Gunicorn's workers all start here at once: read and write under a lock, and write only a whole file
+    # (a worker that read a half-written one failed to start).
+    with open(pki.directory / ".tokens.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tokens = json.loads(tokens_file.read_text()) if tokens_file.exists() else {}
+        if any(label not in tokens for label in DEV_IDENTITIES):
+            for label in DEV_IDENTITIES:
+                tokens.setdefault(label, secrets.token_urlsafe(32))
+            tmp = tokens_file.with_name(f".{tokens_file.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(tokens, indent=2))
+            tmp.chmod(0o600)
+            os.replace(tmp, tokens_file)
     accounts = {}
     for label, (role, jabatan, nama, pangkat) in DEV_IDENTITIES.items():
         files = pki.signers[label]

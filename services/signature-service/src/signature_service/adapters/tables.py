@@ -37,6 +37,45 @@ signer_lockouts = Table(
     Column("signer", String(50), primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+    # Attempts whose key is being opened right now: counted with the failures, so parallel guesses
+    # cannot pass the limit; they expire at reserved_until if their process died.
+    Column("reserved", Integer, nullable=False, default=0, server_default="0"),
+    Column("reserved_until", DateTime(timezone=True)),
+)
+
+# A batch's background signing job, in the database so every worker answers about it truthfully: the
+# owner renews its lease while it runs; a lease left to expire means the job died (shown as interrupted).
+batch_jobs = Table(
+    "batch_jobs", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("signer", String(50), primary_key=True),
+    Column("owner", String(200), nullable=False),  # host:pid:boot of the process running it
+    Column("state", String(20), nullable=False),  # running | done | failed (interrupted: a lapsed lease)
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("done_count", Integer, nullable=False),  # documents this job signed
+    Column("left_count", Integer, nullable=False),  # still pending at the last heartbeat
+    Column("error_code", String(50)),
+    Column("error_message", String(500)),
+)
+
+# Written (and committed) before a signed PDF goes to the store, deleted in the transaction that records
+# the signature: one left behind names the version a crash may have written, to adopt or to forget.
+archive_intents = Table(
+    "archive_intents", metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("signer", String(50), nullable=False),
+    Column("bucket", String(100), nullable=False),
+    Column("key", String(300), nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the signed bytes about to be written
+    Column("owner", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("level", String(10)),
+    Column("sha256_in", String(64)),
+    Column("remote_addr", String(100)),
+    Column("user_agent", String(300)),
 )
 
 # Append-only: who signed (or tried to sign) what, when, from where.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Self
 
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from signature_service.adapters.jobs import SqlGuardRepository
 from signature_service.adapters.repository import SqlSignatureRepository
 
 
@@ -12,4 +13,5 @@ class SqlSignatureUnitOfWork(SqlUnitOfWork):
     def __enter__(self) -> Self:
         super().__enter__()
         self.requests = SqlSignatureRepository(self.session)
+        self.guards = SqlGuardRepository(self.session)  # attempts, archive intents, batch jobs' leases
         return self

@@ -5,26 +5,42 @@ as any other: the lockout, the passphrase and the signer are checked and the
 answer comes at once (a wrong passphrase is a 403 there, not a failure found
 later). The rest are signed in a background thread with the key the first
 unlocked, each in its own transaction with its own audit entry. The passphrase
-lives only in that thread's memory, for the job's length, like the cached key.
-A crash loses nothing: the documents not yet signed stay pending, and signing
-the batch again resumes with them (a signed document is never signed twice).
+lives only in that thread's memory, for the job's length, like the cached key:
+it is never stored, so a job that died is resumed by the signer signing again.
+
+The job itself lives in the database (`batch_jobs`): its owner takes a lease
+before it starts and renews it with a heartbeat, so any worker answers about it
+truthfully, a second start while the lease is live is a 409 (whatever the
+passphrase), and a job whose process died shows as `interrupted` once its lease
+lapses, with the documents still to sign. A signed document is never signed twice.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from naskah_shared.storage.ports import StoreUnavailable
 from signature_service.domain.requests import RequestClosed, RequestError, SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
+from signature_service.service_layer.owners import process_owner
 from signature_service.service_layer.ports import SigningError
-from signature_service.service_layer.signing import Client, DocumentTampered, LockedOut, SigningService
+from signature_service.service_layer.signing import (
+    INTENT_GRACE,
+    Client,
+    DocumentTampered,
+    LockedOut,
+    SigningInProgress,
+    SigningService,
+)
 
 log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=15)  # a job not heard of for this long is taken for dead
+HEARTBEAT_S = 4.0
 
 
 class BatchNotFound(LookupError):
@@ -37,43 +53,60 @@ class BatchInProgress(RequestError):
     code = "batch_in_progress"
 
 
-@dataclass
-class _Job:
-    started_at: datetime
-    running: bool = True
-    finished_at: datetime | None = None
-    error: dict[str, str] | None = None
-    thread: threading.Thread | None = field(default=None, repr=False)
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _error(exc: BaseException) -> dict[str, str]:
+    """What stopped a job, as a code a page can say something about (never a stack trace)."""
+    if isinstance(exc, SigningError):
+        return {"code": exc.code.value, "message": exc.message[:500]}
+    if isinstance(exc, StoreUnavailable):
+        return {"code": "store_unavailable", "message": "the object store cannot be reached; sign again later"}
+    if isinstance(exc, RequestError):
+        return {"code": exc.code, "message": str(exc)[:500]}
+    if isinstance(exc, LockedOut):
+        return {"code": "locked_out", "message": str(exc)[:500]}
+    if isinstance(exc, DocumentTampered):
+        return {"code": "document_tampered", "message": str(exc)[:500]}
+    return {"code": "internal_error", "message": type(exc).__name__}
 
 
 class BatchSigning:
     def __init__(self, signing: SigningService) -> None:
         self.signing = signing
-        self._jobs: dict[tuple[str, str], _Job] = {}
-        self._lock = threading.Lock()
+        self._threads: dict[tuple[str, str], threading.Thread] = {}  # this process's jobs (tests join them)
 
     def sign(self, batch_id: str, account: SignerAccount, passphrase: str, client: Client) -> dict[str, Any]:
         """Sign the first pending document now and start the rest; answers the batch's progress."""
-        key = (batch_id, account.id)
         requests = self._requests(batch_id, account)
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is not None and job.running:
-                raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
+        if self._live_job(batch_id, account):
+            raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
         pending = [r for r in requests if r.status is Status.PENDING]
         if not pending:
             if any(r.status in (Status.REJECTED, Status.CANCELLED) for r in requests):
                 raise RequestClosed(f"batch {batch_id} was refused; nothing in it is left to sign")
             return self.progress(batch_id, account)  # all signed already: the same answer again
-        self.signing.sign(pending[0].id, account, passphrase, client)  # raises on a wrong passphrase
+        owner = f"{process_owner()}:{secrets.token_hex(3)}"
+        with self.signing.uow() as uow:
+            taken = uow.guards.acquire_job(batch_id, account.id, owner=owner, now=_now(), lease=LEASE,
+                                           left=len(pending))
+            uow.commit()
+        if not taken:  # another worker started one a moment ago
+            raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
+        try:
+            self.signing.sign(pending[0].id, account, passphrase, client)  # raises on a wrong passphrase
+        except BaseException as exc:
+            self._end(batch_id, account, owner, "failed", 0, len(pending), _error(exc))
+            raise
         rest = [r.id for r in pending[1:]]
-        with self._lock:
-            job = self._jobs.get(key)
-            if rest and (job is None or not job.running):
-                job = self._jobs[key] = _Job(started_at=datetime.now(UTC))
-                job.thread = threading.Thread(target=self._run, args=(job, rest, account, passphrase, client),
-                                              name=f"batch-{batch_id[:8]}", daemon=True)
-                job.thread.start()
+        if not rest:
+            self._end(batch_id, account, owner, "done", 1, 0, None)
+        else:
+            thread = threading.Thread(target=self._run, args=(batch_id, owner, rest, account, passphrase, client),
+                                      name=f"batch-{batch_id[:8]}", daemon=True)
+            self._threads[(batch_id, account.id)] = thread
+            thread.start()
         return self.progress(batch_id, account)
 
     def reject(self, batch_id: str, account: SignerAccount, note: str, client: Client) -> dict[str, Any]:
@@ -88,13 +121,35 @@ class BatchSigning:
         counts = {s.value: 0 for s in Status}
         for r in requests:
             counts[r.status.value] += 1
-        jobs = [j for (b, signer), j in self._jobs.items() if b == batch_id and (account is None
-                                                                                  or signer == account.id)]
-        job = max(jobs, key=lambda j: j.started_at, default=None)
+        with self.signing.uow() as uow:
+            jobs = uow.guards.jobs(batch_id, account.id if account else None)
+        job = max(jobs, key=lambda j: j["started_at"], default=None)
+        state, error = self._state(job, counts["pending"])
         return {"batch_id": batch_id, "kind": requests[0].kind, "title": requests[0].title,
                 "nomor": requests[0].nomor, "sample_request_id": requests[0].id, "total": len(requests), **counts,
-                "running": bool(job and job.running), "started_at": job.started_at if job else None,
-                "finished_at": job.finished_at if job else None, "error": job.error if job else None}
+                "running": state == "running", "state": state, "left": counts["pending"],
+                "started_at": job["started_at"] if job else None, "finished_at": job["finished_at"] if job else None,
+                "heartbeat_at": job["heartbeat_at"] if job else None, "error": error}
+
+    @staticmethod
+    def _state(job: dict[str, Any] | None, pending: int) -> tuple[str | None, dict[str, str] | None]:
+        """running | interrupted | done (None before any job): a job that stopped with documents left,
+        by an error or because its process died (its lease lapsed), is interrupted: signing again resumes."""
+        if job is None:
+            return None, None
+        error = {"code": job["error_code"], "message": job["error_message"] or ""} if job["error_code"] else None
+        if job["state"] == "running":
+            if job["lease_until"] > _now():
+                return "running", None
+            return "interrupted", {"code": "job_interrupted",
+                                   "message": f"the signing job stopped with {pending} document(s) left "
+                                              "(its process ended); sign again to resume"}
+        return ("interrupted" if pending else "done"), error
+
+    def _live_job(self, batch_id: str, account: SignerAccount) -> bool:
+        with self.signing.uow() as uow:
+            jobs = uow.guards.jobs(batch_id, account.id)
+        return any(j["state"] == "running" and j["lease_until"] > _now() for j in jobs)
 
     def _requests(self, batch_id: str, account: SignerAccount | None) -> list[SignatureRequest]:
         with self.signing.uow() as uow:
@@ -103,21 +158,69 @@ class BatchSigning:
             raise BatchNotFound(f"no signature batch {batch_id}" + (f" for {account.id}" if account else ""))
         return requests
 
-    def _run(self, job: _Job, request_ids: list[str], account: SignerAccount, passphrase: str,
+    def _end(self, batch_id: str, account: SignerAccount, owner: str, state: str, done: int, left: int,
+             error: dict[str, str] | None) -> None:
+        try:
+            with self.signing.uow() as uow:
+                uow.guards.end_job(batch_id, account.id, owner=owner, now=_now(), state=state, done=done,
+                                   left=left, error=error)
+                uow.commit()
+        except Exception:  # the database is away: the lease lapses and the job shows as interrupted
+            log.warning("could not record the end of a batch job", extra={"batch": batch_id, "state": state})
+
+    def _run(self, batch_id: str, owner: str, request_ids: list[str], account: SignerAccount, passphrase: str,
              client: Client) -> None:
         started = time.perf_counter()
+        progress = {"done": 1, "left": len(request_ids)}
+        stop, lost = threading.Event(), threading.Event()
+
+        def heartbeat() -> None:
+            while not stop.wait(HEARTBEAT_S):
+                try:
+                    with self.signing.uow() as uow:
+                        mine = uow.guards.renew_job(batch_id, account.id, owner=owner, now=_now(), lease=LEASE,
+                                                    **progress)
+                        uow.commit()
+                except Exception:  # the database is away for now: try again at the next beat
+                    continue
+                if not mine:
+                    lost.set()
+                    return
+
+        beat = threading.Thread(target=heartbeat, name=f"batch-beat-{batch_id[:8]}", daemon=True)
+        beat.start()
+        error: dict[str, str] | None = None
         try:
-            for request_id in request_ids:
-                self.signing.sign(request_id, account, passphrase, client)
-        except (SigningError, LockedOut, DocumentTampered, RequestError) as exc:
-            # Known failures (a TSA down, a document changed): the rest stays pending for a retry.
-            code = exc.code.value if isinstance(exc, SigningError) else getattr(exc, "code", type(exc).__name__)
-            job.error = {"code": code, "message": getattr(exc, "message", str(exc))[:500]}
+            todo, deadline = list(request_ids), time.monotonic() + INTENT_GRACE.total_seconds() + 10
+            while todo and not lost.is_set():
+                busy = []
+                for request_id in todo:
+                    if lost.is_set():
+                        break
+                    try:
+                        self.signing.sign(request_id, account, passphrase, client)
+                    except SigningInProgress:  # a crashed writer's intent, not settled yet: later
+                        busy.append(request_id)
+                        continue
+                    progress["done"] += 1
+                    progress["left"] -= 1
+                todo = busy
+                if todo:
+                    if time.monotonic() > deadline:
+                        raise SigningInProgress(f"{len(todo)} document(s) are still being written elsewhere")
+                    time.sleep(1.0)
+        except (SigningError, LockedOut, DocumentTampered, RequestError, StoreUnavailable) as exc:
+            # Known failures (a TSA down, a document changed, the store away): the rest stays pending.
+            error = _error(exc)
         except Exception as exc:  # a background thread has no caller to raise to
             log.exception("batch signing failed", extra={"signer": account.id})
-            job.error = {"code": "internal_error", "message": type(exc).__name__}
+            error = _error(exc)
         finally:
-            job.running, job.finished_at = False, datetime.now(UTC)
-            log.info("batch signing ended", extra={"signer": account.id, "documents": len(request_ids) + 1,
+            stop.set()
+            beat.join(timeout=HEARTBEAT_S + 1)
+            if not lost.is_set():  # a job whose lease another took is no longer ours to end
+                self._end(batch_id, account, owner, "failed" if error else "done", progress["done"],
+                          progress["left"], error)
+            log.info("batch signing ended", extra={"signer": account.id, "documents": progress["done"],
                                                    "seconds": round(time.perf_counter() - started, 2),
-                                                   "error": job.error})
+                                                   "error": error})

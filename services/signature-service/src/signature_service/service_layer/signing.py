@@ -9,9 +9,11 @@ written to the audit trail, successful or not, with the SHA-256 in and out.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +23,9 @@ from typing import Any
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.keys import check_key
 from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
-from signature_service.domain.requests import SignatureRequest, Status, plan
+from signature_service.domain.requests import RequestError, SignatureRequest, Status, plan
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.owners import owner_gone, process_owner, same_process
 from signature_service.service_layer.ports import (
     SignatureLevel,
     SignatureReport,
@@ -35,6 +38,11 @@ from signature_service.service_layer.ports import (
 
 log = logging.getLogger(__name__)
 PRODUCER = "signature-service"
+# Longer than any store write can take (S3: 1.5 s to connect, 30 s to read, one retry): an intent older
+# than this whose writer cannot be seen is one no write will follow.
+INTENT_GRACE = timedelta(seconds=90)
+ATTEMPT_HOLD = timedelta(seconds=120)  # a reserved attempt outlives any key opening, then lapses
+WRITER_WAIT_S = 20.0  # how long a second call waits for the first one's write before answering 409
 
 
 class RequestNotFound(LookupError):
@@ -49,6 +57,12 @@ class LockedOut(Exception):
 
 class DocumentTampered(Exception):
     """The stored PDF no longer has the SHA-256 the request recorded."""
+
+
+class SigningInProgress(RequestError):
+    """Another call is writing this request's signed PDF (HTTP 409: its result follows, read it again)."""
+
+    code = "signing_in_progress"
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class SigningService:
         self.lockout_attempts, self.lockout = lockout_attempts, timedelta(minutes=lockout_minutes)
         self.find_anchor, self.prepare_fields = find_anchor, prepare_fields
         self._stripes = [threading.Lock() for _ in range(64)]
+        self._writing: set[str] = set()  # requests whose signed PDF this process is writing now
 
     # --- requests from events ---------------------------------------------------------
     def on_signature_requested(self, event: Envelope) -> None:
@@ -147,85 +162,245 @@ class SigningService:
 
     # --- signing ------------------------------------------------------------------------
     def sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
-        # The row lock serialises signers on PostgreSQL; SQLite (the embedded run) has none, so a double click
-        # is also serialised here, in the one process that run has.
-        with self._stripes[hash(request_id) % len(self._stripes)], self.uow() as uow:
-            req = self._get(uow, request_id)
+        """Sign once: a second call (a double click, another worker) answers the first result.
+
+        A call that finds another one writing the signed PDF waits for it (bounded), then answers its result.
+        """
+        deadline = time.monotonic() + WRITER_WAIT_S
+        while True:
+            try:
+                # SQLite (the embedded run) has no row locks: one process there, so threads meet here.
+                with self._stripes[hash(request_id) % len(self._stripes)]:
+                    return self._sign(request_id, account, passphrase, client)
+            except SigningInProgress:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
+
+    def _sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
+        with self.uow() as uow:
+            req = self._get(uow, request_id, for_update=False)
             req.check_signer(account.id)
-            if req.status is Status.SIGNED:  # idempotent: the first result, never a second signature
+            left_behind = uow.guards.intent(req.id) is not None
+        if left_behind:  # a crash (or a writer still at it) between the store and the commit: settle it first
+            req = self.recover(req.id) or req
+        if req.status is Status.SIGNED:  # idempotent: the first result, never a second signature
+            return req
+        req.ensure_signable()
+        audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
+                 "level": self.level.value, "remote_addr": client.remote_addr[:100],
+                 "user_agent": client.user_agent[:300]}
+        data, _ = self.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
+        audit["sha256_in"] = _sha(data)
+        if audit["sha256_in"] != req.source["sha256"]:
+            self._audit(audit, result="tampered")
+            raise DocumentTampered("the document to sign changed in storage; it was not signed")
+        signer = self._open_key(account, passphrase, audit)
+        # A backend that learns whether the passphrase is right only by signing (BSrE) keeps the attempt
+        # reserved until its answer, which then counts toward the lockout like a key that would not open.
+        deferred = getattr(signer, "checks_passphrase_when_signing", False)
+        try:
+            signed = signer.sign(data, field=field_name(account.id), level=self.level,
+                                 stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
+        except SigningError as exc:
+            if deferred:
+                self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
+                             result=exc.code.value, detail=exc.message[:1000])
+            else:
+                self._audit(audit, result=exc.code.value, detail=exc.message[:1000])
+            raise
+        except BaseException:
+            if deferred:
+                with contextlib.suppress(Exception):
+                    self._settle(account, wrong=False, right=False)
+            raise
+        if deferred:
+            self._settle(account, wrong=False, right=True)
+        if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
+            audit["remote_ref"] = ",".join(receipts)[:200]
+        return self._archive(req, account, signed, audit)
+
+    def _open_key(self, account: SignerAccount, passphrase: str, audit: dict[str, Any]) -> Any:
+        """Open the key under a reserved attempt: the reservation is taken in one UPDATE before the key is
+        tried and given back after, so parallel wrong guesses (threads or processes) never pass the limit."""
+        now = _now()
+        with self.uow() as uow:
+            until = uow.guards.reserve_attempt(account.id, limit=self.lockout_attempts, now=now, hold=ATTEMPT_HOLD)
+            if until is not None:
+                uow.requests.audit(**audit, result="locked_out")
+            uow.commit()
+        if until is not None:
+            raise LockedOut(until)
+        try:
+            signer = self.keyring.signer(account, passphrase)
+        except SigningError as exc:
+            wrong = exc.code is SigningErrorCode.BAD_PASSPHRASE
+            self._settle(account, wrong=wrong, right=False, audit=audit, result=exc.code.value,
+                         detail=exc.message[:1000])
+            raise
+        except BaseException:
+            with contextlib.suppress(Exception):  # the reservation lapses by itself if this fails too
+                self._settle(account, wrong=False, right=False)
+            raise
+        if not getattr(signer, "checks_passphrase_when_signing", False):  # else `_sign` settles after signing
+            self._settle(account, wrong=False, right=True)
+        return signer
+
+    def _settle(self, account: SignerAccount, *, wrong: bool, right: bool, audit: dict[str, Any] | None = None,
+                **result: Any) -> None:
+        with self.uow() as uow:
+            uow.guards.settle_attempt(account.id, wrong=wrong, right=right, limit=self.lockout_attempts,
+                                      now=_now(), lock_for=self.lockout)
+            if audit is not None:
+                uow.requests.audit(**audit, **result)
+            uow.commit()
+
+    def _audit(self, audit: dict[str, Any], **result: Any) -> None:
+        with self.uow() as uow:
+            uow.requests.audit(**audit, **result)
+            uow.commit()
+
+    def _archive(self, req: SignatureRequest, account: SignerAccount, pdf: bytes,
+                 audit: dict[str, Any]) -> SignatureRequest:
+        """Write the signed PDF and record it, recoverable whichever of the two a crash interrupts.
+
+        An intent (the request, the key, the SHA-256 of the bytes) is committed before the write, and the
+        version carries the request id in its metadata; the transaction that records the signature deletes
+        the intent. One left behind is settled by `recover`: the version is adopted if it was written,
+        the intent forgotten if not, so the archive holds one version per signature, each audited.
+        """
+        with self.uow() as uow:
+            req = self._get(uow, req.id)
+            if req.status is Status.SIGNED:  # another call finished first: these bytes are never written
                 return req
             req.ensure_signable()
-            audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
-                     "level": self.level.value, "remote_addr": client.remote_addr[:100],
-                     "user_agent": client.user_agent[:300]}
-            failures, until = uow.requests.lockout(account.id)
-            now = _now()
-            if until and until > now:
-                uow.requests.audit(**audit, result="locked_out")
-                uow.commit()
-                raise LockedOut(until)
-            data, _ = self.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
-            audit["sha256_in"] = _sha(data)
-            if audit["sha256_in"] != req.source["sha256"]:
-                uow.requests.audit(**audit, result="tampered")
-                uow.commit()
-                raise DocumentTampered("the document to sign changed in storage; it was not signed")
-            try:
-                signer = self.keyring.signer(account, passphrase)
-                signed = signer.sign(data, field=field_name(account.id), level=self.level,
-                                     stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
-            except SigningError as exc:
-                if exc.code is SigningErrorCode.BAD_PASSPHRASE:
-                    failures += 1
-                    locked = now + self.lockout if failures >= self.lockout_attempts else None
-                    uow.requests.set_lockout(account.id, 0 if locked else failures, locked)
-                uow.requests.audit(**audit, result=exc.code.value, detail=exc.message[:1000])
-                uow.commit()
-                raise
-            if failures:
-                uow.requests.set_lockout(account.id, 0, None)
-            if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
-                audit["remote_ref"] = ",".join(receipts)[:200]
-            line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
-                    if r.requested_event == req.requested_event]
-            later = [r for r in line if r.position > req.position]
-            stored = self._store_signed(req, account, signed, final=not later)
-            req.signed(stored.ref(), now)
-            uow.requests.save(req)
-            if later:
-                nxt = min(later, key=lambda r: r.position)
-                nxt.status, nxt.source, nxt.updated_at = Status.PENDING, stored.ref(), now
-                uow.requests.save(nxt)
-            else:
-                uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
-                    **_names(req), "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
-                    "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
-                                    "at": (r.updated_at if r is not req else now).isoformat()} for r in line]}))
-            uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256)
+            final = not any(r.position > req.position and r.requested_event == req.requested_event
+                            for r in uow.requests.for_document(req.document_id))
+            bucket, key = self._target(req, account, final=final)
+            if not uow.guards.add_intent(
+                    request_id=req.id, signer=account.id, bucket=bucket, key=key, sha256=_sha(pdf),
+                    owner=process_owner(), created_at=_now(), level=audit["level"], sha256_in=audit["sha256_in"],
+                    remote_addr=audit["remote_addr"], user_agent=audit["user_agent"]):
+                raise SigningInProgress(f"request {req.id} is being signed; its result follows")
             uow.commit()
+        self._writing.add(req.id)
+        try:
+            stored = self._store_signed(req, account, pdf, bucket, key, final=final)
+            with self.uow() as uow:
+                req = self._get(uow, req.id)
+                if req.status is not Status.SIGNED:  # else a recovery adopted this very version meanwhile
+                    self._finish(uow, req, stored, audit, _now())
+                    uow.commit()
+        finally:
+            self._writing.discard(req.id)
         log.info("document signed", extra={"request": req.id, "signer": account.id, "level": self.level.value})
         return req
 
-    def _store_signed(self, req: SignatureRequest, account: SignerAccount, pdf: bytes, *, final: bool) -> StoredObject:
+    def _finish(self, uow: Any, req: SignatureRequest, stored: StoredObject, audit: dict[str, Any], now: datetime,
+                detail: str | None = None) -> None:
+        """Record the signature: this request signed, the next signer's turn or `document.signed`, the audit."""
+        line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
+                if r.requested_event == req.requested_event]
+        later = [r for r in line if r.position > req.position]
+        req.signed(stored.ref(), now)
+        uow.requests.save(req)
+        if later:
+            nxt = min(later, key=lambda r: r.position)
+            nxt.status, nxt.source, nxt.updated_at = Status.PENDING, stored.ref(), now
+            uow.requests.save(nxt)
+        else:
+            uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
+                **_names(req), "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
+                "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
+                                "at": (r.updated_at if r.id != req.id else now).isoformat()} for r in line]}))
+        uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256, detail=detail)
+        uow.guards.drop_intent(req.id)
+
+    def _target(self, req: SignatureRequest, account: SignerAccount, *, final: bool) -> tuple[str, str]:
+        """Where a signature goes: the drafts bucket between signers, the locked archive after the last."""
+        if not final:
+            return Buckets.DRAFTS, f"{req.kind}/{req.document_id}/signed-{account.id}.pdf"
+        if req.archive_key:
+            return Buckets.SIGNED, req.archive_key
+        if req.kind == "sk":
+            slug = (req.nomor or req.document_id).replace("/", "-").replace(" ", "")
+            return Buckets.SIGNED, f"sk/{req.document_id}/{slug}.pdf"
+        return Buckets.SIGNED, f"{req.kind}s/{req.document_id}.pdf"
+
+    def _store_signed(self, req: SignatureRequest, account: SignerAccount, pdf: bytes, bucket: str, key: str, *,
+                      final: bool) -> StoredObject:
         meta = {"document-id": req.document_id, "document-kind": req.kind, "status": "signed" if final else "signing",
-                "signed-by": account.id, "producer": PRODUCER}
+                "signed-by": account.id, "request-id": req.id, "producer": PRODUCER}
         if req.nomor:
             meta["nomor"] = req.nomor
-        if not final:
-            return self.store.put(Buckets.DRAFTS, f"{req.kind}/{req.document_id}/signed-{account.id}.pdf", pdf,
-                                  content_type="application/pdf", metadata=meta)
-        if req.archive_key:
-            key = req.archive_key
-        elif req.kind == "sk":
-            slug = (req.nomor or req.document_id).replace("/", "-").replace(" ", "")
-            key = f"sk/{req.document_id}/{slug}.pdf"
-        else:
-            key = f"{req.kind}s/{req.document_id}.pdf"
-        return self.store.put(Buckets.SIGNED, key, pdf, content_type="application/pdf", metadata=meta,
+        if bucket != Buckets.SIGNED:
+            return self.store.put(bucket, key, pdf, content_type="application/pdf", metadata=meta)
+        return self.store.put(bucket, key, pdf, content_type="application/pdf", metadata=meta,
                               retention=Retention("COMPLIANCE", _now() + self.retention))
+
+    # --- recovery ---------------------------------------------------------------------------
+    def recover(self, request_id: str) -> SignatureRequest | None:
+        """Settle an intent left behind: adopt the version it wrote, or forget it if none was written.
+
+        Raises `SigningInProgress` while its writer may still be writing (alive, or within the grace).
+        Returns the request as it stands after, or None when there was no intent.
+        """
+        with self.uow() as uow:
+            intent = uow.guards.intent(request_id)
+        if intent is None:
+            return None
+        written = [v for v in self.store.list_versions(intent["bucket"], intent["key"])
+                   if v.metadata.get("request-id") == request_id]
+        with self.uow() as uow:
+            req = self._get(uow, request_id)
+            current = uow.guards.intent(request_id)
+            if current is None or current["owner"] != intent["owner"]:
+                return req  # its writer finished (or it was settled) meanwhile
+            audit = {"signer": intent["signer"], "request_id": req.id, "document_id": req.document_id,
+                     "action": "sign", "level": intent["level"], "remote_addr": intent["remote_addr"],
+                     "user_agent": intent["user_agent"], "sha256_in": intent["sha256_in"]}
+            if written and req.status is Status.PENDING:
+                if len(written) > 1:
+                    log.error("more than one version written for one signature",
+                              extra={"request": req.id, "versions": [v.version_id for v in written]})
+                self._finish(uow, req, written[-1], audit, _now(),  # the oldest: written first, adopted
+                             detail="recovered: the version written before a crash was adopted")
+                log.warning("signature recovered", extra={"request": req.id, "version": written[-1].version_id})
+            elif written and req.status is not Status.SIGNED:
+                uow.requests.audit(**audit, result="orphaned", sha256_out=written[-1].sha256,
+                                   detail=f"written before a crash; the request is {req.status.value}")
+                uow.guards.drop_intent(req.id)
+            elif req.status is Status.SIGNED or self._writer_gone(intent):
+                uow.guards.drop_intent(req.id)
+            else:
+                raise SigningInProgress(f"request {req.id} is being signed; its result follows")
+            uow.commit()
+        return req
+
+    def _writer_gone(self, intent: dict[str, Any]) -> bool:
+        if same_process(intent["owner"]):
+            return intent["request_id"] not in self._writing
+        return owner_gone(intent["owner"]) or _now() - intent["created_at"] > INTENT_GRACE
+
+    def reconcile(self, limit: int = 200) -> dict[str, int]:
+        """Settle every intent crashes left behind (run at start-up and now and then)."""
+        counts = {"adopted": 0, "forgotten": 0, "busy": 0}
+        with self.uow() as uow:
+            intents = uow.guards.intents(limit=limit)
+        for intent in intents:
+            try:
+                req = self.recover(intent["request_id"])
+            except SigningInProgress:
+                counts["busy"] += 1
+                continue
+            signed = req is not None and req.status is Status.SIGNED and req.result is not None \
+                and req.result["key"] == intent["key"]
+            counts["adopted" if signed else "forgotten"] += 1
+        return counts
 
     def reject(self, request_id: str, account: SignerAccount, note: str, client: Client) -> SignatureRequest:
         """The signer refuses: every open request of the document closes; the document goes back."""
+        self.recover(request_id)  # a signature a crash left half-recorded is recorded first (and then stands)
         with self.uow() as uow:
             req = self._get(uow, request_id)
             req.check_signer(account.id)
