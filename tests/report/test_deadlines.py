@@ -239,3 +239,64 @@ def test_a_lost_claim_leaves_the_transaction_usable(make_app):
         assert uow.reports.add_reminder(id="r3", **{**row, "seq": 1}) is True
         uow.commit()
     assert [r["id"] for r in reminders(app)] == ["r1", "r3"]
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "smtp.pem", tmp_path / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_mailer_starttls_and_login_and_no_password_in_its_repr(tmp_path):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from report_service.adapters.mailer import SmtpMailer
+
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"rahasia-smtp"
+        logins.append((auth_data.login, ok))
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=server_tls,
+                            require_starttls=True, auth_required=True, authenticator=authenticator)
+    controller.start()
+    try:
+        trust = ssl.create_default_context(cafile=cert)
+        mailer = SmtpMailer("127.0.0.1", controller.port, sender="naskah@dpmk.go.id", tls="starttls",
+                            username="naskah", password="rahasia-smtp", timeout=5, context=trust)
+        assert "rahasia" not in repr(mailer)
+        mailer.send(["kabid@dpmk.go.id"], "Pengingat", "Langkah 4 terlambat.")
+        assert logins == [(b"naskah", True)] and inbox.messages[0][0] == ["kabid@dpmk.go.id"]
+        # an untrusted certificate is refused before the password is sent
+        with pytest.raises(ssl.SSLError):
+            SmtpMailer("127.0.0.1", controller.port, sender="naskah@dpmk.go.id", username="naskah",
+                       password="rahasia-smtp", timeout=5).send(["kabid@dpmk.go.id"], "x", "y")
+        assert len(logins) == 1
+    finally:
+        controller.stop()
