@@ -39,7 +39,8 @@ def stack(tmp: Path, name: str, pki: DevPki, converters: int):
     bus = InProcessBus(retry_delays=(0.05,))
     root = tmp / name
     store = FilesystemObjectStore(root / "store", signing_key=b"bench", public_base_url="http://127.0.0.1")
-    common = {"bus_url": "memory://", "store_url": f"file://{root / 'store'}", "log_level": "ERROR"}
+    common = {"bus_url": "memory://", "secret_key": "naskah-bench-secret-0123456789",  # signs person assertions
+              "store_url": f"file://{root / 'store'}", "log_level": "ERROR"}
     converter = UnoserverPool(converters, workdir=root / "uno")
     sk = sk_app({**common, "database_url": f"sqlite:///{root / 'sk.db'}", "converters": converters}, bus=bus,
                 store=store, converter=converter, migrate=True)

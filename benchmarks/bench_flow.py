@@ -28,6 +28,7 @@ from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import SIGNER_PASSPHRASES, DevPki, free_loopback_port
 from sk_service.app import create_app as sk_app
 from tests.data import sk_payload
+from tests.flow import as_person
 
 
 def flow(sk, sig, bus: InProcessBus) -> float:
@@ -35,8 +36,8 @@ def flow(sk, sig, bus: InProcessBus) -> float:
     started = time.perf_counter()
     sk_id = c.post("/api/sk", json=sk_payload(members=12)).json["id"]
     c.post(f"/api/sk/{sk_id}/submit")
-    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
-    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"})
+    for role in ("kabid", "kadis"):  # as the logged-in Kabid and Kadis would (a signed person assertion)
+        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"}, headers=as_person(sk, role))
     for who in ("kabid", "kadis"):
         while not (req := [r for r in s.get(f"/api/signature-requests?signer={who}&status=pending").json
                            if r["document_id"] == sk_id]):
@@ -52,7 +53,8 @@ def flow(sk, sig, bus: InProcessBus) -> float:
 def stack(tmp: Path, level: str, pki: DevPki, converter: UnoserverPool):
     bus = InProcessBus(retry_delays=(0.05,))
     store = FilesystemObjectStore(tmp / level / "store", signing_key=b"bench", public_base_url="http://127.0.0.1")
-    common = {"bus_url": "memory://", "store_url": f"file://{tmp / level / 'store'}", "log_level": "ERROR"}
+    common = {"bus_url": "memory://", "secret_key": "naskah-bench-secret-0123456789",  # signs person assertions
+              "store_url": f"file://{tmp / level / 'store'}", "log_level": "ERROR"}
     sk = sk_app({**common, "database_url": f"sqlite:///{tmp / level / 'sk.db'}"}, bus=bus, store=store,
                 converter=converter, migrate=True)
     sig = signature_app({**common, "database_url": f"sqlite:///{tmp / level / 'sig.db'}", "signature_level": level,

@@ -14,7 +14,9 @@ from naskah_shared.web.auth import key_hash
 pytest_plugins = ["naskah_shared.testing.plugin", "naskah_shared.testing.fixtures_store"]
 
 TEST_SECRET = "naskah-test-secret-0123456789abcdef"
-TEST_API_KEY = "naskah-test-api-key-0123456789"
+TEST_API_KEY = "naskah-test-api-key-0123456789"  # granted the review scope: the tests' system vouches for reviews
+PLAIN_API_KEY = "naskah-test-plain-key-0123456789"  # a system without the review scope
+TEST_API_KEYS = f"tests:{key_hash(TEST_API_KEY)}:review,plain:{key_hash(PLAIN_API_KEY)}"
 
 
 class KeyedClient(FlaskClient):
@@ -40,7 +42,6 @@ def real_stack(pg_database, amqp_url, seaweed) -> Callable[..., dict[str, Any]]:
     def make(**extra: Any) -> dict[str, Any]:
         return {"database_url": pg_database(), "bus_url": amqp_url, "store_url": f"s3://{seaweed.endpoint}",
                 "s3_access_key": seaweed.access_key, "s3_secret_key": seaweed.secret_key,
-                "secret_key": TEST_SECRET, "api_keys": f"tests:{key_hash(TEST_API_KEY)}", "log_level": "WARNING",
-                **extra}
+                "secret_key": TEST_SECRET, "api_keys": TEST_API_KEYS, "log_level": "WARNING", **extra}
 
     return make

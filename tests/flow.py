@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import time
 
+from naskah_shared.web.person import HEADER, PersonAssertion, issue
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from tests.data import sk_payload
+
+
+def as_person(app, role: str, *, person_id: str | None = None) -> dict[str, str]:
+    """The header a logged-in person's review carries: a person assertion signed with the app's secret."""
+    assertion = PersonAssertion(id=person_id or f"test-{role}", role=role, nama=f"{role.title()} (test)")
+    return {HEADER: issue(app.extensions["naskah"].settings.secret_key, assertion)}
 
 
 def approved_sk(sk) -> str:
     c = sk.test_client()
     sk_id = c.post("/api/sk", json=sk_payload(members=5)).json["id"]
     c.post(f"/api/sk/{sk_id}/submit")
-    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
-    assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json["status"] \
-        == "signing"
+    for role in ("kabid", "kadis"):
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"}, headers=as_person(sk, role))
+        assert r.status_code == 200, r.json
+    assert r.json["status"] == "signing", r.json
     return sk_id
 
 

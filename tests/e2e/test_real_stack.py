@@ -19,10 +19,18 @@ import pytest
 import requests
 
 from naskah_cli.demo import run_demo
-from naskah_shared.web.auth import key_hash
-from tests.conftest import TEST_API_KEY, TEST_SECRET
+from tests.conftest import PLAIN_API_KEY, TEST_API_KEY, TEST_API_KEYS, TEST_SECRET
 
 pytestmark = pytest.mark.slow
+
+
+NASKAH = os.path.join(os.path.dirname(sys.executable), "naskah")
+
+
+class Services(dict):
+    """The services' base URLs by name, and each one's database URL in `databases`."""
+
+    databases: dict[str, str]
 
 
 def _free_port() -> int:
@@ -38,13 +46,16 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
     common = {"NASKAH_BUS_URL": amqp_url, "NASKAH_STORE_URL": f"s3://{seaweed.endpoint}",
               "NASKAH_S3_ACCESS_KEY": seaweed.access_key, "NASKAH_S3_SECRET_KEY": seaweed.secret_key,
               "NASKAH_SECRET_KEY": TEST_SECRET, "NASKAH_VERIFY_BASE_URL": urls["signature"],
-              "NASKAH_API_KEYS": f"tests:{key_hash(TEST_API_KEY)}",
+              "NASKAH_API_KEYS": TEST_API_KEYS,
               "NASKAH_CONVERTERS": "1", "NASKAH_WORKERS": "1", "NASKAH_LOG_LEVEL": "INFO"}
     extra = {"signature": {"NASKAH_ALLOW_TEST_PKI": "true", "NASKAH_PKI_DIR": str(dev_pki.directory),
-                           "NASKAH_PKI_URL": dev_pki.base_url}}
+                           "NASKAH_PKI_URL": dev_pki.base_url,
+                           # reviews go to sk-service with a plain key: the person assertion is what counts
+                           "NASKAH_SK_URL": urls["sk"], "NASKAH_SK_API_KEY": PLAIN_API_KEY}}
     procs = {}
+    databases = {name: pg_database() for name in ports}
     for name, port in ports.items():
-        env = {**os.environ, **common, **extra.get(name, {}), "NASKAH_DATABASE_URL": pg_database(),
+        env = {**os.environ, **common, **extra.get(name, {}), "NASKAH_DATABASE_URL": databases[name],
                "NASKAH_SERVICE": f"{name}-service", "NASKAH_BIND": f"127.0.0.1:{port}"}
         log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         procs[name] = (subprocess.Popen([sys.executable, "-m", f"{name}_service", "serve"], env=env, stdout=log,
@@ -61,7 +72,9 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
                     pass
                 assert time.monotonic() < deadline, f"{name} not ready"
                 time.sleep(0.3)
-        yield urls
+        found = Services(urls)
+        found.databases = databases
+        yield found
     finally:
         for proc, _ in procs.values():
             proc.terminate()
@@ -75,14 +88,37 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
             text = (tmp_path / f"{name}.log").read_text()
             assert TEST_SECRET not in text and seaweed.secret_key not in text
             assert "kabid-test-passphrase" not in text and "kadis-test-passphrase" not in text
-            assert TEST_API_KEY not in text
+            assert TEST_API_KEY not in text and PLAIN_API_KEY not in text
+            assert "kata-sandi-kabid-uji" not in text and "kata-sandi-kadis-uji" not in text
+
+
+def _add_person(services: Services, dev_pki, username: str, password: str, *extra: str) -> None:
+    """`naskah user add` on signature-service's database, the password on stdin (never in argv)."""
+    env = {**os.environ, "NASKAH_DATABASE_URL": services.databases["signature"], "NASKAH_PKI_DIR":
+           str(dev_pki.directory), "NASKAH_PKI_URL": dev_pki.base_url, "NASKAH_LOG_LEVEL": "WARNING"}
+    done = subprocess.run([NASKAH, "user", "add", username, *extra], input=password + "\n", env=env, text=True,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert password not in done.stdout + done.stderr
 
 
 def test_the_sop_end_to_end_over_http(services, dev_pki, tmp_path):
     tokens = json.loads((dev_pki.directory / "signer-tokens.json").read_text())
+    people = {}
+    for role in ("kabid", "kadis"):
+        password = f"kata-sandi-{role}-uji"
+        _add_person(services, dev_pki, role, password, "--role", role, "--nama", f"{role.title()} Uji",
+                    "--signer", role)
+        people[role] = {"login": role, "password": password, "role": role, "nama": f"{role.title()} Uji"}
     out = tmp_path / "demo"
     assert run_demo(services["sk"], services["signature"], services["report"], out, tokens=tokens,
-                    api_key=TEST_API_KEY) == 0
+                    people=people, api_key=TEST_API_KEY) == 0
+    sk = requests.get(services["sk"] + "/api/sk", timeout=10, headers={"X-API-Key": TEST_API_KEY}).json()[0]
+    reviews = requests.get(f"{services['sk']}/api/sk/{sk['id']}", timeout=10,
+                           headers={"X-API-Key": TEST_API_KEY}).json()["reviews"]
+    assert [(r["role"], r["decision"], r["vouched_by"]) for r in reviews] == [
+        ("kabid", "reject", None), ("kabid", "approve", None), ("kadis", "approve", None)]
+    assert {r["reviewer_nama"] for r in reviews} == {"Kabid Uji", "Kadis Uji"}
     verification = json.loads((out / "sk-tim-verification.json").read_text())
     assert verification["all_ok"] and [s["level"] for s in verification["signatures"]] == ["B-LT", "B-LT"]
     assert [s["signer_name"] for s in verification["signatures"]] == ["Rahmi Suryantari, ST, M.Si",

@@ -13,6 +13,8 @@ from signature_service.adapters.pades import PadesSigner
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from tests.flow import approved_sk, bearer, requests_of, wait_for
 
+BY = {"reviewer": "Kabid/Kadis via tests"}  # the tests' API key vouches for reviews (review scope)
+
 
 def test_kabid_then_kadis_sign_archive_and_verify(stack, caplog):
     sk, sig = stack
@@ -121,8 +123,8 @@ def test_rejection_sends_the_sk_back(stack):
     assert back["reviews"][-1]["note"] == "Lampiran belum memuat NIP ketua."
     # Fixed and approved again: the SK keeps its nomor, and signing starts over with new requests.
     c_sk = sk.test_client()
-    assert c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).status_code == 200
-    again = c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json
+    assert c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"}).status_code == 200
+    again = c_sk.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"}).json
     assert again["status"] == "signing" and again["nomor"] == back["nomor"]
     fresh = wait_for(lambda: (r := requests_of(sig, sk_id)).get("kabid", {}).get("status") == "pending" and r)
     assert fresh["kabid"]["id"] != kabid

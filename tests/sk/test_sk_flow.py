@@ -17,6 +17,8 @@ from tests.conftest import keyed
 from tests.data import INJECTIONS, sk_payload
 from tests.spy import spy_on
 
+BY = {"reviewer": "Kabid/Kadis via tests"}  # the tests' API key vouches for reviews (review scope)
+
 
 @pytest.fixture
 def sk(real_stack):
@@ -60,13 +62,14 @@ def test_draft_reject_revise_approve_versions_and_events(sk, amqp_url):
             assert payload in text, payload
         assert "49" not in text.split("Tom & Jerry")[0][-200:]
 
-        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).status_code == 409
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"})
+        assert r.status_code == 409, "a draft awaits no review at all"
         assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"})
-        assert r.status_code == 409 and r.json["error"]["code"] == "transition_not_allowed"
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "reject"})
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"})
+        assert r.status_code == 403 and r.json["error"]["code"] == "wrong_reviewer", "the Kabid's step, not the Kadis's"
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "reject"})
         assert r.status_code == 422 and "note" in r.json["error"]["details"]["fields"]
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "reject",
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "reject",
                                                      "note": "Tambahkan dasar hukum Permendagri 1/2023."})
         assert r.status_code == 200 and r.json["status"] == "rejected_by_kabid"
 
@@ -76,9 +79,9 @@ def test_draft_reject_revise_approve_versions_and_events(sk, amqp_url):
         assert r.status_code == 200 and r.json["revision"] == 2 and r.json["changed_fields"] == ["mengingat[3]"]
         assert c.get(f"/api/sk/{sk_id}/diff?from=1&to=2").json["changed_fields"] == ["mengingat[3]"]
         assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
-        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"}).json["status"] \
+        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"}).json["status"] \
             == "with_kadis"
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"})
+        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"})
         assert r.status_code == 200 and r.json["status"] == "signing"
         nomor = r.json["nomor"]
         assert nomor.startswith("800/") and nomor.endswith(f"/DPMK/{datetime.now(UTC).year}") or nomor
@@ -108,8 +111,8 @@ def test_document_signed_archives_the_sk(sk, amqp_url):
     c = sk.test_client()
     sk_id = c.post("/api/sk", json=sk_payload(members=3)).json["id"]
     c.post(f"/api/sk/{sk_id}/submit")
-    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", "decision": "approve"})
-    nomor = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve"}).json["nomor"]
+    c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"})
+    nomor = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"}).json["nomor"]
     signed = {"bucket": "naskah-signed", "key": f"sk/{sk_id}/x.pdf", "version_id": "v1", "sha256": "0" * 64}
     with spy_on(amqp_url, ["sk.archived"]) as spy:
         event = Envelope(type="document.signed", producer="signature-service",

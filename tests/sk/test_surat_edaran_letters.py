@@ -26,6 +26,8 @@ from tests.data import INJECTIONS, sk_payload
 LETTER = BUILTIN_TEMPLATE.with_name(f"{LETTER_TEMPLATE}.docx")
 AT = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 25 November, 07:30 WIT in Jayapura
 
+BY = {"reviewer": "Kabid/Kadis via tests"}  # the tests' API key vouches for reviews (review scope)
+
 
 def _sk(status: SkStatus = SkStatus.ARCHIVED) -> Sk:
     return Sk(id="sk-1", content=sk_payload(members=3), drafter="kasubid", created_at=AT, status=status,
@@ -131,7 +133,7 @@ def test_a_failed_letter_does_not_stop_the_others_and_the_retry_makes_only_it(tm
     sk_id = c.post("/api/sk", json=sk_payload(members=3)).json["id"]
     c.post(f"/api/sk/{sk_id}/submit")
     for role in ("kabid", "kadis"):
-        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"})
+        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, **BY, "decision": "approve"})
     final_pdf = c.get(f"/api/sk/{sk_id}/versions").json[-1]["pdf"]
     on_document_signed(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id,
                                                                    "document": final_pdf}, "signature-service"))

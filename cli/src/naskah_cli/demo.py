@@ -10,6 +10,7 @@ simulated times after today.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,40 @@ class Api:
         return r.json() if r.headers.get("Content-Type", "").startswith("application/json") else r.content
 
 
+class Person:
+    """One of the office's people in a browser: logs in through the login form, then reviews from the inbox."""
+
+    def __init__(self, base: str, login: dict[str, str]) -> None:
+        self.base, self.login, self.http = base.rstrip("/"), login, requests.Session()
+
+    def _csrf(self, html: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        if not found:
+            raise DemoFailed("the page carries no CSRF token")
+        return found.group(1)
+
+    def sign_in(self) -> None:
+        page = self.http.get(f"{self.base}/login", timeout=30)
+        r = self.http.post(f"{self.base}/login", timeout=30, data={
+            "login": self.login["login"], "password": self.login["password"], "csrf_token": self._csrf(page.text),
+            "next": "/inbox"})
+        if r.status_code != 200 or not r.url.split("?")[0].endswith("/inbox"):
+            raise DemoFailed(f"{self.login['login']} could not log in: {r.status_code}")
+
+    def review(self, sk_id: str, decision: str, note: str = "") -> None:
+        """Wait for the draft in the inbox, open it, approve or reject it there."""
+        wait(f"the draft in the {self.login['role']}'s inbox",
+             lambda: f"/review/{sk_id}" in self.http.get(f"{self.base}/inbox", timeout=30).text)
+        page = self.http.get(f"{self.base}/review/{sk_id}", timeout=60)
+        if page.status_code != 200:
+            raise DemoFailed(f"the review page answered {page.status_code}")
+        r = self.http.post(f"{self.base}/review/{sk_id}", timeout=120, data={
+            "decision": decision, "note": note, "csrf_token": self._csrf(page.text)})
+        if r.status_code != 200 or "/inbox" not in r.url:
+            raise DemoFailed(f"the {self.login['role']}'s review answered {r.status_code}: "
+                             f"{re.sub(r'<[^>]+>', ' ', r.text)[:300]}")
+
+
 def wait(what: str, probe: Callable[[], Any], timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -62,12 +97,16 @@ class Progress:
 
 
 def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: dict[str, str],
-             api_key: str = "") -> int:
+             people: dict[str, dict[str, str]], api_key: str = "") -> int:
     out.mkdir(parents=True, exist_ok=True)
     sk, sig, rep, p = Api(sk_url, api_key), Api(sig_url, api_key), Api(report_url, api_key), Progress()
     auth = {who: {"Authorization": f"Bearer {tokens[who]}"} for who in ("kabid", "kadis")}
+    by_role = {entry["role"]: entry for entry in people.values()}
     print("\nSOP demo: Pengembangan dan Pengelolaan Data Profil Kampung")
     try:
+        kabid, kadis = Person(sig_url, by_role["kabid"]), Person(sig_url, by_role["kadis"])
+        kabid.sign_in()
+        kadis.sign_in()
         now = datetime.now(UTC)
         at = lambda minutes: (now + timedelta(minutes=minutes)).isoformat()  # noqa: E731
         activity = rep.call("POST", "/api/activities", expect=201, json={
@@ -90,19 +129,20 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
         p.step("3. Kasubid menyusun konsep SK Tim", f"SK {sid[:8]}, revisi 1, DOCX+PDF tersimpan")
         sk.call("POST", f"/api/sk/{sid}/submit")
         note = "Tambahkan Permendagri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas pada bagian Mengingat."
-        sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kabid", "decision": "reject", "note": note,
-                                                        "reviewer": "Rahmi Suryantari, ST, M.Si"})
-        p.step("4. Kabid memeriksa: DITOLAK", note)
+        kabid.review(sid, "reject", note)
+        p.step("4. Kabid memeriksa di kotak masuknya: DITOLAK", note)
         content["mengingat"].append("Peraturan Menteri Dalam Negeri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas "
                                     "di Lingkungan Pemerintah Daerah;")
         revised = sk.call("PUT", f"/api/sk/{sid}", json=content)
         sk.call("POST", f"/api/sk/{sid}/submit")
         p.step("   Kasubid merevisi", f"revisi {revised['revision']}, berubah: {', '.join(revised['changed_fields'])}")
-        sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kabid", "decision": "approve"})
+        kabid.review(sid, "approve")
         p.step("4. Kabid menyetujui", "diteruskan ke Kadis")
-        approved = sk.call("POST", f"/api/sk/{sid}/reviews", json={"role": "kadis", "decision": "approve"})
+        kadis.review(sid, "approve")
+        approved = wait("the nomor", lambda: (s := sk.call("GET", f"/api/sk/{sid}"))["nomor"] and s)
         nomor = approved["nomor"]
-        p.step("5. Kadis menyetujui", f"nomor {nomor}")
+        reviewers = ", ".join(f"{r['role']}: {r['reviewer_nama']}" for r in approved["reviews"][-2:])
+        p.step("5. Kadis menyetujui", f"nomor {nomor} (ditelaah oleh {reviewers})")
 
         for who in ("kabid", "kadis"):
             req = wait(f"the {who}'s signature request", lambda who=who: next(
@@ -177,10 +217,13 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
         step(13, "Semua", 60 * 24 * 46, 60 * 24 * 46 + 170, "Pemaparan hasil kegiatan")
         p.step("12-13. Laporan ke Kadis, rapat penutupan")
         final = rep.call("GET", f"/api/activities/{aid}")
-    except (DemoFailed, requests.RequestException) as exc:
-        print(f"\nThe demo failed: {exc}")
+    except (DemoFailed, requests.RequestException, KeyError) as exc:
+        print(f"\nThe demo failed: {type(exc).__name__}: {exc}")
         return 1
     _summary(final, nomor, out)
+    from naskah_cli.people import print_logins
+
+    print_logins(people, sig_url)
     return 0
 
 

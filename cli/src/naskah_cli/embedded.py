@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
@@ -35,6 +35,7 @@ class Embedded:
     apps: dict[str, Flask]
     bus: InProcessBus
     store: FilesystemObjectStore
+    people: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)  # the demo people's logins
 
     def service_url(self, name: str) -> str:
         return self.url + PREFIXES[name]
@@ -71,8 +72,10 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
     public = f"http://{host}:{port}"
     bus = InProcessBus(journal_path=var / "bus.sqlite")
     store = FilesystemObjectStore(var / "store", signing_key=_local_secret(var), public_base_url=public)
+    # One per-checkout secret for every service: sk-service checks the person assertions signature-service signs.
     common = {"bus_url": "memory://", "store_url": f"file://{var / 'store'}", "public_url": public,
-              "verify_base_url": public + PREFIXES["signature"], "log_level": log_level}
+              "verify_base_url": public + PREFIXES["signature"], "log_level": log_level,
+              "secret_key": _local_secret(var).hex()}
     converter = UnoserverPool(2, workdir=var / "converters")
     threading.Thread(target=converter.warm, name="converter-warm", daemon=True).start()
     backends = ExitStack()
@@ -82,7 +85,8 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
                           **common), bus=bus, store=store, converter=converter, migrate=True),
         "signature": signature_app(load(SignatureSettings, service="signature-service",
                                         database_url=f"sqlite:///{var / 'signature.db'}",
-                                        pki_dir=str(var / "pki"), **common, **(bsre.settings if bsre else {})),
+                                        pki_dir=str(var / "pki"), sk_url=public + PREFIXES["sk"], **common,
+                                        **(bsre.settings if bsre else {})),
                                    bus=bus, store=store, migrate=True),
         "report": report_app(load(ReportSettings, service="report-service",
                                   database_url=f"sqlite:///{var / 'report.db'}", **common),
@@ -98,7 +102,10 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
     thread = threading.Thread(target=server.serve_forever, name="naskah-http", daemon=True)
     thread.start()
     try:
-        yield Embedded(url=public, apps=apps, bus=bus, store=store)
+        from naskah_cli.people import demo_people
+
+        people = demo_people(var, apps["signature"].extensions["naskah"])
+        yield Embedded(url=public, apps=apps, bus=bus, store=store, people=people)
     finally:
         server.shutdown()
         server.server_close()

@@ -85,7 +85,8 @@ class Settings:
     api_keys: str = setting(
         "NASKAH_API_KEYS", "",
         help="`name:sha256,…`: the SHA-256 of each API key internal systems send as `X-API-Key` "
-             "(`naskah api-key NAME` makes one). Required outside the embedded run.")
+             "(`naskah api-key NAME` makes one); `name:sha256:review` also lets that system review an SK "
+             "in a person's stead. Required outside the embedded run.")
     verify_base_url: str = setting(
         "NASKAH_VERIFY_BASE_URL", "http://127.0.0.1:8080/signatures",
         help="Public base URL of signature-service; the stamp's QR code points to `{this}/verify/{document_id}`.")
@@ -105,8 +106,9 @@ class Settings:
             raise ConfigError("NASKAH_S3_ACCESS_KEY and NASKAH_S3_SECRET_KEY are required with an s3:// store")
         if self.bus_url != "memory://" and len(self.secret_key) < 16:
             raise ConfigError("NASKAH_SECRET_KEY must be set (16 characters or more) outside the embedded run")
-        if self.api_keys and not re.fullmatch(r"[\w.-]+:[0-9a-f]{64}(,[\w.-]+:[0-9a-f]{64})*", self.api_keys):
-            raise ConfigError("NASKAH_API_KEYS must be `name:sha256hex` entries separated by commas")
+        entry = r"[\w.-]+:[0-9a-f]{64}(:review)*"  # the scopes of naskah_shared.web.auth.SCOPES
+        if self.api_keys and not re.fullmatch(rf"{entry}(,{entry})*", self.api_keys):
+            raise ConfigError("NASKAH_API_KEYS must be `name:sha256hex[:review]` entries separated by commas")
         if self.bus_url != "memory://" and not self.api_keys:
             raise ConfigError("NASKAH_API_KEYS is required outside the embedded run (see `naskah api-key`)")
         if self.signed_retention_days < 1:

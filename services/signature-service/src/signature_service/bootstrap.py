@@ -13,28 +13,36 @@ from naskah_shared.bus.ports import Bus
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
 from naskah_shared.web import ApiError
+from naskah_shared.web.ratelimit import RateLimiter
 from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener, status_checker
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.pdfium import PdfiumRenderer
+from signature_service.adapters.people import Argon2Hasher
 from signature_service.adapters.repository import ConcurrentUpdate
+from signature_service.adapters.sk_client import HttpSkReviews
 from signature_service.adapters.tables import metadata, outbox
 from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
-from signature_service.adapters.verification import PadesVerifier
+from signature_service.adapters.verification import PadesVerifier, VerificationLimits
+from signature_service.adapters.verification_cache import SqlVerificationCache
 from signature_service.domain.requests import RequestError
 from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.archive import ArchiveError, ArchiveService
 from signature_service.service_layer.batches import BatchNotFound, BatchSigning
+from signature_service.service_layer.inbox import SK_EVENTS, InboxService
+from signature_service.service_layer.people import PeopleService
 from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
 from signature_service.service_layer.previews import PreviewBusy, PreviewService, PreviewUnavailable
 from signature_service.service_layer.reconciler import Reconciler
 from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
+from signature_service.service_layer.verification import VerificationService
 from signature_service.settings import SignatureSettings
 
 log = logging.getLogger(__name__)
 QUEUE = "signature-service.events"
+INBOX_QUEUE = "signature-service.inbox"  # sk-service's sk.* events for the inbox's read model
 
 
 @dataclass
@@ -48,15 +56,21 @@ class Container:
     pki: DevPki | None = None
     dev_tokens: dict[str, str] = field(default_factory=dict, repr=False)
     animator: AnimatorServer | None = None
+    people: PeopleService | None = None
+    inbox: InboxService | None = None
+    sk_reviews: HttpSkReviews | None = None
     previews: PreviewService | None = None
     archive: ArchiveService | None = None
     reconciler: Reconciler | None = None
+    verification: VerificationService | None = None
+    verify_limiter: RateLimiter | None = None  # public verification (API and page), per client address
 
     def web(self) -> dict[str, Any]:
         from signature_service.api.archive import blp as archive
         from signature_service.api.archive_pages import bp as archive_pages
         from signature_service.api.batches import blp as batches
         from signature_service.api.pages import bp as pages
+        from signature_service.api.people_pages import bp as people_pages
         from signature_service.api.requests import blp as requests
         from signature_service.api.site import bp as site
         from signature_service.api.verify import blp as verify
@@ -65,7 +79,7 @@ class Container:
         return {"title": "naskah signature-service",
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
                 "blueprints": [requests, batches, verify, archive],
-                "plain_blueprints": [site, pages, verify_page, archive_pages],
+                "plain_blueprints": [site, pages, people_pages, verify_page, archive_pages],
                 "error_mapping": ERRORS, "auth_exempt": _signer_or_public}
 
     def serve_pki(self) -> None:
@@ -161,16 +175,33 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         store=runtime.store, keyring=keyring, accounts=accounts,
         # Verification reads only what the PDF carries: fetching would make the server follow URLs that an
         # uploaded (untrusted) certificate names. Our B-LT documents carry their validation data.
-        verifier=PadesVerifier(roots, allow_fetching=False),
+        verifier=PadesVerifier(roots, allow_fetching=False, limits=VerificationLimits(
+            max_signatures=settings.verify_max_signatures, max_pages=settings.verify_max_pages,
+            budget_seconds=settings.verify_budget_seconds)),
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
         lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields,
         status_of=status_checker(bsre))
+    # BSrE's v2 API signs several files in one call: a batch goes to it in chunks of NASKAH_BSRE_CHUNK
+    signing.chunk_of = lambda account: settings.bsre_chunk if (  # type: ignore[attr-defined]
+        account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
+    uow = lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork)  # noqa: E731
+    container.people = PeopleService(
+        uow=uow, hasher=Argon2Hasher(), lockout_attempts=settings.login_attempts,
+        lockout_minutes=settings.login_lockout_minutes, idle_minutes=settings.session_idle_minutes,
+        lifetime_minutes=settings.session_max_minutes, signers=lambda: set(accounts))
+    container.inbox = InboxService(uow=uow, signer_name=lambda s: accounts[s].nama if s in accounts else s)
+    container.sk_reviews = HttpSkReviews(settings.sk_url, secret=settings.secret_key, api_key=settings.sk_api_key)
+    runtime.bus.subscribe(INBOX_QUEUE, SK_EVENTS, container.inbox.on_sk_event)
     container.previews = PreviewService(PdfiumRenderer(), runtime.store)
-    container.archive = ArchiveService(uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
-                                       store=runtime.store)
+    container.archive = ArchiveService(uow=uow, store=runtime.store)
+    container.verification = VerificationService(
+        verifier=signing.verifier, store=runtime.store, cache=SqlVerificationCache(runtime.engine),
+        signed_document=signing.signed_document)
+    if settings.verify_rate_per_minute > 0:
+        container.verify_limiter = RateLimiter(settings.verify_rate_per_minute, settings.verify_rate_burst)
     runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))

@@ -30,6 +30,20 @@ class SignatureSettings(Settings):
     lockout_minutes: int = setting("NASKAH_LOCKOUT_MINUTES", 15, help="How long a locked-out signer waits.")
     key_cache_seconds: int = setting(
         "NASKAH_KEY_CACHE_SECONDS", 300, help="How long an unlocked key stays in memory after a signature.")
+    verify_max_signatures: int = setting(
+        "NASKAH_VERIFY_MAX_SIGNATURES", 30,
+        help="Signatures and document timestamps examined per verification; the rest are reported INDETERMINATE.")
+    verify_max_pages: int = setting(
+        "NASKAH_VERIFY_MAX_PAGES", 500,
+        help="Pages the difference analysis compares; changes after a signature in a longer PDF are INDETERMINATE.")
+    verify_budget_seconds: float = setting(
+        "NASKAH_VERIFY_BUDGET_SECONDS", 1.5,
+        help="Wall-clock budget of one verification; what is not done by then is reported INDETERMINATE.")
+    verify_rate_per_minute: float = setting(
+        "NASKAH_VERIFY_RATE_PER_MINUTE", 30.0,
+        help="Public verifications per minute per client address (per worker process); 0 turns the limit off.")
+    verify_rate_burst: int = setting(
+        "NASKAH_VERIFY_RATE_BURST", 10, help="Public verifications a client may make at once before the rate applies.")
     office_file: str = setting(  # the same variable as the document services': the pages show the office
         "NASKAH_OFFICE_FILE", "",
         help="JSON file describing the office (name, region, address, logo, signers, nomor format); "
@@ -37,6 +51,20 @@ class SignatureSettings(Settings):
     verify_download: bool = setting(
         "NASKAH_VERIFY_DOWNLOAD", True,
         help="Offer the archived copy's download (a short-lived presigned URL) on the public verification page.")
+    login_attempts: int = setting(
+        "NASKAH_LOGIN_ATTEMPTS", 5, help="Wrong passwords before a person's login is locked (apart from passphrases).")
+    login_lockout_minutes: int = setting(
+        "NASKAH_LOGIN_LOCKOUT_MINUTES", 15, help="How long a locked login waits.")
+    session_idle_minutes: int = setting(
+        "NASKAH_SESSION_IDLE_MINUTES", 30, help="A login session ends after this many minutes without a request.")
+    session_max_minutes: int = setting(
+        "NASKAH_SESSION_MAX_MINUTES", 720,
+        help="A login session ends this many minutes after the login, in use or not.")
+    sk_url: str = setting(
+        "NASKAH_SK_URL", "http://127.0.0.1:8080/sk",
+        help="Base URL of sk-service, which the review page sends a person's approve/reject to.")
+    sk_api_key: str = setting(
+        "NASKAH_SK_API_KEY", "", help="The API key (`X-API-Key`) this service sends to sk-service.", secret=True)
     bsre_url: str = setting(
         "NASKAH_BSRE_URL", "",
         help="Base URL of the office's BSrE Esign Client Service (`http://{IP Server Esign Client}`); needed by "
@@ -63,6 +91,11 @@ class SignatureSettings(Settings):
         if not self.signers_file and self.bus_url != "memory://" and not self.allow_test_pki:
             raise ConfigError("NASKAH_SIGNERS_FILE is required outside the embedded run "
                               "(or set NASKAH_ALLOW_TEST_PKI=true for tests and demos)")
+        if self.verify_max_signatures < 1 or self.verify_max_pages < 1 or not 0.1 <= self.verify_budget_seconds <= 60:
+            raise ConfigError("NASKAH_VERIFY_MAX_SIGNATURES and NASKAH_VERIFY_MAX_PAGES must be at least 1, "
+                              "NASKAH_VERIFY_BUDGET_SECONDS between 0.1 and 60")
+        if self.verify_rate_per_minute < 0 or self.verify_rate_burst < 1:
+            raise ConfigError("NASKAH_VERIFY_RATE_PER_MINUTE must be 0 or more, NASKAH_VERIFY_RATE_BURST at least 1")
         if self.lockout_attempts < 1 or self.lockout_minutes < 1:
             raise ConfigError("NASKAH_LOCKOUT_ATTEMPTS and NASKAH_LOCKOUT_MINUTES must be at least 1")
         if self.bsre_api not in ("v1", "v2"):
@@ -72,3 +105,10 @@ class SignatureSettings(Settings):
         if self.bsre_timeout <= 0 or self.bsre_retries < 0 or self.bsre_backoff < 0 or not 1 <= self.bsre_chunk <= 100:
             raise ConfigError("NASKAH_BSRE_TIMEOUT must be positive, NASKAH_BSRE_RETRIES and NASKAH_BSRE_BACKOFF "
                               "at least 0, NASKAH_BSRE_CHUNK between 1 and 100")
+        if min(self.login_attempts, self.login_lockout_minutes, self.session_idle_minutes) < 1:
+            raise ConfigError("NASKAH_LOGIN_ATTEMPTS, NASKAH_LOGIN_LOCKOUT_MINUTES and NASKAH_SESSION_IDLE_MINUTES "
+                              "must be at least 1")
+        if self.session_max_minutes < self.session_idle_minutes:
+            raise ConfigError("NASKAH_SESSION_MAX_MINUTES must be at least NASKAH_SESSION_IDLE_MINUTES")
+        if not self.sk_url.startswith(("http://", "https://")):
+            raise ConfigError("NASKAH_SK_URL must be an http:// or https:// URL")

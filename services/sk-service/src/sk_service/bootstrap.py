@@ -21,7 +21,7 @@ from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
 from sk_service.domain.naskah import Office
-from sk_service.domain.sk import TransitionNotAllowed
+from sk_service.domain.sk import TransitionNotAllowed, WrongReviewer
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
@@ -107,6 +107,7 @@ ERRORS = {
     SuratEdaranNotFound: lambda e: ApiError(404, "not_found", str(e)),
     VersionNotFound: lambda e: ApiError(404, "not_found", str(e)),
     TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
+    WrongReviewer: lambda e: ApiError(403, "wrong_reviewer", str(e)),
     ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
     TemplateError: _template_error,
 }

@@ -13,8 +13,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from naskah_shared import logs
 from naskah_shared.config import Settings, redacted
 from naskah_shared.web.api import init_web
-from naskah_shared.web.auth import parse_keys, require_api_keys
+from naskah_shared.web.auth import key_scopes, parse_keys, require_api_keys
 from naskah_shared.web.errors import ApiError
+from naskah_shared.web.idempotency import install_for
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
     app.config["SECRET_KEY"] = settings.secret_key or "embedded"
     api = init_web(app, title=title, description=description, checks={**container.runtime.checks(), **(checks or {})},
                    error_mapping=error_mapping)
-    require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt)
+    require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt, scopes=key_scopes(settings.api_keys))
+    install_for(app, container.runtime)  # Idempotency-Key on POSTs; after the key check, which names the caller
     for bp in blueprints:
         api.register_blueprint(bp)
     for bp in plain_blueprints:  # pages, not part of the OpenAPI document

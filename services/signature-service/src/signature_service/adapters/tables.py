@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
 
+from naskah_shared.db.idempotency import idempotency_table
 from naskah_shared.db.outbox import outbox_tables
 
 metadata = MetaData()
 outbox = outbox_tables(metadata)
+idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 
 # One request per signer and document, in the order the SK must be signed.
 signature_requests = Table(
@@ -95,4 +97,72 @@ audit_trail = Table(
     Column("sha256_out", String(64)),
     Column("detail", Text),
     Column("remote_ref", String(200)),  # the remote signing service's receipt (BSrE's id_dokumen)
+)
+
+# The office's people (DESIGN §12); a Kabid or Kadis names the signer account they sign as.
+people = Table(
+    "people", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(50), nullable=False, unique=True),
+    Column("nip", String(18), index=True),
+    Column("nama", String(200), nullable=False),
+    Column("role", String(20), nullable=False),  # kasubid|kabid|kadis|arsiparis|admin
+    Column("jabatan", String(200), nullable=False, default=""),
+    Column("pangkat", String(200), nullable=False, default=""),
+    Column("signer_id", String(50)),  # the SignerAccount.id this person signs as
+    Column("password_hash", String(300), nullable=False),  # argon2id
+    Column("failed_logins", Integer, nullable=False, default=0),  # apart from the passphrase lockout
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Server-side login sessions: only the SHA-256 of the id the browser holds.
+sessions = Table(
+    "sessions", metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("csrf_token", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# The inbox's read model of sk-service's SKs, fed by its sk.* events: what awaits whose review.
+inbox_sk = Table(
+    "inbox_sk", metadata,
+    Column("sk_id", String(36), primary_key=True),
+    Column("title", String(500), nullable=False),
+    Column("nomor", String(100)),
+    Column("status", String(30), nullable=False),
+    Column("awaiting", String(20), index=True),  # kabid | kadis | None
+    Column("revision", Integer, nullable=False),
+    Column("document", JSON),  # the current revision's PDF: bucket/key/version_id/sha256 (naskah-drafts)
+    Column("last_action", String(30), nullable=False),  # the event type that set this row
+    Column("last_by", String(200)),  # who acted last (nama or role)
+    Column("last_at", DateTime(timezone=True), nullable=False),  # the event's time: older events are ignored
+)
+
+# What each person did (reviews), for the inbox's "baru saja saya kerjakan".
+inbox_activity = Table(
+    "inbox_activity", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("sk_id", String(36), nullable=False),
+    Column("person_id", String(36), index=True),
+    Column("role", String(20), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("note", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The verification of each archived version, computed once (DESIGN §7): an archived version never changes
+# (object lock), so its report is reused by the public page and the API instead of re-verifying per visit.
+verification_cache = Table(
+    "verification_cache", metadata,
+    Column("bucket", String(63), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("version_id", String(200), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("report", JSON, nullable=False),  # DocumentVerification.to_json()
+    Column("verified_at", DateTime(timezone=True), nullable=False),
 )

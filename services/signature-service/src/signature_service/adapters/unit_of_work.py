@@ -6,6 +6,7 @@ from typing import Self
 
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
 from signature_service.adapters.jobs import SqlGuardRepository
+from signature_service.adapters.people import SqlInboxRepository, SqlPeopleRepository
 from signature_service.adapters.repository import SqlSignatureRepository
 
 
@@ -14,4 +15,6 @@ class SqlSignatureUnitOfWork(SqlUnitOfWork):
         super().__enter__()
         self.requests = SqlSignatureRepository(self.session)
         self.guards = SqlGuardRepository(self.session)  # attempts, archive intents, batch jobs' leases
+        self.people = SqlPeopleRepository(self.session)
+        self.inbox = SqlInboxRepository(self.session)
         return self

@@ -158,6 +158,11 @@ class PeopleService:
             uow.commit()
         if locked_until is not None:
             raise LoginLocked(locked_until)
+        if attempt > self.attempts:  # parallel guesses already used every attempt: no password check at all
+            with self.uow() as uow:
+                uow.people.lock(person.id, now + self.lockout)
+                uow.commit()
+            raise LoginLocked(now + self.lockout)
         ok = self.hasher.verify(hashed, password)
         with self.uow() as uow:
             if ok:
@@ -172,8 +177,6 @@ class PeopleService:
             if attempt >= self.attempts:
                 raise LoginLocked(now + self.lockout)
             raise LoginFailed("wrong login or password")
-        if attempt > self.attempts:  # counted past the limit by parallel guesses: locked though right
-            raise LoginLocked(now + self.lockout)
         log.info("logged in", extra={"person": person.id})
         return person
 

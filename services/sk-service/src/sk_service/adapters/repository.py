@@ -42,7 +42,8 @@ class SqlSkRepository:
             status=Status(row["status"]), revision=row["revision"], nomor=row["nomor"],
             signed_document=row["signed_document"],
             reviews=[Review(Role(r["role"]), Decision(r["decision"]), r["note"], r["reviewer"],
-                            aware_utc(r["at"]), r["revision"]) for r in reviews],
+                            aware_utc(r["at"]), r["revision"], r["reviewer_nama"] or "", r["vouched_by"])
+                     for r in reviews],
         )
 
     def add(self, sk: Sk) -> None:
@@ -71,7 +72,8 @@ class SqlSkRepository:
         if new:
             self.session.execute(insert(t.sk_reviews), [
                 {"sk_id": sk.id, "role": r.role.value, "decision": r.decision.value, "note": r.note,
-                 "reviewer": r.reviewer, "at": r.at, "revision": r.revision} for r in new])
+                 "reviewer": r.reviewer, "at": r.at, "revision": r.revision, "reviewer_nama": r.reviewer_nama or None,
+                 "vouched_by": r.vouched_by} for r in new])
 
     def list(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         query = select(t.sk.c.id, t.sk.c.status, t.sk.c.revision, t.sk.c.nomor, t.sk.c.created_at,

@@ -15,10 +15,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from naskah_shared.db.idempotency import idempotency_table
 from naskah_shared.db.outbox import outbox_tables
 
 metadata = MetaData()
 outbox = outbox_tables(metadata)
+idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 
 sk = Table(
     "sk", metadata,
@@ -41,9 +43,11 @@ sk_reviews = Table(
     Column("role", String(20), nullable=False),
     Column("decision", String(20), nullable=False),
     Column("note", Text, nullable=False),
-    Column("reviewer", String(200), nullable=False),
+    Column("reviewer", String(200), nullable=False),  # the person's account id, or the name a system gave
     Column("at", DateTime(timezone=True), nullable=False),
     Column("revision", Integer, nullable=False),
+    Column("reviewer_nama", String(200)),
+    Column("vouched_by", String(100)),  # the internal system whose API key vouched; NULL when the person did
 )
 
 # One row per stored rendering: every revision, and the final one with its nomor.

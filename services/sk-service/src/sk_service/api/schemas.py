@@ -66,7 +66,9 @@ class ReviewInputSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["kabid", "kadis"]))
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
     note = fields.String(load_default="", validate=validate.Length(max=4000))
-    reviewer = Text(200, load_default=None)
+    reviewer = Text(200, load_default=None, metadata={
+        "description": "Who decided, when an internal system with the review scope vouches; ignored when a "
+                       "person assertion (X-Naskah-Person) names the reviewer."})
 
     @validates_schema
     def _note_on_reject(self, data, **_):
@@ -78,7 +80,10 @@ class ReviewSchema(Schema):
     role = fields.String()
     decision = fields.String()
     note = fields.String()
-    reviewer = fields.String()
+    reviewer = fields.String(metadata={"description": "The person's account id (or the name a system gave)."})
+    reviewer_nama = fields.String()
+    vouched_by = fields.String(allow_none=True, metadata={
+        "description": "The internal system that vouched for the reviewer; null when the person reviewed."})
     at = fields.DateTime()
     revision = fields.Integer()
 

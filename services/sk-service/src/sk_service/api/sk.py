@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from naskah_shared.web import ApiError
+from naskah_shared.web import ApiError, person
+from naskah_shared.web.auth import OPEN, has_scope
 from sk_service.api.files import stored_file
 from sk_service.api.schemas import (
     ActorSchema,
@@ -45,7 +46,8 @@ def _view(sk) -> dict[str, Any]:
             "drafter": sk.drafter, "created_at": sk.created_at, "content": sk.content,
             "awaiting": awaiting.value if awaiting else None,
             "reviews": [{"role": r.role.value, "decision": r.decision.value, "note": r.note,
-                         "reviewer": r.reviewer, "at": r.at, "revision": r.revision} for r in sk.reviews],
+                         "reviewer": r.reviewer, "reviewer_nama": r.reviewer_nama or r.reviewer,
+                         "vouched_by": r.vouched_by, "at": r.at, "revision": r.revision} for r in sk.reviews],
             "signed_document": sk.signed_document, "links": _links(sk.id)}
 
 
@@ -120,14 +122,39 @@ def submit(body, sk_id: str):
 def review(body, sk_id: str):
     """The Kabid's or the Kadis's decision; a rejection sends the SK back with the note.
 
-    Only the Kabid reviews at the Kabid's step and only the Kadis at the Kadis's
-    step: the `role` must match the step (409 otherwise). The calling system (an API key) vouches for
-    who decided: it is the office's e-office or desk application that authenticated the person.
+    A review is a person's act. Either the logged-in person's signed assertion (header `X-Naskah-Person`,
+    made by signature-service where people log in) names the reviewer, whose role must be `role`; or an
+    internal system whose API key is granted the `review` scope vouches, naming the `reviewer` (recorded
+    as `vouched_by`). Anyone else gets 401/403, in the open embedded run too. A role that does not match
+    the SK's step gets 403; an SK that awaits no review at all gets 409.
     """
     svc = _svc()
-    reviewer = body.get("reviewer") or _actor(body["role"])
-    sk = handlers.review_sk(svc.uow, svc.documents, sk_id, body["role"], body["decision"], body["note"], reviewer)
+    reviewer, nama, vouched_by = _reviewer(body)
+    sk = handlers.review_sk(svc.uow, svc.documents, sk_id, body["role"], body["decision"], body["note"], reviewer,
+                            reviewer_nama=nama, vouched_by=vouched_by)
     return _view(sk)
+
+
+def _reviewer(body: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(reviewer id, nama, the vouching system or None) of this review request, or a 401/403."""
+    token = request.headers.get(person.HEADER, "")
+    if token:
+        try:
+            who = person.verify(_svc().settings.secret_key, token)
+        except person.InvalidAssertion as exc:
+            raise ApiError(403, "invalid_person", "The person assertion is not valid.", {"reason": str(exc)}) from None
+        if who.role != body["role"]:
+            raise ApiError(403, "wrong_reviewer", f"A {who.role} cannot review as the {body['role']}.")
+        return who.id, who.nama, None
+    if has_scope("review"):
+        if not body.get("reviewer"):
+            raise ApiError(422, "invalid_input", "A system that vouches for a review must name the `reviewer`.",
+                           {"fields": {"reviewer": ["Name who decided."]}})
+        return body["reviewer"], body["reviewer"], g.api_client
+    if g.get("api_client") in (None, OPEN):
+        raise ApiError(401, "unauthenticated", "A review needs a logged-in person (X-Naskah-Person) or an API "
+                                               "key granted the review scope.")
+    raise ApiError(403, "forbidden", f"The API key {g.api_client!r} is not granted the review scope.")
 
 
 @blp.route("/<sk_id>/versions", methods=["GET"])

@@ -50,14 +50,20 @@ class TransitionNotAllowed(Exception):
         self.status = status
 
 
+class WrongReviewer(TransitionNotAllowed):
+    """The SK awaits another role's review than the reviewer's (HTTP 403: not yours, rather than not now)."""
+
+
 @dataclass(frozen=True)
 class Review:
     role: Role
     decision: Decision
     note: str
-    reviewer: str
+    reviewer: str  # the person's account id (or, vouched by a system, the name it gave)
     at: datetime
     revision: int
+    reviewer_nama: str = ""
+    vouched_by: str | None = None  # the internal system (API key name) that vouched; None when the person did
 
 
 @dataclass(frozen=True)
@@ -110,27 +116,33 @@ class Sk:
         self.status = Status.SUBMITTED
         self._record("sk.submitted", by=by)
 
-    def review(self, role: Role, decision: Decision, note: str, reviewer: str, at: datetime) -> None:
+    def review(self, role: Role, decision: Decision, note: str, reviewer: str, at: datetime, *,
+               reviewer_nama: str = "", vouched_by: str | None = None) -> None:
         expected = {
             Role.KABID: {Status.SUBMITTED, Status.REJECTED_BY_KADIS},
             Role.KADIS: {Status.WITH_KADIS},
         }.get(role, set())
         if self.status not in expected:
             waiting = self.awaiting_reviewer()
-            raise TransitionNotAllowed(
-                f"the SK is {self.status.value}: "
-                + (f"it awaits the {waiting.value}'s review, not the {role.value}'s" if waiting
-                   else f"it cannot be reviewed by the {role.value} now"), status=self.status)
+            if waiting:
+                raise WrongReviewer(f"the SK is {self.status.value}: it awaits the {waiting.value}'s review, "
+                                    f"not the {role.value}'s", status=self.status)
+            raise TransitionNotAllowed(f"the SK is {self.status.value}: it cannot be reviewed by the "
+                                       f"{role.value} now", status=self.status)
         if decision is Decision.REJECT and not note.strip():
             raise ValueError("a rejection needs a note saying what to change")
-        self.reviews.append(Review(role, decision, note, reviewer, at, self.revision))
-        self._record("sk.reviewed", role=role.value, decision=decision.value, note=note, reviewer=reviewer)
+        before = self.status
+        self.reviews.append(Review(role, decision, note, reviewer, at, self.revision, reviewer_nama, vouched_by))
         if role is Role.KABID:
             self.status = Status.WITH_KADIS if decision is Decision.APPROVE else Status.REJECTED_BY_KABID
         elif decision is Decision.REJECT:
             self.status = Status.REJECTED_BY_KADIS
         else:
             self.status = Status.SIGNING  # the caller takes the nomor in the same transaction
+        # `status` stays the state the review was made in (as before); `status_after` and `awaiting` are new.
+        self._record("sk.reviewed", role=role.value, decision=decision.value, note=note, reviewer=reviewer,
+                     reviewer_id=reviewer if vouched_by is None else None, reviewer_nama=reviewer_nama or reviewer,
+                     vouched_by=vouched_by, status=before.value, status_after=self.status.value)
 
     def approve_for_signing(self, nomor: str, document: dict[str, Any]) -> None:
         """After the Kadis's approval: the nomor is fixed and the final PDF goes to signing."""
@@ -138,7 +150,7 @@ class Sk:
         self.nomor = nomor
         self._record("sk.approved", nomor=nomor, document=document)
         self._record("signature.requested", nomor=nomor, document=document, kind="sk",
-                     title=f"SK Tim {self.content.get('kegiatan', '')}".strip(),
+                     title=self.title(),
                      signers=[Role.KABID.value, Role.KADIS.value])
 
     def signing_rejected(self, role: str, note: str) -> None:
@@ -146,7 +158,8 @@ class Sk:
         self._require({Status.SIGNING}, "returned from signing")
         self.status = Status.REJECTED_BY_KADIS
         self.reviews.append(Review(Role(role), Decision.REJECT, note, role, _now(), self.revision))
-        self._record("sk.reviewed", role=role, decision="reject", note=note, reviewer=role, at_signing=True)
+        self._record("sk.reviewed", role=role, decision="reject", note=note, reviewer=role, at_signing=True,
+                     status_after=self.status.value)
 
     def mark_signed(self, document: dict[str, Any]) -> None:
         self._require({Status.SIGNING}, "marked signed")
@@ -164,6 +177,9 @@ class Sk:
         return {Status.SUBMITTED: Role.KABID, Status.REJECTED_BY_KADIS: Role.KABID,
                 Status.WITH_KADIS: Role.KADIS}.get(self.status)
 
+    def title(self) -> str:
+        return f"SK Tim {self.content.get('kegiatan', '')}".strip()
+
     def rejections(self) -> list[Review]:
         return [r for r in self.reviews if r.decision is Decision.REJECT]
 
@@ -176,8 +192,11 @@ class Sk:
                 f"the SK is {self.status.value}; it can be {action} only when {names}", status=self.status)
 
     def _record(self, type: str, **data: Any) -> None:
+        awaiting = self.awaiting_reviewer()
+        # `title` and `awaiting` let a read model (signature-service's inbox) follow the SK from events alone.
         self.events.append(DomainEvent(type, {"sk_id": self.id, "revision": self.revision,
-                                              "status": self.status.value, **data}))
+                                              "status": self.status.value, "title": self.title(),
+                                              "awaiting": awaiting.value if awaiting else None, **data}))
 
 
 def _now() -> datetime:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from naskah_shared.messages import Envelope
-from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, changed_fields
+from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
 
@@ -67,11 +67,16 @@ def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
 
 
 def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, role: str, decision: str,
-              note: str, reviewer: str) -> Sk:
-    """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF."""
+              note: str, reviewer: str, *, reviewer_nama: str = "", vouched_by: str | None = None) -> Sk:
+    """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF.
+
+    `reviewer` is the person's account id; `vouched_by` names the internal system that reviewed in their
+    stead (an API key granted the review scope), None when the logged-in person did.
+    """
     with uow_factory() as uow:
         sk = get_sk(uow, sk_id, for_update=True)
-        sk.review(Role(role), Decision(decision), note, reviewer, _now())
+        sk.review(Role(role), Decision(decision), note, reviewer, _now(), reviewer_nama=reviewer_nama,
+                  vouched_by=vouched_by)
         if sk.status is Status.SIGNING:
             tanggal = _now()
             year = int(sk.content["tahun"])
@@ -141,5 +146,5 @@ def _pdf_of(version: dict[str, Any] | None) -> dict[str, Any] | None:
     return version["pdf"] if version else None
 
 
-__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "diff", "draft_sk", "get_sk",
+__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "WrongReviewer", "diff", "draft_sk", "get_sk",
            "on_document_signed", "on_signature_rejected", "review_sk", "revise_sk", "submit_sk"]

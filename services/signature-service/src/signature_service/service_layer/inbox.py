@@ -1,0 +1,144 @@
+"""The inbox: what waits for a person (drafts to review, documents and batches to sign) and what they did.
+
+What awaits review is a read model here, fed by sk-service's `sk.*` events, not a call to sk-service: the
+inbox stays up while sk-service is slow or down, and a page load never waits on another service. The
+consumer claims each envelope (a redelivery changes nothing) and keeps a row's newest state only (an
+older event arriving late is ignored). What awaits signing is this service's own signature requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from naskah_shared.messages import Envelope
+from signature_service.domain.requests import SignatureRequest, Status
+from signature_service.service_layer.people import Person
+
+CONSUMER = "signature-service.inbox"
+SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.approved", "sk.archived")
+# Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
+AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
+# After a review, from (role, decision): the next status, for events older than the `awaiting` field.
+AFTER_REVIEW = {("kabid", "approve"): "with_kadis", ("kabid", "reject"): "rejected_by_kabid",
+                ("kadis", "approve"): "signing", ("kadis", "reject"): "rejected_by_kadis"}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    kind: str  # review | sign | batch
+    id: str  # sk id, request id or batch id
+    title: str
+    nomor: str | None
+    document_kind: str  # sk | report | surat_edaran
+    before_by: str | None  # who acted before me
+    before_at: datetime | None
+    count: int = 1  # letters in a batch
+
+
+@dataclass(frozen=True)
+class Inbox:
+    reviews: list[InboxItem] = field(default_factory=list)
+    signatures: list[InboxItem] = field(default_factory=list)
+    batches: list[InboxItem] = field(default_factory=list)
+    recent: list[dict[str, Any]] = field(default_factory=list)
+
+
+class InboxService:
+    def __init__(self, *, uow: Callable[..., Any], signer_name: Callable[[str], str]) -> None:
+        self.uow = uow
+        self.signer_name = signer_name  # signer account id → nama, for "who signed before me"
+
+    # --- the read model, from sk-service's events -----------------------------------------
+    def on_sk_event(self, event: Envelope) -> None:
+        p = event.payload
+        sk_id = p.get("sk_id")
+        if not sk_id:
+            raise ValueError(f"{event.type} without sk_id")
+        status = str(p.get("status") or "draft")
+        if event.type == "sk.reviewed":
+            status = p.get("status_after") or AFTER_REVIEW.get((p.get("role"), p.get("decision")), status)
+        elif event.type == "sk.approved":
+            status = "signing"
+        elif event.type == "sk.archived":
+            status = "archived"
+        awaiting = p["awaiting"] if "awaiting" in p and event.type != "sk.approved" else AWAITING.get(status)
+        values: dict[str, Any] = {
+            "status": status, "awaiting": awaiting, "revision": int(p.get("revision") or 1),
+            "last_action": event.type, "last_by": _actor(p), "last_at": event.occurred_at,
+            "title": str(p.get("title") or f"SK Tim {p.get('kegiatan') or ''}").strip()[:500]}
+        if isinstance(p.get("document"), dict) and {"bucket", "key", "version_id", "sha256"} <= set(p["document"]):
+            values["document"] = {k: str(p["document"][k]) for k in ("bucket", "key", "version_id", "sha256")}
+        if p.get("nomor"):
+            values["nomor"] = str(p["nomor"])[:100]
+        with self.uow(cause=event) as uow:
+            if not uow.claim(event, CONSUMER):
+                return
+            uow.inbox.upsert_sk(sk_id, values)
+            if event.type == "sk.reviewed":
+                uow.inbox.add_activity(event.id, {
+                    "sk_id": sk_id, "person_id": p.get("reviewer_id"), "role": str(p.get("role") or ""),
+                    "decision": str(p.get("decision") or ""), "note": p.get("note"), "at": event.occurred_at})
+            uow.commit()
+
+    def note_review(self, sk_id: str, answer: dict[str, Any]) -> None:
+        """sk-service's answer to a review made here: the row moves at once (its event confirms it later)."""
+        status = str(answer.get("status") or "")
+        if not status:
+            return
+        values: dict[str, Any] = {"status": status, "awaiting": answer.get("awaiting"),
+                                  "last_action": "sk.reviewed", "last_at": datetime.now(UTC)}
+        if answer.get("nomor"):
+            values["nomor"] = str(answer["nomor"])[:100]
+        with self.uow() as uow:
+            uow.inbox.update_sk(sk_id, values)
+            uow.commit()
+
+    def awaiting_review(self, sk_id: str) -> dict[str, Any] | None:
+        with self.uow() as uow:
+            return uow.inbox.get_sk(sk_id)
+
+    # --- one person's inbox ------------------------------------------------------------
+    def for_person(self, person: Person) -> Inbox:
+        with self.uow() as uow:
+            drafts = uow.inbox.awaiting(person.role) if person.role in ("kabid", "kadis") else []
+            recent = uow.inbox.activity(person.id)
+            pending: list[SignatureRequest] = []
+            signed: list[SignatureRequest] = []
+            earlier: dict[str, SignatureRequest] = {}
+            if person.signer_id:
+                pending = uow.requests.search(signer=person.signer_id, status=Status.PENDING.value, limit=500)
+                signed = uow.requests.search(signer=person.signer_id, status=Status.SIGNED.value, limit=10)
+                for req in pending:
+                    if req.position > 0 and not req.batch_id:
+                        for other in uow.requests.for_document(req.document_id):
+                            if other.position == req.position - 1 and other.status is Status.SIGNED:
+                                earlier[req.id] = other
+        reviews = [InboxItem("review", d["sk_id"], d["title"], d["nomor"], "sk", d["last_by"], d["last_at"])
+                   for d in drafts]
+        signatures = []
+        batches: dict[str, InboxItem] = {}
+        for req in pending:
+            if req.batch_id:
+                held = batches.get(req.batch_id)
+                batches[req.batch_id] = InboxItem(
+                    "batch", req.batch_id, req.title if held is None else held.title, req.nomor, req.kind,
+                    None, req.created_at, 1 if held is None else held.count + 1)
+                continue
+            before = earlier.get(req.id)
+            signatures.append(InboxItem(
+                "sign", req.id, req.title, req.nomor, req.kind,
+                self.signer_name(before.signer) if before else None, before.updated_at if before else req.created_at))
+        done = [{"kind": "signed", "title": r.title, "nomor": r.nomor, "document_kind": r.kind, "at": r.updated_at,
+                 "request_id": r.id} for r in signed]
+        done += [dict(a, kind="review") for a in recent]
+        done.sort(key=lambda d: d["at"], reverse=True)
+        return Inbox(reviews=reviews, signatures=sorted(signatures, key=lambda i: i.before_at or i.id),
+                     batches=list(batches.values()), recent=done[:20])
+
+
+def _actor(p: dict[str, Any]) -> str | None:
+    who = p.get("reviewer_nama") or p.get("by") or p.get("reviewer") or p.get("drafter")
+    return str(who)[:200] if who else None
