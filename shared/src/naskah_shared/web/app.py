@@ -16,6 +16,7 @@ from naskah_shared.web.api import init_web
 from naskah_shared.web.auth import key_scopes, parse_keys, require_api_keys
 from naskah_shared.web.errors import ApiError
 from naskah_shared.web.idempotency import install_for
+from naskah_shared.web.idempotency import install_for
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
     api = init_web(app, title=title, description=description, checks={**container.runtime.checks(), **(checks or {})},
                    error_mapping=error_mapping)
     require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt, scopes=key_scopes(settings.api_keys))
+    install_for(app, container.runtime)  # Idempotency-Key on POSTs; after the key check, which names the caller
     install_for(app, container.runtime)  # Idempotency-Key on POSTs; after the key check, which names the caller
     for bp in blueprints:
         api.register_blueprint(bp)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from naskah_shared.db.idempotency import idempotency_table
+from naskah_shared.db.idempotency import idempotency_table
 from naskah_shared.db.outbox import outbox_tables
 
 metadata = MetaData()
 outbox = outbox_tables(metadata)
+idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 
 # One request per signer and document, in the order the SK must be signed.
