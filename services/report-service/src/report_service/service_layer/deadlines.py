@@ -112,7 +112,7 @@ class DeadlineService:
             status, error, attempts = "sent", None, reminder["email_attempts"] + 1
             try:
                 self.mailer.send(reminder["recipients"], *self._message(reminder))
-            except (OSError, smtplib.SMTPException) as exc:
+            except Exception as exc:  # whatever happens, the claimed row must not stay `sending`
                 # Nothing was accepted when the connection failed or the server refused: safe to try again.
                 refused = isinstance(exc, ConnectionError | smtplib.SMTPConnectError | smtplib.SMTPRecipientsRefused
                                      | smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError)
