@@ -84,10 +84,12 @@ def upload(files, name: str):
 @blp.route("/<name>.docx", methods=["GET"])
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=DOCX)
 def download(name: str):
+    if not NAME.fullmatch(name):  # first: a 5 000-character name is no file name to look up
+        raise ApiError(404, "not_found", f"no template named {name[:100]!r}")
     svc = current_app.extensions["naskah"]
     with svc.uow() as uow:
         known = uow.sks.template(name) is not None or (TEMPLATES / f"{name}.docx").is_file()
-    if not NAME.fullmatch(name) or not known:
+    if not known:
         raise ApiError(404, "not_found", f"no template named {name!r}")
     data = svc.template(name)
     return Response(data, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
