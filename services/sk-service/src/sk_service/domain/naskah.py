@@ -170,8 +170,6 @@ class Office:
     kontak: str = ""
     logo: str | None = None  # path of a PNG/JPEG for the kop; none → no logo
     zona_waktu: str = "Asia/Jakarta"  # IANA zone of the office: WIB, WITA or WIT
-    # Office hours, working days and holidays: read by report-service's deadlines, carried here untouched.
-    kalender: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
     tata_naskah: TataNaskah = dataclasses.field(default_factory=TataNaskah)
 
     def __post_init__(self) -> None:
