@@ -271,3 +271,58 @@ def test_totp_instead_of_a_passphrase(bsre, augmenter, bsre_verifier, sk_pdf):
     with pytest.raises(SigningError) as e:  # used once
         BsreSigner(client, key, code, augmenter=augmenter).sign(sk_pdf, field="kabid", level=SignatureLevel.B_T)
     assert e.value.code is SigningErrorCode.BAD_PASSPHRASE
+
+
+def test_a_batch_of_50_letters_goes_to_bsre_in_chunks(bsre_stack, bsre, bsre_verifier, tmp_path):
+    """SOP step 8's letters, as sk-service asks for them (one signature.requested naming 50 documents of one
+    batch): the first is signed in the request, the other 49 in chunks of NASKAH_BSRE_CHUNK (10) per v2 call."""
+    import math
+    import uuid
+
+    from naskah_shared.messages import Envelope
+    from naskah_shared.storage.ports import Buckets
+    from signature_service.pki.sample_pdf import sk_sample_pdf
+
+    _, sig = bsre_stack
+    container = sig.extensions["naskah"]
+    store, batch_id = container.runtime.store, str(uuid.uuid4())
+    store.ensure_bucket(Buckets.DRAFTS)
+    letter = sk_sample_pdf()
+    documents = []
+    for n in range(50):
+        doc_id = str(uuid.uuid4())
+        ref = store.put(Buckets.DRAFTS, f"letter/{doc_id}/letter.pdf", letter, content_type="application/pdf")
+        documents.append({"document_id": doc_id, "title": f"Surat Edaran kampung {n + 1}", "document": ref.ref(),
+                          "archive_key": f"bulk/{batch_id}/kampung-{n + 1:02d}.pdf"})
+    container.signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+        "kind": "letter", "batch_id": batch_id, "signers": ["kadis"], "documents": documents,
+        "nomor": "400.10/002/DPMK/2026"}))
+    calls, files = bsre.sign_calls, bsre.files_signed
+    c = sig.test_client()
+    r = c.post(f"/api/signature-batches/{batch_id}/sign", json={"passphrase": SIGNER_PASSPHRASES["kadis"]},
+               headers=bearer(sig, "kadis"))
+    assert r.status_code in (200, 202), r.json
+    seen = []
+
+    def done():
+        progress = c.get(f"/api/signature-batches/{batch_id}", headers=bearer(sig, "kadis")).json
+        seen.append(progress["signed"])
+        return progress["signed"] == 50 and not progress["running"] and progress
+
+    progress = wait_for(done, 240)
+    assert progress["error"] is None and progress["pending"] == 0
+    assert bsre.files_signed - files == 50
+    assert bsre.sign_calls - calls == 1 + math.ceil(49 / 10), "one call for the first, then chunks of ten"
+    assert len(set(seen)) > 2, f"progress as it signs: {sorted(set(seen))}"
+
+    with container.signing.uow() as uow:
+        trail = [e for e in uow.requests.audit_trail(limit=500) if e["result"] == "ok" and e["signer"] == "kadis"
+                 and e["document_id"] in {d["document_id"] for d in documents}]
+    assert len(trail) == 50 and len({e["remote_ref"] for e in trail}) == 50, "one id_dokumen per letter"
+    with container.signing.uow() as uow:
+        req = uow.requests.for_batch(batch_id, signer="kadis")[-1]
+    pdf, _ = store.get(req.result["bucket"], req.result["key"], req.result["version_id"])
+    assert req.result["key"].startswith(f"bulk/{batch_id}/kampung-")
+    [report] = bsre_verifier.verify(pdf)
+    assert report.ok and report.level is SignatureLevel.B_LT and report.signer_name == "Drs. Yohanes Rumbiak, M.Si"
+    assert _pdfsig(pdf, tmp_path).count("Signature Validation: Signature is Valid.") == 1

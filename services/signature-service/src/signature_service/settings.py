@@ -74,7 +74,8 @@ class SignatureSettings(Settings):
         "NASKAH_BSRE_PASSWORD", "", help="Password of naskah's API credential on the Esign Client.", secret=True)
     bsre_api: str = setting("NASKAH_BSRE_API", "v2", help="Esign Client API version: v1 (multipart) or v2 (JSON).")
     bsre_timeout: float = setting(
-        "NASKAH_BSRE_TIMEOUT", 30.0, help="Seconds to wait for one answer of the Esign Client before retrying.")
+        "NASKAH_BSRE_TIMEOUT", 30.0,
+        help="Seconds to wait for the Esign Client's answer, per file signed in the call, before retrying.")
     bsre_retries: int = setting(
         "NASKAH_BSRE_RETRIES", 2,
         help="Retries (with growing delay) after a 429, a 503 or a timeout of the Esign Client; never after "

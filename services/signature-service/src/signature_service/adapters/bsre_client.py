@@ -144,7 +144,7 @@ class BsreClient:
         body: dict[str, Any] = {**who, credential: secret,
                                 "signatureProperties": [_properties(s) for s in specs],
                                 "file": [base64.b64encode(p).decode() for p in pdfs]}
-        resp = self._call("POST", "/api/v2/sign/pdf", json=body, what="signature")
+        resp = self._call("POST", "/api/v2/sign/pdf", json=body, what="signature", files=len(pdfs))
         files = self._json(resp).get("file")
         if not isinstance(files, list) or len(files) != len(pdfs):
             raise _bad_answer(f"{len(files) if isinstance(files, list) else 'no'} file(s) back for {len(pdfs)} sent")
@@ -159,16 +159,18 @@ class BsreClient:
 
     # -- one call, retried when BSrE is busy --------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, what: str, **kw: Any) -> requests.Response:
+    def _call(self, method: str, path: str, *, what: str, files: int = 1, **kw: Any) -> requests.Response:
+        """One call, retried when BSrE is busy; the answer may take ``timeout`` per file signed."""
         cfg = self.config
+        wait_for = cfg.timeout * max(1, files)
         delay, last = cfg.backoff, "no answer"
         for attempt in range(cfg.retries + 1):
             wait = delay
             try:
-                resp = self.http.request(method, self.base + path, timeout=(min(5.0, cfg.timeout), cfg.timeout),
+                resp = self.http.request(method, self.base + path, timeout=(min(5.0, cfg.timeout), wait_for),
                                          allow_redirects=False, **kw)
             except requests.Timeout:
-                last = f"no answer within {cfg.timeout:g} s"
+                last = f"no answer within {wait_for:g} s"
             except requests.ConnectionError:
                 last = "the connection was refused or cut"
             else:

@@ -1,0 +1,97 @@
+"""Signing several documents of a batch in one call of a key backend that can (BSrE v2's multi-file sign).
+
+Everything around the call is `SigningService.sign`'s, per document: the signer and the document are checked,
+a half-recorded signature is settled first, the attempt is reserved against the lockout before the
+passphrase goes out (and a wrong one counts once for the whole call), and each signed PDF is archived and
+audited on its own (`_archive`: its own intent, transaction and audit entry, with the backend's receipt for
+that document). A document another call is writing is left for later, as `sign` would wait for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from signature_service.domain.requests import SignatureRequest, Status
+from signature_service.service_layer.accounts import SignerAccount
+from signature_service.service_layer.ports import SigningError, SigningErrorCode, SignItem
+from signature_service.service_layer.signing import (
+    Client,
+    DocumentTampered,
+    SigningInProgress,
+    SigningService,
+    _sha,
+    field_name,
+)
+
+
+def chunk_size(signing: SigningService, account: SignerAccount) -> int:
+    """How many documents the account's key backend signs in one call (1 for a key naskah holds)."""
+    size_of = getattr(signing, "chunk_of", None)
+    return max(1, int(size_of(account))) if size_of is not None else 1
+
+
+def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerAccount, passphrase: str,
+               client: Client) -> list[str]:
+    """Sign ``request_ids`` in one backend call; answers the ids left for later (being written elsewhere)."""
+    ready: list[tuple[SignatureRequest, bytes, dict[str, Any]]] = []
+    later: list[str] = []
+    for request_id in request_ids:
+        with signing.uow() as uow:
+            req = signing._get(uow, request_id, for_update=False)
+            req.check_signer(account.id)
+            left_behind = uow.guards.intent(req.id) is not None
+        if left_behind:
+            try:
+                req = signing.recover(req.id) or req
+            except SigningInProgress:
+                later.append(request_id)
+                continue
+        if req.status is Status.SIGNED:
+            continue
+        req.ensure_signable()
+        audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
+                 "level": signing.level.value, "remote_addr": client.remote_addr[:100],
+                 "user_agent": client.user_agent[:300]}
+        data, _ = signing.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
+        audit["sha256_in"] = _sha(data)
+        if audit["sha256_in"] != req.source["sha256"]:
+            signing._audit(audit, result="tampered")
+            raise DocumentTampered("the document to sign changed in storage; it was not signed")
+        ready.append((req, data, audit))
+    if not ready:
+        return later
+    signer = signing._open_key(account, passphrase, ready[0][2])
+    deferred = getattr(signer, "checks_passphrase_when_signing", False)
+    items = [SignItem(data, field_name(account.id), account.stamp_text(), None, signing.verify_url(req.document_id))
+             for req, data, _ in ready]
+    try:
+        many = getattr(signer, "sign_many", None)
+        signed = many(items, signing.level) if many is not None else [
+            signer.sign(i.pdf, field=i.field, level=signing.level, stamp=i.stamp, qr_url=i.qr_url) for i in items]
+    except SigningError as exc:
+        result = {"result": exc.code.value, "detail": exc.message[:1000]}
+        if deferred:
+            signing._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False,
+                            audit=ready[0][2], **result)
+        else:
+            signing._audit(ready[0][2], **result)
+        for _, _, audit in ready[1:]:
+            signing._audit(audit, **result)
+        raise
+    except BaseException:
+        if deferred:
+            with contextlib.suppress(Exception):
+                signing._settle(account, wrong=False, right=False)
+        raise
+    if deferred:
+        signing._settle(account, wrong=False, right=True)
+    receipts = list(getattr(signer, "receipts", None) or [])
+    for i, ((req, _, audit), pdf) in enumerate(zip(ready, signed, strict=True)):
+        if i < len(receipts) and receipts[i]:
+            audit["remote_ref"] = receipts[i][:200]
+        try:
+            signing._archive(req, account, pdf, audit)
+        except SigningInProgress:
+            later.append(req.id)
+    return later
