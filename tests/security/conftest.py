@@ -32,9 +32,13 @@ class Services(dict):
     """{"sk", "signature", "report"} → the app, each built on first use on its own fresh PostgreSQL database
     with its runtime not started (the buckets made, and the test PKI served)."""
 
-    def __init__(self, real_stack, uno_pool, pki: DevPki) -> None:
+    def __init__(self, real_stack, uno_pool, pki: DevPki, sqlite_dir=None) -> None:
         super().__init__()
-        self.real_stack, self.uno_pool, self.pki = real_stack, uno_pool, pki
+        self.uno_pool, self.pki = uno_pool, pki
+        if sqlite_dir is None:
+            self.real_stack = real_stack
+        else:  # the embedded run's database: SQLite, one file per service
+            self.real_stack = lambda **kw: real_stack(**kw, database_url=f"sqlite:///{sqlite_dir}/{len(self)}.db")
 
     def __missing__(self, name: str) -> Flask:
         if name == "sk":
@@ -56,9 +60,10 @@ class Services(dict):
         return self[name]
 
 
-@pytest.fixture
-def services(real_stack, uno_pool, security_pki) -> Iterator[Services]:
-    apps = Services(real_stack, uno_pool, security_pki)
+@pytest.fixture(params=["postgresql"])
+def services(request, real_stack, uno_pool, security_pki, tmp_path) -> Iterator[Services]:
+    """The apps on PostgreSQL; a test parametrized indirectly with "sqlite" gets them on SQLite files."""
+    apps = Services(real_stack, uno_pool, security_pki, tmp_path if request.param == "sqlite" else None)
     yield apps
     for app in apps.values():
         app.extensions["naskah"].close()
