@@ -326,3 +326,26 @@ def test_a_batch_of_50_letters_goes_to_bsre_in_chunks(bsre_stack, bsre, bsre_ver
     [report] = bsre_verifier.verify(pdf)
     assert report.ok and report.level is SignatureLevel.B_LT and report.signer_name == "Drs. Yohanes Rumbiak, M.Si"
     assert _pdfsig(pdf, tmp_path).count("Signature Validation: Signature is Valid.") == 1
+
+
+def test_the_signing_page_says_why_a_bsre_signer_cannot_sign_instead_of_asking(bsre_stack, bsre):
+    from tests.pages.conftest import PASSWORD, csrf_of, logged_in
+
+    sk, sig = bsre_stack
+    container = sig.extensions["naskah"]
+    account = container.accounts["kabid"]
+    person = container.people.add(username="kabid", password=PASSWORD, role="kabid", nama=account.nama,
+                                  nip=account.nip, jabatan=account.jabatan, pangkat=account.pangkat,
+                                  signer_id="kabid")
+    kabid = logged_in(sig, person)
+    request_id = _pending(sig, approved_sk(sk))["kabid"]["id"]
+    page = kabid.get(f"/sign/{request_id}")
+    assert page.status_code == 200 and 'name="passphrase"' in page.text and "dibuat oleh BSrE" in page.text
+    bsre.user("kabid").status = "SUSPEND"
+    page = kabid.get(f"/sign/{request_id}")
+    assert page.status_code == 200 and 'name="passphrase"' not in page.text
+    assert "ditangguhkan (suspend)" in page.text and 'name="note"' in page.text, "refusing is still possible"
+    calls = bsre.sign_calls
+    posted = kabid.post(f"/sign/{request_id}", data={"action": "sign", "passphrase": SIGNER_PASSPHRASES["kabid"],
+                                                     "csrf_token": csrf_of(page.text)})
+    assert posted.status_code == 409 and "BSrE belum mengizinkan" in posted.text and bsre.sign_calls == calls

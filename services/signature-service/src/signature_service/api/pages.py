@@ -68,7 +68,9 @@ def sign_page(request_id: str):
 
 def _sign_view(req: SignatureRequest, *, error: str | None = None, done: str | None = None, status: int = 200):
     pages = page_urls(_shown_ref(req), "pages.sign_page_image", request_id=req.id)
-    return render_template("sign.html", req=req, pages=pages, error=error, done=done), status
+    # asked before the passphrase: a BSrE signer whose certificate is not active is told why, not asked
+    signer = _container().signing.signer_status(req.signer) if req.status is Status.PENDING else None
+    return render_template("sign.html", req=req, pages=pages, error=error, done=done, signer=signer), status
 
 
 @bp.get("/sign/<request_id>/halaman/<int:number>.png")

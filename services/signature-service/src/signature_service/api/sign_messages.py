@@ -23,6 +23,10 @@ SIGNING = {
     SigningErrorCode.FIELD_ALREADY_SIGNED: ("Kolom tanda tangan Anda di dokumen ini sudah terisi.", 409),
     SigningErrorCode.INVALID_PDF: ("Berkas dokumen ini rusak dan tidak dapat ditandatangani.", 422),
     SigningErrorCode.FIELD_MISSING: ("Dokumen ini tidak memiliki kolom tanda tangan untuk Anda.", 422),
+    SigningErrorCode.BSRE_UNAVAILABLE: ("Layanan tanda tangan BSrE sedang sibuk atau tidak menjawab; dokumen belum "
+                                        "ditandatangani. Coba lagi beberapa saat lagi.", 503),
+    SigningErrorCode.BSRE_BAD_ANSWER: ("Layanan tanda tangan BSrE memberi jawaban yang tidak dapat dipakai; dokumen "
+                                       "belum ditandatangani. Hubungi admin.", 502),
 }
 
 
@@ -33,6 +37,8 @@ def failure_message(exc: Exception) -> tuple[str | None, int]:
         return (f"Terlalu banyak passphrase salah: penandatanganan Anda dikunci sampai {until}. "
                 "Coba lagi sesudahnya.", 423)
     if isinstance(exc, SigningError):
+        if exc.code is SigningErrorCode.SIGNER_NOT_ELIGIBLE:  # BSrE's own reason, already in Indonesian
+            return f"BSrE belum mengizinkan Anda menandatangani: {exc.message}", 409
         return SIGNING.get(exc.code, ("Dokumen tidak dapat ditandatangani saat ini.", 502))
     if isinstance(exc, DocumentTampered):
         return "Berkas dokumen berubah di penyimpanan sejak diajukan; dokumen tidak ditandatangani.", 409
