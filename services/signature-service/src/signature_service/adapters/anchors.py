@@ -33,13 +33,17 @@ def find_anchor(
 ) -> StampPlacement | None:
     """The stamp box (width x height points) whose top-left corner is the anchor's top-left, or None.
 
-    The first occurrence in page order wins; the box is shifted left/up if it would leave the page.
+    The anchor must be spelled exactly and appear once: a second occurrence means someone else's text
+    reads as the anchor (sk-service defuses look-alikes in user data; this is the check behind it), and
+    the stamp is not placed at a guess (`SigningError` ANCHOR_AMBIGUOUS). The box is shifted left/up if
+    it would leave the page.
     """
     try:
         reader = PdfReader(io.BytesIO(pdf))
         pages = list(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise SigningError(SigningErrorCode.INVALID_PDF, f"not a readable PDF: {e}") from None
+    found: StampPlacement | None = None
     for index, page in enumerate(pages):
         chunks: list[tuple[str, float, float, float]] = []
 
@@ -58,10 +62,13 @@ def find_anchor(
         at = joined.find(text)
         if at < 0:
             continue
+        if found is not None or joined.find(text, at + 1) >= 0:
+            raise SigningError(SigningErrorCode.ANCHOR_AMBIGUOUS,
+                               f"the signature anchor {text!r} appears more than once; refusing to place the stamp")
         _txt, x, y, size = chunks[owners[at]]
         box = page.mediabox
         top = min(y + size, float(box.top))
         left = max(float(box.left), min(x, float(box.right) - width))
         bottom = max(float(box.bottom), top - height)
-        return StampPlacement(page=index, box=(left, bottom, left + width, bottom + height))
-    return None
+        found = StampPlacement(page=index, box=(left, bottom, left + width, bottom + height))
+    return found

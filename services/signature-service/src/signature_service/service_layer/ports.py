@@ -58,6 +58,7 @@ class SigningErrorCode(enum.StrEnum):
     FIELD_ALREADY_SIGNED = "field_already_signed"
     INVALID_PDF = "invalid_pdf"
     SIGNING_FAILED = "signing_failed"
+    ANCHOR_AMBIGUOUS = "anchor_ambiguous"  # the stamp's anchor text appears more than once
     SIGNER_NOT_ELIGIBLE = "signer_not_eligible"  # the key backend says this signer may not sign now (BSrE status)
     BSRE_UNAVAILABLE = "bsre_unavailable"  # BSrE busy (429/503) or silent after the retries: try again later
     BSRE_BAD_ANSWER = "bsre_bad_answer"  # BSrE answered something naskah cannot use
