@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.policy_decl import (
@@ -32,10 +31,8 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from signature_service.adapters.verification.opening import find_signatures, open_pdf
 from signature_service.adapters.verification.speedups import quiet_pyhanko_logs
+from signature_service.adapters.verification.verifier import BudgetExceeded, PadesVerifier, stop_thread
 from signature_service.service_layer.ports import VerificationError
-
-if TYPE_CHECKING:
-    from signature_service.adapters.verification.verifier import PadesVerifier
 
 quiet_pyhanko_logs()  # the loggers of the modules imported just now
 
@@ -47,6 +44,8 @@ def etsi_report(verifier: PadesVerifier, pdf: bytes, password: str | None) -> st
                               name="etsi-report", daemon=True)
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()) + 0.5)  # the last step may finish just past the budget
+    if worker.is_alive():
+        stop_thread(worker)
     if isinstance(result.get("error"), VerificationError):
         raise result["error"]  # type: ignore[misc]
     reports = list(result.get("reports", []))  # type: ignore[call-overload]
@@ -55,6 +54,13 @@ def etsi_report(verifier: PadesVerifier, pdf: bytes, password: str | None) -> st
 
 
 def _run(verifier: PadesVerifier, pdf: bytes, password: str | None, deadline: float) -> dict[str, object]:
+    try:
+        return _reports(verifier, pdf, password, deadline)
+    except BudgetExceeded:
+        return {}
+
+
+def _reports(verifier: PadesVerifier, pdf: bytes, password: str | None, deadline: float) -> dict[str, object]:
     reports: list[object] = []
     objects: dict[str, object] = {}
     out: dict[str, object] = {"reports": reports, "objects": []}

@@ -94,7 +94,7 @@ def _refs(value: object) -> set[tuple[int, int]]:
     return out
 
 
-def _pages(root: generic.DictionaryObject, limit: int) -> tuple[list[_Page], bool]:
+def page_list(root: generic.DictionaryObject, limit: int) -> tuple[list[_Page], bool]:
     """The pages in order (at most ``limit``; True when there were more), walking /Kids without /Count."""
     out: list[_Page] = []
     seen: set[tuple[int, int]] = set()
@@ -151,8 +151,8 @@ def describe(reader: PdfFileReader, signed_revision: int, *, max_pages: int) -> 
     explained |= {r for r in [_ref(after.trailer_view.get_value_as_reference("/Info", optional=True)),
                               _ref(after.root.get_value_as_reference("/Metadata", optional=True))] if r}
 
-    pages_before, more_before = _pages(before.root, max_pages)
-    pages_after, more_after = _pages(after.root, max_pages)
+    pages_before, more_before = page_list(before.root, max_pages)
+    pages_after, more_after = page_list(after.root, max_pages)
     if more_before or more_after:
         out.append(modification(ModificationCode.NOT_ANALYSED, what=f"pages after the first {max_pages}"))
     out += _compare_pages(after, pages_before, pages_after, existed, explained)

@@ -83,6 +83,9 @@ def find_signatures(reader: PdfFileReader, *, max_fields: int) -> tuple[list[Can
                 by_dict[key].shared_by.append(name)
                 continue
             by_dict[key] = _candidate(reader, sig_field, name)
+    except RecursionError:  # e.g. an array nested 100 000 deep in the catalog: the document is unreadable
+        raise VerificationError(VerificationErrorCode.INVALID_PDF,
+                                "not a readable PDF: its objects are nested too deeply") from None
     except Exception as e:  # a broken field tree: report what was found before it
         notes.append(f"the form's field tree could not be read to the end: {_short(e)}")
     found = sorted(by_dict.values(), key=lambda c: c.revision)
@@ -112,7 +115,16 @@ def _candidate(reader: PdfFileReader, sig_field: object, name: str) -> Candidate
         return Candidate(name, kind, emb, revision=emb.signed_revision)
     except Exception as e:  # no /ByteRange, /Contents not CMS, no or several signer infos
         return Candidate(name, kind, error=f"the signature cannot be read: {_short(e)}",
-                         revision=reader.xrefs.total_revisions)
+                         revision=_revision_of(reader, sig_field))
+
+
+def _revision_of(reader: PdfFileReader, sig_field: object) -> int:
+    """The revision that last wrote the signature dictionary (where pyHanko would place it)."""
+    try:
+        value = sig_field.get_object().raw_get("/V")
+        return reader.xrefs.get_last_change(value.reference)
+    except Exception:
+        return reader.xrefs.total_revisions
 
 
 def _short(e: BaseException) -> str:

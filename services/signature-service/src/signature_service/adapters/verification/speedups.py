@@ -1,6 +1,10 @@
-"""Two hot spots of verification made faster without changing their results, and pyHanko's logs kept short.
+"""Hot spots of verification made faster without changing their results, and pyHanko's logs kept short.
 
-1. PDF hex strings. pyHanko reads ``<…>`` one byte at a time through Python generators; a signature's /Contents is a hex
+1. PDF tokens. pyHanko's parser reads names byte by byte (``read_until_delimiter``) and decodes them byte
+by byte (``_decode_name``); a form with thousands of fields spent most of its time there. The fast paths
+below find the end of a token with one regular expression and take plain names (no ``#`` escape) as they
+are; anything unusual goes to pyHanko's own code. PDF hex strings: pyHanko reads ``<…>`` one byte at a time
+through Python generators; a signature's /Contents is a hex
 string of 16-64 KB, so that loop alone was about half of the time spent opening a signed SK. This reader
 finds the closing ``>`` with one ``bytes.find`` and gives the same result and the same errors; a hex string
 holding a comment (``%``, which pyHanko's reader skips) is left to the original code.
@@ -10,7 +14,12 @@ the string that costs about 0.4 ms per value and is redone for every freshly par
 a validation context from a DSS and finding a path compares hundreds of names. The same few dozen strings
 recur in every naskah document, so a bounded memo of that function removes most of the cost.
 
-3. pyHanko logs a warning with a full traceback for many problems of a signature it can still report on; an
+3. Cross-reference lookups. ``XRefCache.get_introducing_revision``, ``get_last_change`` and
+``get_historical_ref`` scan every xref section on each call, and the difference analysis calls them for
+every object of every pair of revisions: with 24 signatures that is hundreds of thousands of scans. The
+sections never change once the file is read, so each answer is remembered on the cache object.
+
+4. pyHanko logs a warning with a full traceback for many problems of a signature it can still report on; an
 uploaded file with thousands of broken parts then wrote megabytes of tracebacks per request. The verdict is
 in the answer: the log keeps the one-line message.
 """
@@ -21,10 +30,11 @@ import binascii
 import functools
 import logging
 import os
+import re
 from typing import BinaryIO
 
 from asn1crypto import x509
-from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import generic, misc, reader, xref
 from pyhanko.pdf_utils.misc import PdfStreamError
 
 _WHITESPACE = b" \n\r\t\f\x00"
@@ -59,6 +69,36 @@ def read_hex_string_from_stream(stream: BinaryIO) -> generic.ByteStringObject | 
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
+_DELIMITER = re.compile(rb"[ \n\r\t\f\x00()<>\[\]{}/%]")
+_PLAIN_NAME = re.compile(rb"[\x21-\x22\x24-\x7e]*")  # printable, no '#': nothing to unescape
+_original_until_delimiter = misc.read_until_delimiter
+_original_decode_name = generic._decode_name
+
+
+def read_until_delimiter(stream: BinaryIO) -> bytes:
+    """misc.read_until_delimiter: the bytes up to a delimiter or whitespace, left unread (or to the end)."""
+    start = stream.tell()
+    parts: list[bytes] = []
+    consumed = 0
+    while True:
+        chunk = stream.read(256)
+        if not chunk:
+            return b"".join(parts)
+        m = _DELIMITER.search(chunk)
+        if m is not None:
+            parts.append(chunk[: m.start()])
+            stream.seek(start + consumed + m.start(), os.SEEK_SET)
+            return b"".join(parts)
+        parts.append(chunk)
+        consumed += len(chunk)
+
+
+def _decode_name(name_bytes: bytes) -> generic.NameObject:
+    if _PLAIN_NAME.fullmatch(name_bytes):
+        return generic.NameObject("/" + name_bytes.decode("ascii"))
+    return _original_decode_name(name_bytes)
+
+
 _original_prep = x509.NameTypeAndValue._ldap_string_prep
 
 
@@ -89,8 +129,38 @@ def quiet_pyhanko_logs() -> None:
                 logger.addFilter(_QUIET)
 
 
+def _remember(name: str, with_revision: bool) -> None:
+    original = getattr(xref.XRefCache, name)
+    if getattr(original, "_naskah_memo", False):
+        return
+
+    def remembered(self: xref.XRefCache, ref: generic.Reference, *args: object) -> object:
+        memo = self.__dict__.setdefault(f"_naskah_{name}", {})
+        key = (ref.idnum, ref.generation, *args) if with_revision else (ref.idnum, ref.generation)
+        hit = memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, original(self, ref, *args))
+            except KeyError:
+                hit = (False, None)
+            memo[key] = hit
+        if not hit[0]:
+            raise KeyError(ref)
+        return hit[1]
+
+    remembered._naskah_memo = True  # type: ignore[attr-defined]
+    setattr(xref.XRefCache, name, remembered)
+
+
 def install() -> None:
     """Idempotent. pyHanko's ``read_object`` looks the hex reader up in its module at each call."""
     generic.read_hex_string_from_stream = read_hex_string_from_stream
+    generic._decode_name = _decode_name
+    for module in (misc, generic, reader, xref):  # each imported the function by name
+        if getattr(module, "read_until_delimiter", None) is _original_until_delimiter:
+            module.read_until_delimiter = read_until_delimiter
     x509.NameTypeAndValue._ldap_string_prep = _prep_method
+    _remember("get_introducing_revision", False)
+    _remember("get_last_change", False)
+    _remember("get_historical_ref", True)
     quiet_pyhanko_logs()

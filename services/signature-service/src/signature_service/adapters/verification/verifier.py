@@ -28,7 +28,6 @@ from typing import Any
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
-from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
@@ -46,7 +45,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from signature_service.adapters.pades import load_certs
 from signature_service.adapters.verification import speedups
-from signature_service.adapters.verification.modifications import ModificationCode, describe, modification
+from signature_service.adapters.verification.modifications import ModificationCode, describe, modification, page_list
 from signature_service.adapters.verification.opening import Candidate, find_signatures, open_pdf
 from signature_service.service_layer.ports import (
     DocumentVerification,
@@ -75,6 +74,22 @@ class VerificationLimits:
     max_pages: int = 500  # pages compared by the difference analysis; past it, changes are not analysed
     budget_seconds: float = 1.5  # wall clock for the whole verification
     max_fields: int = 20_000  # signature fields read from the form
+
+
+class BudgetExceeded(BaseException):
+    """Raised inside a verification worker whose caller stopped waiting. A BaseException, so that no
+    ``except Exception`` in pyHanko swallows it."""
+
+
+def stop_thread(thread: threading.Thread) -> None:
+    """Raise BudgetExceeded in ``thread`` at its next bytecode (CPython's PyThreadState_SetAsyncExc).
+
+    A worker past its budget would otherwise run on until its current step ends, which for a file built
+    to be slow (thousands of fields) is seconds of CPU taken from the next requests."""
+    import ctypes
+
+    if thread.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(BudgetExceeded))
 
 
 class _Budget:
@@ -113,7 +128,9 @@ class PadesVerifier:
         thread = threading.Thread(target=work.run, name="verify", daemon=True)
         thread.start()
         thread.join(max(0.0, budget.deadline - time.monotonic()))
-        budget.cancelled.set()  # a worker still running stops at its next step
+        budget.cancelled.set()
+        if thread.is_alive():
+            stop_thread(thread)  # not left running on a CPU the next requests need
         with work.lock:
             if work.error is not None:
                 raise work.error
@@ -177,10 +194,13 @@ class _Work:
         self.done: dict[int, SignatureReport] = {}
         self.notes: list[str] = []
         self.opened = False
+        self.pages: int | None = None  # counted once, when a signature is followed by changes
 
     def run(self) -> None:
         try:
             asyncio.run(self._run())
+        except BudgetExceeded:
+            return  # the caller has answered with what was done
         except VerificationError as e:
             with self.lock:
                 self.error = e
@@ -224,7 +244,9 @@ class _Work:
         base = {"field": emb.field_name, "signer_name": subject.get("common_name"),
                 "signer_nip": subject.get("serial_number"), "signer_subject": signer.subject.human_friendly}
         later = reader.xrefs.total_revisions - 1 - emb.signed_revision
-        skip_diff = later > 0 and _page_count(reader) > self.v.limits.max_pages
+        if later > 0 and self.pages is None:
+            self.pages = _page_count(reader, self.v.limits.max_pages)
+        skip_diff = later > 0 and (self.pages or 0) > self.v.limits.max_pages
         try:
             status = await async_validate_pdf_signature(
                 emb, signer_validation_context=self.v.context(dss, _claimed_timestamp_time(emb)),
@@ -442,13 +464,14 @@ def _skipped(field: str, detail: str, *, kind: str = "signature") -> SignatureRe
         indication=Indication.INDETERMINATE, sub_indication=SubIndication.GENERIC, detail=detail)
 
 
-def _page_count(reader: PdfFileReader) -> int:
-    """/Count of the page tree, as claimed (a huge claim only makes us skip the comparison)."""
+def _page_count(reader: PdfFileReader, limit: int) -> int:
+    """The pages really in the page tree, counted up to ``limit + 1`` (/Count is a claim: 2^31 in a one-page
+    file must not switch the comparison off)."""
     try:
-        count = reader.root["/Pages"]["/Count"]
-        return int(count) if isinstance(count, generic.NumberObject) else 10**9
+        pages, more = page_list(reader.root, limit)
+        return len(pages) + (1 if more else 0)
     except Exception:
-        return 10**9
+        return limit + 1
 
 
 def _claimed_timestamp_time(emb: EmbeddedPdfSignature) -> datetime | None:
