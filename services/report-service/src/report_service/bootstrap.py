@@ -16,6 +16,8 @@ from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.ticker import Ticker
 from naskah_shared.web import ApiError
+from report_service.adapters import formulir_pdf
+from report_service.adapters.formulir_pdf import FormulirRejected
 from report_service.adapters.laporan import ZONE_LABELS, render_laporan
 from report_service.adapters.mailer import SmtpMailer
 from report_service.adapters.tables import metadata, outbox
@@ -23,10 +25,13 @@ from report_service.adapters.unit_of_work import SqlReportUnitOfWork
 from report_service.domain.activity import ActivityError
 from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
 from report_service.service_layer.deadlines import DeadlineService
+from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS
+from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid, FormulirNotFound, FormulirService
 from report_service.service_layer.reports import SK_EVENTS, ActivityNotFound, ReportNotFound, ReportService
 from report_service.settings import ReportSettings, parse_recipients
 
 QUEUE = "report-service.events"
+FORMULIR_QUEUE = "report-service.formulir"  # its own queue: the batch's letters, apart from the SK's steps
 
 
 @dataclass
@@ -38,15 +43,19 @@ class Container:
     owns_converter: bool = True
     deadlines: DeadlineService | None = None
     ticker: Ticker | None = None
+    formulir: FormulirService | None = None
 
     def web(self) -> dict[str, Any]:
         from report_service.api.activities import blp
         from report_service.api.deadlines import blp as deadlines_blp
+        from report_service.api.formulir import blp as formulir_blp
+        from report_service.api.formulir import pages as formulir_pages
 
         return {"title": "naskah report-service",
                 "description": "Activity timelines from the SOP's events, the steps past their mutu baku, and the "
                                "Laporan Kegiatan (steps 8-12).",
-                "blueprints": [blp, deadlines_blp], "error_mapping": ERRORS}
+                "blueprints": [blp, deadlines_blp, formulir_blp], "plain_blueprints": [formulir_pages],
+                "error_mapping": ERRORS, "auth_exempt": _pokja_form}
 
     def close(self) -> None:
         if self.ticker is not None:  # also when only the runtime's start hooks ran (tests)
@@ -62,7 +71,18 @@ def _activity_error(exc: Exception) -> ApiError:
                     exc.details)
 
 
+def _pokja_form() -> bool:
+    """The Pokja's web form: its link's token is the credential (scoped to one kampung's letter)."""
+    from flask import request
+
+    return request.path.startswith("/formulir/")
+
+
 ERRORS = {
+    FormulirNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    FormulirInvalid: lambda e: ApiError(422, "invalid_formulir", str(e), {"fields": e.errors}),
+    FormulirConflict: lambda e: ApiError(409, e.code, str(e)),
+    FormulirRejected: lambda e: ApiError(422, e.code, str(e), e.details),
     ActivityNotFound: lambda e: ApiError(404, "not_found", str(e)),
     ReportNotFound: lambda e: ApiError(404, "not_found", str(e)),
     ActivityError: _activity_error,
@@ -118,8 +138,10 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         runtime.on_start.append(ticker.start)
         runtime.on_stop.append(ticker.stop)
     runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
+    formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
+    runtime.bus.subscribe(FORMULIR_QUEUE, FORMULIR_EVENTS, formulir.on_event)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
                                                          daemon=True).start())
-    return Container(settings, runtime, reports, converter, own, deadlines, ticker)
+    return Container(settings, runtime, reports, converter, own, deadlines, ticker, formulir)

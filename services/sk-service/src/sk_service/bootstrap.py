@@ -17,6 +17,7 @@ from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web import ApiError
 from sk_service import consumers
 from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context, surat_edaran_context
+from sk_service.adapters.formulir_pdf import add_fields
 from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
@@ -46,7 +47,9 @@ class Container:
     def __post_init__(self) -> None:
         self.documents = SkDocuments(renderer=self.renderer, converter=self.converter, store=self.runtime.store,
                                      office=self.office, context=sk_context, letter_context=surat_edaran_context,
-                                     template=self.template, pdfa=self.settings.pdfa)
+                                     template=self.template, pdfa=self.settings.pdfa, fillable=add_fields,
+                                     formulir_key=self.settings.secret_key.encode(),
+                                     formulir_url=self.settings.formulir_url)
 
     def uow(self, *, cause: Envelope | None = None) -> SqlSkUnitOfWork:
         return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)

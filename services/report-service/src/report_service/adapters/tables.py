@@ -69,3 +69,35 @@ step_reminders = Table(
     Column("emailed_at", DateTime(timezone=True)),
     UniqueConstraint("activity_id", "step", "deadline_key", "seq", name="uq_step_reminder"),
 )
+
+# SOP steps 8-10: each kampung's letter, learnt from sk-service's batch (its signature request), and every
+# Formulir the kampung returned, one version per submission with the Tim's verdict on it.
+formulir_letters = Table(
+    "formulir_letters", metadata,
+    Column("letter_id", String(36), primary_key=True),  # sk-service's letter = the Formulir's document id
+    Column("batch_id", String(36), nullable=False, index=True),
+    Column("sk_id", String(36), nullable=False, index=True),  # the SK Tim: the activity that owns the data
+    Column("kampung_kode", String(120), nullable=False),
+    Column("kampung_nama", String(300), nullable=False),
+    Column("distrik", String(300), nullable=False),
+    Column("token_sha256", String(64), unique=True),  # the web form's link; the token itself is only on the letter
+    Column("closed_at", DateTime(timezone=True)),  # the batch closed: the link stops working
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+formulir_submissions = Table(
+    "formulir_submissions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("letter_id", String(36), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("source", String(10), nullable=False),  # pdf | web | tim (typed from paper by the Tim)
+    Column("values", JSON, nullable=False),
+    Column("document", JSON),  # the uploaded PDF in naskah-reports
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),  # submitted | accepted | sent_back
+    Column("notes", JSON, nullable=False),  # the Tim's note per field code when sent back
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    UniqueConstraint("letter_id", "version", name="uq_formulir_version"),
+)

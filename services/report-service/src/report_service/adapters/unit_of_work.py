@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Self
 
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from report_service.adapters.formulir_repository import SqlFormulirRepository
 from report_service.adapters.repository import SqlReportRepository
 
 
@@ -12,4 +13,5 @@ class SqlReportUnitOfWork(SqlUnitOfWork):
     def __enter__(self) -> Self:
         super().__enter__()
         self.reports = SqlReportRepository(self.session)
+        self.formulir = SqlFormulirRepository(self.session)
         return self

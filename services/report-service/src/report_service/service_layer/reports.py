@@ -72,6 +72,14 @@ class ReportService:
             uow.commit()
         return self.activity(activity_id)
 
+    def record_step_in(self, uow: Any, activity_id: str, step: int, actor: str, started_at: datetime,
+                       ended_at: datetime, outcome: str, figures: Mapping[str, Any]) -> None:
+        """A step recorded inside the caller's transaction (the Formulir's submissions and verdicts)."""
+        row = self._row(uow, activity_id, for_update=True)
+        activity = Activity.replay(uow.reports.events(row))
+        activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
+        self._keep(uow, activity_id, activity)
+
     def activity(self, activity_id: str) -> dict:
         with self.uow() as uow:
             row = self._row(uow, activity_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,16 +86,21 @@ class SuratEdaran:
         se._record("surat_edaran.requested", sk_tim=sk.id, letters=len(se.letters))
         return se
 
-    def produced(self) -> None:
-        """Every letter is rendered: hand them all to the Kadis as one batch."""
+    def produced(self, formulir: Callable[[Letter], dict[str, Any]] | None = None) -> None:
+        """Every letter is rendered: hand them all to the Kadis as one batch.
+
+        `formulir(letter)` adds what report-service needs to take that letter's Formulir back (its
+        kampung and the digest of its web-form token) to the letter's entry; report-service reads them
+        from this event."""
         if self.status is not Status.PRODUCING or any(x.status is LetterStatus.PENDING for x in self.letters):
             return
         self.status = Status.SIGNING
         self._record("signature.requested", batch_id=self.id, nomor=self.nomor,
                      title=f"Surat Edaran {self.nomor}", signers=[Role.KADIS.value],
                      documents=[{"document_id": x.id, "title": f"Surat Edaran {self.nomor}: {x.kampung['nama']}",
-                                 "document": x.document, "archive_key": f"bulk/{self.id}/{x.slug}.pdf"}
-                                for x in self.letters])
+                                 "document": x.document, "archive_key": f"bulk/{self.id}/{x.slug}.pdf",
+                                 **(formulir(x) if formulir else {})}
+                                for x in self.letters], sk_tim=self.sk_id)
 
     def letter_signed(self, letter_id: str, document: dict[str, Any]) -> Letter | None:
         """The Kadis's signature on one letter is archived; the last one closes the batch."""

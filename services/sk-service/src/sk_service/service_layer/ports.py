@@ -15,7 +15,7 @@ from naskah_shared.convert import ConversionError, Converter, ConverterBusy, Con
 
 __all__ = [
     "ConversionError", "Converter", "ConverterBusy", "ConverterUnavailable",
-    "Image", "Renderer", "TemplateError", "TemplateErrorCode", "TemplateInspector",
+    "Image", "Letterhead", "Renderer", "TemplateError", "TemplateErrorCode", "TemplateInspector",
 ]
 
 
@@ -69,3 +69,14 @@ class TemplateInspector(Protocol):
                 anchors: Iterable[str] = ()) -> list[str]:
         """Check an uploaded template and answer its placeholders, or raise `TemplateError`."""
         ...
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who a letter's fillable Formulir is for (adapters/formulir_pdf.py writes it into the PDF)."""
+
+    document_id: str
+    batch_id: str
+    kampung_kode: str
+    kampung_nama: str
+    link: str  # the web form, with this letter's token ("" when the office has none)

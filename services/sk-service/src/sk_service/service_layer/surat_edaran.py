@@ -127,7 +127,7 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
         if not uow.claim(event):
             return
         se = get_surat_edaran(uow, se_id, for_update=True)
-        se.produced()
+        se.produced(documents.formulir_of)
         uow.surat_edaran.save(se)
         uow.commit_aggregate(se)
 
