@@ -51,17 +51,22 @@ def check_page(page, name: str) -> None:
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
+def submit(page, button: str) -> None:
+    """Click a form's button and wait for the page the POST answers (its redirect followed)."""
+    with page.expect_navigation(timeout=60_000):
+        page.click(f"button:has-text('{button}')")
+    page.wait_for_load_state()
+
+
 def login(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#login", username)
     page.fill("#password", password)
-    page.click("button:has-text('Masuk')")
-    page.wait_for_load_state()
+    submit(page, "Masuk")
 
 
 def logout(page) -> None:
-    page.click("button:has-text('Keluar')")
-    page.wait_for_load_state()
+    submit(page, "Keluar")
 
 
 def qr_codes(png: bytes) -> list[str]:

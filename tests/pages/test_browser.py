@@ -11,7 +11,7 @@ import requests
 from naskah_cli.embedded import embedded
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from tests.data import sk_payload
-from tests.pages.browser import WIDTH, check_page, chromium, login, logout, qr_codes, until
+from tests.pages.browser import WIDTH, check_page, chromium, login, logout, qr_codes, submit, until
 from tests.pages.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -28,6 +28,23 @@ def _people(run) -> dict[str, tuple[str, str]]:
     run.apps["signature"].extensions["naskah"].people.add(username="tamu", password=PASSWORD, role="arsiparis",
                                                           nama="Arsiparis Tamu")
     return {e["role"]: (e["login"], e["password"]) for e in run.people.values()}
+
+
+def _open_when(page, url: str, selector: str) -> None:
+    """Open `url` again until `selector` is on it (the inbox's read model follows sk-service's events)."""
+    def ready():
+        page.goto(url)
+        return page.locator(selector).count() > 0
+
+    until(ready, timeout=60, every=1.0)
+
+
+def _settled_text(page, selector: str) -> str:
+    try:
+        page.wait_for_load_state()
+        return page.locator(selector).inner_text(timeout=2000).strip()
+    except Exception:  # the page reloads itself in between: try again
+        return ""
 
 
 def _inbox_link(page, base: str, href_part: str) -> str:
@@ -56,19 +73,16 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
         page.goto(base + _inbox_link(page, base, f"/review/{sk_id}").removeprefix("/signatures"))
         check_page(page, "review")
         page.fill("#note", "Mohon perbaiki menimbang huruf b.")
-        page.click("button:has-text('Tolak dengan catatan')")
-        page.wait_for_load_state()
+        submit(page, "Tolak dengan catatan")
         revised = sk_payload(members=6)
         assert requests.put(f"{sk_url}/api/sk/{sk_id}", json=revised, timeout=60).status_code < 300
         assert requests.post(f"{sk_url}/api/sk/{sk_id}/submit", timeout=60).status_code < 300
-        page.goto(f"{base}/review/{sk_id}")
-        page.click("button:has-text('Setujui')")
-        page.wait_for_load_state()
+        _open_when(page, f"{base}/review/{sk_id}", "button:has-text('Setujui')")
+        submit(page, "Setujui")
         logout(page)
         login(page, base, *who_is["kadis"])
-        page.goto(f"{base}/review/{sk_id}")
-        page.click("button:has-text('Setujui')")
-        page.wait_for_load_state()
+        _open_when(page, f"{base}/review/{sk_id}", "button:has-text('Setujui')")
+        submit(page, "Setujui")
         logout(page)
 
         for who in ("kabid", "kadis"):
@@ -77,9 +91,8 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
             page.goto(f"http://127.0.0.1:{port}{href}" if href.startswith("/") else href)
             check_page(page, f"sign-{who}")
             page.fill("#passphrase", SIGNER_PASSPHRASES[who])
-            page.click("button:has-text('Tandatangani')")
-            page.wait_for_load_state()
-            assert "berhasil ditandatangani" in page.content()
+            submit(page, "Tandatangani")
+            assert "berhasil ditandatangani" in page.content(), page.locator("main .pesan").all_inner_texts()
             check_page(page, f"signed-{who}")
             sign_url = page.url
             logout(page)
@@ -105,8 +118,7 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
         archived = run.apps["signature"].extensions["naskah"].archive.document(sk_id)
         data, _ = run.store.get(archived.ref["bucket"], archived.ref["key"], archived.ref["version_id"])
         page.set_input_files("#berkas", files=[{"name": "sk.pdf", "mimeType": "application/pdf", "buffer": data}])
-        page.click("button:has-text('Periksa')")
-        page.wait_for_load_state()
+        submit(page, "Periksa")
         assert "sama persis (byte demi byte)" in page.content()
         check_page(page, "verify-upload-same")
         tampered = bytearray(data)
@@ -115,8 +127,7 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
         tampered[start + length // 2] ^= 0x01
         page.set_input_files("#berkas", files=[{"name": "sk.pdf", "mimeType": "application/pdf",
                                                 "buffer": bytes(tampered)}])
-        page.click("button:has-text('Periksa')")
-        page.wait_for_load_state()
+        submit(page, "Periksa")
         assert "Dokumen telah diubah sesudah ditandatangani." in page.content()
         check_page(page, "verify-upload-changed")
 
@@ -125,16 +136,14 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
         page.goto(f"{base}/arsip")
         check_page(page, "archive")
         page.fill("#nomor", archived.nomor)
-        page.click("button:has-text('Cari')")
-        page.wait_for_load_state()
+        submit(page, "Cari")
         assert archived.ref["sha256"] in page.content()
         check_page(page, "archive-results")
         href = page.locator("a:has-text('Unduh versi ini')").first.get_attribute("href")
         got = page.request.get(f"http://127.0.0.1:{port}{href}")
         assert got.ok and got.body() == data
         page.locator("input[name=alasan]").first.fill("Sengketa kepegawaian di PTUN")
-        page.click("button:has-text('Pasang legal hold')")
-        page.wait_for_load_state()
+        submit(page, "Pasang legal hold")
         assert "Legal hold dipasang." in page.content() and "terpasang" in page.content()
         assert run.store.get_legal_hold(archived.ref["bucket"], archived.ref["key"], archived.ref["version_id"])
         logout(page)
@@ -143,6 +152,27 @@ def test_review_sign_verify_and_archive_in_chromium(tmp_path):
         login(page, base, *who_is["kabid"])
         other = sign_url.rsplit("/", 1)[-1].split("?")[0]
         assert page.goto(f"{base}/sign/{other}").status == 404
+        assert "Halaman tidak ditemukan" in page.content()
+        check_page(page, "not-found")
+        logout(page)
+
+        # the Kadis signs a batch of letters with one passphrase and watches the progress reach the end
+        until(lambda: requests.get(f"{sk_url}/api/sk/{sk_id}", timeout=30).json()["status"] == "archived")
+        se = requests.post(f"{sk_url}/api/sk/{sk_id}/surat-edaran", timeout=60, json={
+            "kampung": [{"nama": f"Kampung Uji {n}", "distrik": "Sentani"} for n in range(1, 7)],
+            "batas_waktu": "2026-12-31"}).json()
+        login(page, base, *who_is["kadis"])
+        href = _inbox_link(page, base, f"/sign/batch/{se['id']}")
+        page.goto(f"http://127.0.0.1:{port}{href}")
+        check_page(page, "batch")
+        page.fill("#passphrase", SIGNER_PASSPHRASES["kadis"])
+        submit(page, "Tandatangani semua")
+        page.wait_for_function("() => { const b = document.getElementById('bar'); return b && b.value == b.max; }",
+                               timeout=120_000)
+        until(lambda: _settled_text(page, "#keadaan") == "Selesai.", timeout=60)  # batch.js reloads the page
+        assert page.locator("ol.hasil-surat li").count() == 6
+        assert page.locator("ol.hasil-surat .status.signed").count() == 6
+        check_page(page, "batch-done")
         logout(page)
 
         # five wrong passwords lock the login

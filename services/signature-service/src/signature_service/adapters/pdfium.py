@@ -20,6 +20,7 @@ class PdfiumRenderer:
             except pdfium.PdfiumError as exc:
                 raise PreviewUnavailable(f"the PDF cannot be opened: {exc}") from exc
             try:
+                doc.init_forms()  # without a form environment PDFium leaves the signature widgets (the stamps) out
                 count = len(doc)
                 if not 0 <= page < count:
                     raise PreviewUnavailable(f"page {page + 1} is outside 1..{count}")

@@ -23,7 +23,7 @@ from flask import (
 from signature_service.api import words
 from signature_service.api.auth import client
 from signature_service.api.session import current_person, require_person
-from signature_service.api.site import office_zone
+from signature_service.api.site import not_found, office_zone
 from signature_service.service_layer.archive import KINDS, ArchiveError, ArchiveQuery, search_csv
 
 bp = Blueprint("archive_pages", __name__, template_folder="../templates")
@@ -87,7 +87,7 @@ def download(document_id: str):
     try:
         return redirect(_archive().download_url(document_id, request.args.get("versi", "")), 303)
     except ArchiveError:
-        abort(404)
+        raise not_found() from None
 
 
 @bp.post("/arsip/<document_id>/legal-hold")
@@ -121,7 +121,7 @@ def batch_zip(batch_id: str):
     try:
         letters = _archive().batch_letters(batch_id)
         if not letters:
-            abort(404)
+            raise not_found() from None
         chunks = _archive().batch_zip(letters)
         first = next(chunks)  # the size check runs before the answer starts
     except ArchiveError as exc:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from signature_service.api.auth import client
 from signature_service.api.page_images import page_image, page_urls
 from signature_service.api.session import current_person, require_person
 from signature_service.api.sign_messages import failure_message
+from signature_service.api.site import not_found
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.batches import BatchNotFound
@@ -39,7 +40,7 @@ def _account() -> SignerAccount:
     person = current_person()
     account = _container().accounts.get(person.signer_id) if person and person.signer_id else None
     if account is None:
-        abort(404)
+        raise not_found() from None
     return account
 
 
@@ -48,9 +49,9 @@ def _own_request(request_id: str) -> tuple[SignatureRequest, SignerAccount]:
     try:
         req = _container().signing.request(request_id)
     except RequestNotFound:
-        abort(404)
+        raise not_found() from None
     if req.signer != account.id:  # another signer's document: as if it did not exist
-        abort(404)
+        raise not_found() from None
     return req, account
 
 
@@ -122,7 +123,7 @@ def _batch(batch_id: str) -> tuple[dict[str, Any], SignerAccount]:
     try:
         return _container().batches.progress(batch_id, account), account
     except BatchNotFound:
-        abort(404)
+        raise not_found() from None
 
 
 def _letters(batch_id: str, account: SignerAccount) -> list[SignatureRequest]:

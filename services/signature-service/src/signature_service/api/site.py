@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_file
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_file
 
 from naskah_shared.office import office_data
 from signature_service.api import words
@@ -42,6 +42,19 @@ def logo():
     if not path or not Path(path).is_file():
         abort(404)
     return send_file(path, max_age=3600)
+
+
+class PageNotFound(Exception):
+    """A page (not an API route) that does not exist for this viewer: the Indonesian 404 page."""
+
+
+def not_found() -> PageNotFound:
+    return PageNotFound()
+
+
+@bp.app_errorhandler(PageNotFound)
+def _page_not_found(_exc: PageNotFound):
+    return render_template("not_found.html"), 404
 
 
 @bp.after_app_request

@@ -15,10 +15,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 
 from naskah_shared.web.ratelimit import client_key
 from signature_service.api import words
+from signature_service.api.site import not_found
 from signature_service.service_layer.archive import ArchivedDocument
 from signature_service.service_layer.ports import ReasonCode, SignatureReport, VerificationError
 
@@ -154,9 +155,9 @@ def verify_page(document_id: str):
 def download(document_id: str):
     """The archived copy through a short-lived presigned URL, unless the office switched it off."""
     if not _container().settings.verify_download:
-        abort(404)
+        raise not_found() from None
     if _container().archive.document(document_id, versions=False) is None:
-        abort(404)
+        raise not_found() from None
     return redirect(_container().archive.download_url(document_id), 303)
 
 

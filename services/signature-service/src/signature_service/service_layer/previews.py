@@ -1,6 +1,6 @@
 """Page images: a document shown as PNG pages rendered on the server, so no browser PDF plugin is needed.
 
-Images are cached in the object store under `previews/{sha256}/{width}/{n}.png` in the drafts bucket (not
+Images are cached in the object store under `previews/{sha256}/{rendering}-{width}/{n}.png` in the drafts bucket (not
 the locked archive). Keyed by the PDF's SHA-256, a cached image is always the image of exactly those bytes,
 so nothing ever needs invalidating; in the store (not on one machine's disk) every worker and replica
 shares it, and a restart keeps it. Each image records the document's page count in its metadata.
@@ -24,6 +24,9 @@ from typing import Any, Protocol
 from naskah_shared.storage.ports import Buckets, ObjectNotFound, ObjectStore
 
 log = logging.getLogger(__name__)
+
+
+RENDERING = "r2"  # part of the cache key: a change to how pages are drawn makes new images, never stale ones
 
 
 class PreviewUnavailable(Exception):
@@ -63,7 +66,7 @@ class PreviewService:
         """Page `number` (1-based) of the stored PDF `ref` (bucket/key/version_id/sha256), from the cache."""
         if not 1 <= number <= self.max_pages:
             raise PreviewUnavailable(f"page {number} is outside 1..{self.max_pages}")
-        key = f"previews/{ref['sha256']}/{self.width}/{number}.png"
+        key = f"previews/{ref['sha256']}/{RENDERING}-{self.width}/{number}.png"
         cached = self._cached(key)
         if cached is not None:
             return cached
