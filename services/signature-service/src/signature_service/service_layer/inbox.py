@@ -22,6 +22,7 @@ SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.appr
 # Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
 AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
 # After a review, from (role, decision): the next status, for events older than the `awaiting` field.
+ACTION_WORDS = {"sk.submitted": "diajukan", "sk.reviewed": "ditelaah", "sk.revised": "direvisi"}
 AFTER_REVIEW = {("kabid", "approve"): "with_kadis", ("kabid", "reject"): "rejected_by_kabid",
                 ("kadis", "approve"): "signing", ("kadis", "reject"): "rejected_by_kadis"}
 
@@ -36,6 +37,7 @@ class InboxItem:
     before_by: str | None  # who acted before me
     before_at: datetime | None
     count: int = 1  # letters in a batch
+    before_action: str = ""  # what they did, in the inbox's words: "ditandatangani", "disetujui", "diajukan"
 
 
 @dataclass(frozen=True)
@@ -108,29 +110,37 @@ class InboxService:
             pending: list[SignatureRequest] = []
             signed: list[SignatureRequest] = []
             earlier: dict[str, SignatureRequest] = {}
+            approved: dict[str, dict[str, Any]] = {}  # an SK's first signer: the Kadis's approval came before
             if person.signer_id:
                 pending = uow.requests.search(signer=person.signer_id, status=Status.PENDING.value, limit=500)
                 signed = uow.requests.search(signer=person.signer_id, status=Status.SIGNED.value, limit=10)
                 for req in pending:
+                    if req.position == 0 and req.kind == "sk" and (row := uow.inbox.get_sk(req.document_id)):
+                        approved[req.id] = row
                     if req.position > 0 and not req.batch_id:
                         for other in uow.requests.for_document(req.document_id):
                             if other.position == req.position - 1 and other.status is Status.SIGNED:
                                 earlier[req.id] = other
-        reviews = [InboxItem("review", d["sk_id"], d["title"], d["nomor"], "sk", d["last_by"], d["last_at"])
-                   for d in drafts]
+        reviews = [InboxItem("review", d["sk_id"], d["title"], d["nomor"], "sk", d["last_by"], d["last_at"],
+                             before_action=ACTION_WORDS.get(d["last_action"], "")) for d in drafts]
         signatures = []
         batches: dict[str, InboxItem] = {}
         for req in pending:
             if req.batch_id:
                 held = batches.get(req.batch_id)
-                batches[req.batch_id] = InboxItem(
-                    "batch", req.batch_id, req.title if held is None else held.title, req.nomor, req.kind,
-                    None, req.created_at, 1 if held is None else held.count + 1)
+                title = f"Surat Edaran {req.nomor}" if req.kind == "surat_edaran" and req.nomor else req.title
+                batches[req.batch_id] = InboxItem("batch", req.batch_id, title if held is None else held.title,
+                                                  req.nomor, req.kind, None, req.created_at,
+                                                  1 if held is None else held.count + 1)
                 continue
-            before = earlier.get(req.id)
-            signatures.append(InboxItem(
-                "sign", req.id, req.title, req.nomor, req.kind,
-                self.signer_name(before.signer) if before else None, before.updated_at if before else req.created_at))
+            before, row = earlier.get(req.id), approved.get(req.id)
+            if before is not None:
+                by, at, action = self.signer_name(before.signer), before.updated_at, "ditandatangani"
+            elif row is not None:
+                by, at, action = row["last_by"], row["last_at"], "disetujui"
+            else:
+                by, at, action = None, req.created_at, "diajukan"
+            signatures.append(InboxItem("sign", req.id, req.title, req.nomor, req.kind, by, at, before_action=action))
         done = [{"kind": "signed", "title": r.title, "nomor": r.nomor, "document_kind": r.kind, "at": r.updated_at,
                  "request_id": r.id} for r in signed]
         done += [dict(a, kind="review") for a in recent]
