@@ -349,3 +349,27 @@ def test_the_signing_page_says_why_a_bsre_signer_cannot_sign_instead_of_asking(b
     posted = kabid.post(f"/sign/{request_id}", data={"action": "sign", "passphrase": SIGNER_PASSPHRASES["kabid"],
                                                      "csrf_token": csrf_of(page.text)})
     assert posted.status_code == 409 and "BSrE belum mengizinkan" in posted.text and bsre.sign_calls == calls
+
+
+def test_totp_through_the_api_for_an_account_set_up_for_it(bsre_stack, bsre):
+    import dataclasses
+
+    sk, sig = bsre_stack
+    container = sig.extensions["naskah"]
+    kabid = container.accounts["kabid"]
+    container.accounts["kabid"] = dataclasses.replace(kabid, key={**kabid.key, "credential": "totp"})
+    reqs = _pending(sig, approved_sk(sk))
+    request_id = reqs["kabid"]["id"]
+    c = sig.test_client()
+    status = c.get(f"/api/signature-requests/{request_id}/signer-status", headers=bearer(sig, "kabid"))
+    assert status.status_code == 200 and status.json["can_sign"] and status.json["status"] == "ISSUE"
+    sent = c.post(f"/api/signature-requests/{request_id}/totp", headers=bearer(sig, "kabid"))
+    assert sent.status_code == 202 and sent.json == {"sent": True, "channel": "email", "backend": "bsre", "files": 1}
+    code = bsre.outbox[DEFAULT_USERS["kabid"][1]][-1]
+    wrong = c.post(f"/api/signature-requests/{request_id}/sign", json={"passphrase": "000000" if code != "000000"
+                                                                       else "111111"}, headers=bearer(sig, "kabid"))
+    assert wrong.status_code == 403 and wrong.json["error"]["code"] == "bad_passphrase"
+    r = c.post(f"/api/signature-requests/{request_id}/sign", json={"passphrase": code}, headers=bearer(sig, "kabid"))
+    assert r.status_code == 200 and r.json["status"] == "signed", r.json
+    r = c.post(f"/api/signature-requests/{reqs['kadis']['id']}/totp", headers=bearer(sig, "kadis"))
+    assert r.status_code == 409 and r.json["error"]["code"] == "not_a_totp_account", "the Kadis uses a passphrase"

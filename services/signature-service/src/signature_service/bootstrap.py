@@ -14,7 +14,13 @@ from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
 from naskah_shared.web import ApiError
 from naskah_shared.web.ratelimit import RateLimiter
-from signature_service.adapters.accounts import dev_accounts, load_accounts, signer_opener, status_checker
+from signature_service.adapters.accounts import (
+    dev_accounts,
+    load_accounts,
+    signer_opener,
+    status_checker,
+    totp_sender,
+)
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.pades import prepare_fields
@@ -59,6 +65,7 @@ class Container:
     people: PeopleService | None = None
     inbox: InboxService | None = None
     sk_reviews: HttpSkReviews | None = None
+    login_limiter: RateLimiter | None = None  # login attempts per client address, whatever name they try
     previews: PreviewService | None = None
     archive: ArchiveService | None = None
     reconciler: Reconciler | None = None
@@ -186,6 +193,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     # BSrE's v2 API signs several files in one call: a batch goes to it in chunks of NASKAH_BSRE_CHUNK
     signing.chunk_of = lambda account: settings.bsre_chunk if (  # type: ignore[attr-defined]
         account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1
+    signing.totp_sender = totp_sender(bsre)  # type: ignore[attr-defined]
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
     uow = lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork)  # noqa: E731
     container.people = PeopleService(
@@ -195,6 +203,8 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     container.inbox = InboxService(uow=uow, signer_name=lambda s: accounts[s].nama if s in accounts else s)
     container.sk_reviews = HttpSkReviews(settings.sk_url, secret=settings.secret_key, api_key=settings.sk_api_key)
     runtime.bus.subscribe(INBOX_QUEUE, SK_EVENTS, container.inbox.on_sk_event)
+    if settings.login_rate_per_minute > 0:  # argon2 costs 64 MiB and tens of ms a try: no flood of guesses
+        container.login_limiter = RateLimiter(settings.login_rate_per_minute, settings.login_rate_burst)
     container.previews = PreviewService(PdfiumRenderer(), runtime.store)
     container.archive = ArchiveService(uow=uow, store=runtime.store)
     container.verification = VerificationService(

@@ -108,6 +108,18 @@ def signer_opener(*, trust_roots: list[Path], other_certs: list[Path], tsa_url: 
     return open_signer
 
 
+def totp_sender(bsre: BsreClient | None) -> Callable[[SignerAccount, int], dict[str, Any]] | None:
+    """BSrE e-mails the signer a TOTP good for ``count`` files (v2 ``sign/get/totp``)."""
+    if bsre is None:
+        return None
+
+    def send(account: SignerAccount, count: int) -> dict[str, Any]:
+        bsre.request_totp(ident(account.key), count)
+        return {"sent": True, "channel": "email", "backend": "bsre", "files": count}
+
+    return send
+
+
 def status_checker(bsre: BsreClient | None) -> Callable[[SignerAccount], SignerStatus]:
     """Whether an account can sign, asked before its passphrase: BSrE's user/check/status for a BSrE key."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, url_for
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from signature_service.api.auth import client, current_signer, signer_scope
 from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
@@ -69,6 +70,36 @@ def preview(request_id: str):
 def sign(body, request_id: str):
     """Sign with the signer's key. Signing twice answers the first result and adds no second signature."""
     return view(_svc().sign(request_id, current_signer(), body["passphrase"], client()))
+
+
+class SignerStatusSchema(Schema):
+    can_sign = fields.Boolean(required=True)
+    status = fields.String(required=True, metadata={"description": "BSrE's status (ISSUE, EXPIRED, SUSPEND, …) "
+                                                                   "or LOCAL for a key naskah holds"})
+    message = fields.String(required=True, metadata={"description": "Why, in Indonesian"})
+    backend = fields.String(required=True)
+
+
+class TotpSentSchema(Schema):
+    sent = fields.Boolean(required=True)
+    channel = fields.String(required=True)
+    backend = fields.String(required=True)
+    files = fields.Integer(required=True)
+
+
+@blp.route("/<request_id>/signer-status", methods=["GET"])
+@blp.response(200, SignerStatusSchema)
+def signer_status(request_id: str):
+    """Can the signer sign now? Asked before the passphrase (BSrE: user/check/status; only ISSUE signs)."""
+    req = _visible(request_id)
+    return _svc().signer_status(req.signer).__dict__
+
+
+@blp.route("/<request_id>/totp", methods=["POST"])
+@blp.response(202, TotpSentSchema)
+def request_totp(request_id: str):
+    """For an account that signs with a TOTP: BSrE e-mails the signer the code to send as `passphrase`."""
+    return _svc().request_totp(request_id, current_signer())
 
 
 @blp.route("/<request_id>/reject", methods=["POST"])

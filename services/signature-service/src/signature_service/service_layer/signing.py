@@ -65,6 +65,12 @@ class SigningInProgress(RequestError):
     code = "signing_in_progress"
 
 
+class NotTotpAccount(RequestError):
+    """A TOTP was asked for an account that signs with a passphrase."""
+
+    code = "not_a_totp_account"
+
+
 @dataclass(frozen=True)
 class Client:
     remote_addr: str = ""
@@ -448,6 +454,17 @@ class SigningService:
         if self.status_of is None:
             return SignerStatus(True, "LOCAL", "Masukkan passphrase Anda.", str(account.key.get("type", "")))
         return self.status_of(account)
+
+    def request_totp(self, request_id: str, account: SignerAccount) -> dict[str, Any]:
+        """Ask the signer's key backend to send a one-time code for this request (BSrE v2 e-mails a TOTP),
+        for an account set up to sign with a TOTP instead of a passphrase."""
+        req = self.request(request_id)
+        req.check_signer(account.id)
+        req.ensure_signable()
+        sender = getattr(self, "totp_sender", None)
+        if sender is None or account.key.get("credential") != "totp":
+            raise NotTotpAccount(f"account {account.id} signs with a passphrase, not a TOTP")
+        return sender(account, 1)
 
     def _get(self, uow: Any, request_id: str, *, for_update: bool = True) -> SignatureRequest:
         req = uow.requests.get(request_id, for_update=for_update)
