@@ -95,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from naskah_cli.embedded import embedded
 
+    stop = threading.Event()
+    if args.no_demo:  # a service: SIGTERM/SIGINT at any point, even while starting, is an orderly stop
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with embedded(args.var, port=args.port, signer_backend=args.signer_backend) as e:
         print("naskah is running in one process (in-process bus, ./var store, SQLite):")
         for name in ("sk", "signature", "report"):
@@ -108,10 +112,11 @@ def main(argv: list[str] | None = None) -> int:
 
             code = run_demo(e.service_url("sk"), e.service_url("signature"), e.service_url("report"),
                             Path("out/demo"), tokens=e.signer_tokens(), people=e.people)
-        if args.exit or not sys.stdin.isatty():
+        # After the demo with no terminal to stop it from (CI, a pipe), the run ends; `--no-demo` means serve,
+        # so it keeps serving without a terminal too (nohup, systemd, a container) until SIGTERM or SIGINT.
+        if args.exit or (not args.no_demo and not sys.stdin.isatty()):
             return code
-        print("Serving; press Ctrl-C to stop.")
-        stop = threading.Event()
+        print("Serving; press Ctrl-C (or send SIGTERM) to stop.", flush=True)
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         stop.wait()

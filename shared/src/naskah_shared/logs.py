@@ -16,6 +16,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+# Which service a log line is from. One process may run all three (the embedded run), so the label is
+# not the process's: a request sets it (web/app.py); else the logger's package names its service.
+service_name: contextvars.ContextVar[str] = contextvars.ContextVar("service_name", default="")
+_PACKAGE_SERVICES = {"sk_service": "sk-service", "signature_service": "signature-service",
+                     "report_service": "report-service"}
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
 
@@ -38,7 +43,7 @@ class JsonFormatter(logging.Formatter):
         entry = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
-            "service": self.service,
+            "service": service_name.get() or _PACKAGE_SERVICES.get(record.name.split(".", 1)[0], self.service),
             "logger": record.name,
             "msg": record.getMessage(),
         }

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_smorest import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -15,7 +15,6 @@ from naskah_shared.config import Settings, redacted
 from naskah_shared.web.api import init_web
 from naskah_shared.web.auth import key_scopes, parse_keys, require_api_keys
 from naskah_shared.web.errors import ApiError
-from naskah_shared.web.idempotency import install_for
 from naskah_shared.web.idempotency import install_for
 
 log = logging.getLogger(__name__)
@@ -41,11 +40,25 @@ def service_app(import_name: str, settings: Settings, container: Any, *, title: 
                    error_mapping=error_mapping)
     require_api_keys(app, parse_keys(settings.api_keys), exempt=auth_exempt, scopes=key_scopes(settings.api_keys))
     install_for(app, container.runtime)  # Idempotency-Key on POSTs; after the key check, which names the caller
-    install_for(app, container.runtime)  # Idempotency-Key on POSTs; after the key check, which names the caller
     for bp in blueprints:
         api.register_blueprint(bp)
     for bp in plain_blueprints:  # pages, not part of the OpenAPI document
         app.register_blueprint(bp)
+    _label_logs(app, settings.service)
     app.extensions["naskah"] = container
     log.info("app created", extra={"settings": redacted(settings)})
     return app
+
+
+def _label_logs(app: Flask, service: str) -> None:
+    """Every log line written while this app handles a request says it is from `service`."""
+
+    @app.before_request
+    def _label() -> None:
+        g.service_token = logs.service_name.set(service)
+
+    @app.teardown_request
+    def _unlabel(_exc: BaseException | None) -> None:
+        token = g.pop("service_token", None)
+        if token is not None:
+            logs.service_name.reset(token)
