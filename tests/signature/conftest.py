@@ -153,3 +153,11 @@ def stack(real_stack, dev_pki, animator):
     yield sk, sig
     for app in (sk, sig):
         app.extensions["naskah"].close()
+
+
+@pytest.fixture(scope="session")
+def verify_corpus(tmp_path_factory, dev_pki, other_pki, pkcs12_signers, sk_pdf) -> dict[str, Path]:
+    """The verification corpus of issue 12 (tests/verify_corpus/make_corpus.py), generated once."""
+    from tests.verify_corpus.make_corpus import build
+
+    return build(tmp_path_factory.mktemp("verify-corpus"), dev_pki, other_pki, pkcs12_signers, sk_pdf)

@@ -28,15 +28,15 @@ from signature_service.service_layer.ports import (
     SubIndication,
     VerificationError,
 )
-from tests.verify_corpus.make_corpus import USER_PASSWORD, build
+from tests.verify_corpus.make_corpus import USER_PASSWORD
 
 P, F, I = Indication.TOTAL_PASSED, Indication.TOTAL_FAILED, Indication.INDETERMINATE  # noqa: E741
 VALID, MISMATCH, UNKNOWN = "Signature is Valid", "Digest Mismatch", "Unknown Validation Failure"
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory, dev_pki, other_pki, pkcs12_signers, sk_pdf) -> dict[str, Path]:
-    return build(tmp_path_factory.mktemp("verify-corpus"), dev_pki, other_pki, pkcs12_signers, sk_pdf)
+def corpus(verify_corpus) -> dict[str, Path]:
+    return verify_corpus
 
 
 @pytest.fixture(scope="module")

@@ -108,12 +108,12 @@ class VerificationSchema(Schema):
 
 
 class VerifyUploadSchema(Schema):
+    """The multipart body. ``password`` is a plain form part, read by the view (webargs reads a schema from
+    one location), and listed here so that the OpenAPI shows the whole body."""
+
     file = Upload(required=True, metadata={"description": "A PDF with PAdES signatures."})
-
-
-class VerifyFormSchema(Schema):
     password = fields.String(load_default=None, validate=validate.Length(max=1024), load_only=True, metadata={
-        "description": "Opens a PDF encrypted with a user password. Never stored or logged."})
+        "description": "Opens a PDF encrypted with a user password (optional). Never stored or logged."})
 
 
 class VerifyQuerySchema(Schema):

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from naskah_shared.web import ApiError
 from naskah_shared.web.errors import ErrorResponseSchema
 from naskah_shared.web.ratelimit import rate_limited
-from signature_service.api.schemas import VerificationSchema, VerifyFormSchema, VerifyQuerySchema, VerifyUploadSchema
+from signature_service.api.schemas import VerificationSchema, VerifyQuerySchema, VerifyUploadSchema
 
 blp = Blueprint("verify", __name__, url_prefix="/api/verify", description="Verification of PAdES signatures")
 
@@ -53,23 +53,27 @@ def _wants_xml(query: dict[str, Any]) -> bool:
 @rate_limited(_limiter)
 @blp.arguments(VerifyQuerySchema, location="query")
 @blp.arguments(VerifyUploadSchema, location="files")
-@blp.arguments(VerifyFormSchema, location="form")
 @blp.response(200, VerificationSchema)
-@blp.doc(responses={"200": {"content": {"application/xml": {
-    "schema": {"type": "string", "description": "ETSI TS 119 102-2 ValidationReport"}}}}})
+@blp.doc(responses={"200": {
+    "description": "The verification (JSON), or the ETSI TS 119 102-2 ValidationReport (XML).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Verification"}},
+                "application/xml": {"schema": {"type": "string",
+                                               "description": "ETSI TS 119 102-2 ValidationReport"}}}}})
 @blp.alt_response(422, schema=ErrorResponseSchema,
                   description="Not a PDF (`invalid_pdf`), or it needs a password (`password_required`, "
                               "`wrong_password`) or uses an unsupported encryption.")
 @blp.alt_response(429, schema=ErrorResponseSchema, description="Too many verifications from this client; "
                                                               "`Retry-After` says when to try again.")
-def verify(query, files, form):
+def verify(query, files):
     """Per signature and per document timestamp: the ETSI EN 319 102-1 indication and sub-indication, signer,
     times, intact, valid, trusted, revoked, level, coverage and what later changes did; and the document's
     conclusion. A damaged signature is its own FORMAT_FAILURE entry; the others are still verified."""
     data = files["file"].read()
     if b"%PDF-" not in data[:1024]:  # ISO 32000-2 clause 7.5.2 tolerates bytes before the header
         raise ApiError(422, "invalid_pdf", "The upload is not a PDF.")
-    password = form.get("password")
+    password = request.form.get("password")
+    if password is not None and not 0 < len(password) <= 1024:
+        raise ApiError(422, "invalid_input", "The password must be 1 to 1024 characters.")
     if _wants_xml(query):
         service = getattr(_container(), "verification", None)
         xml = service.etsi_report(data, password) if service is not None \
