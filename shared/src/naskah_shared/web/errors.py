@@ -146,17 +146,3 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix or "_schema"] = [str(messages)]
     return out
-
-
-def failure_code(exc: BaseException) -> str:
-    """The clear code a background job records for `exc`: the dependency that failed, else internal_error.
-
-    A job has no HTTP caller, but its record must still say *why* it stopped (an S3 outage is
-    `store_unavailable`, to retry later, not an unexplained `internal_error`).
-    """
-    if database_unavailable(exc) is not None:
-        return "database_unavailable"
-    for exc_type, convert in _infrastructure_errors().items():
-        if isinstance(exc, exc_type):
-            return convert(exc).code  # type: ignore[arg-type]
-    return "internal_error"
