@@ -158,3 +158,20 @@ def test_a_role_without_the_page_gets_the_indonesian_403(sig):
     client, _ = log_in(sig, "arsip")
     r = client.get("/review/00000000-0000-0000-0000-000000000000")
     assert r.status_code == 403 and "bukan untuk peran Anda" in r.text
+
+
+def test_a_flood_of_logins_from_one_address_is_slowed_down(real_stack, dev_pki, animator):
+    from signature_service.app import create_app
+
+    app = create_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
+                                login_rate_per_minute=1, login_rate_burst=3), migrate=True)
+    try:
+        client = app.test_client()
+        token = csrf_of(client.get("/login").text)
+        for i in range(3):  # unknown names too: each try costs an argon2 hash
+            r = client.post("/login", data={"login": f"tebak-{i}", "password": "x" * 12, "csrf_token": token})
+            assert r.status_code == 401
+        r = client.post("/login", data={"login": "tebak-9", "password": "x" * 12, "csrf_token": token})
+        assert r.status_code == 429 and "Terlalu banyak percobaan masuk" in r.text and int(r.headers["Retry-After"]) > 1
+    finally:
+        app.extensions["naskah"].close()

@@ -60,6 +60,11 @@ class SignatureSettings(Settings):
     session_max_minutes: int = setting(
         "NASKAH_SESSION_MAX_MINUTES", 720,
         help="A login session ends this many minutes after the login, in use or not.")
+    login_rate_per_minute: float = setting(
+        "NASKAH_LOGIN_RATE_PER_MINUTE", 60.0,
+        help="Login attempts per minute per client address (per worker process), whoever they name; 0 turns it off.")
+    login_rate_burst: int = setting(
+        "NASKAH_LOGIN_RATE_BURST", 20, help="Login attempts a client may make at once before the rate applies.")
     sk_url: str = setting(
         "NASKAH_SK_URL", "http://127.0.0.1:8080/sk",
         help="Base URL of sk-service, which the review page sends a person's approve/reject to.")
@@ -109,6 +114,8 @@ class SignatureSettings(Settings):
         if min(self.login_attempts, self.login_lockout_minutes, self.session_idle_minutes) < 1:
             raise ConfigError("NASKAH_LOGIN_ATTEMPTS, NASKAH_LOGIN_LOCKOUT_MINUTES and NASKAH_SESSION_IDLE_MINUTES "
                               "must be at least 1")
+        if self.login_rate_per_minute < 0 or self.login_rate_burst < 1:
+            raise ConfigError("NASKAH_LOGIN_RATE_PER_MINUTE must be 0 or more, NASKAH_LOGIN_RATE_BURST at least 1")
         if self.session_max_minutes < self.session_idle_minutes:
             raise ConfigError("NASKAH_SESSION_MAX_MINUTES must be at least NASKAH_SESSION_IDLE_MINUTES")
         if not self.sk_url.startswith(("http://", "https://")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -20,15 +21,19 @@ from signature_service.service_layer.people import Person
 class Argon2Hasher:
     """argon2id with argon2-cffi's defaults (RFC 9106's second recommended parameters)."""
 
-    def __init__(self, **params: Any) -> None:
+    def __init__(self, *, concurrent: int = 4, **params: Any) -> None:
         self._argon = Argon2(**params)
+        # Each hash takes 64 MiB: at most `concurrent` at once, the others wait their turn.
+        self._slots = threading.BoundedSemaphore(concurrent)
 
     def hash(self, password: str) -> str:
-        return self._argon.hash(password)
+        with self._slots:
+            return self._argon.hash(password)
 
     def verify(self, hashed: str, password: str) -> bool:
         try:
-            return self._argon.verify(hashed, password)
+            with self._slots:
+                return self._argon.verify(hashed, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -8,11 +8,13 @@ redirects (post/redirect/get), so a reload never reviews twice.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 
+from naskah_shared.web.ratelimit import client_key
 from signature_service.api.page_images import page_image, page_urls
 from signature_service.api.session import (
     current_person,
@@ -64,6 +66,13 @@ def login_post():
     login_name = request.form.get("login", "")[:100]
     password = request.form.get("password", "")[:1000]
     target = safe_next(request.form.get("next"))
+    limiter = _container().login_limiter
+    wait = limiter.check(client_key()) if limiter is not None else None
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        page, status = _login_error(f"Terlalu banyak percobaan masuk dari alamat ini. Coba lagi dalam {seconds} "
+                                    "detik.", login_name, target, 429)
+        return page, status, {"Retry-After": str(seconds)}
     if not login_name.strip() or not password:
         return _login_error("Isi NIP atau nama pengguna dan kata sandi.", login_name, target, 422)
     try:
