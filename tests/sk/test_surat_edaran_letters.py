@@ -21,12 +21,13 @@ from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
 from sk_service.service_layer.handlers import on_document_signed
 from sk_service.service_layer.surat_edaran import produce_letters
+from tests.conftest import TEST_SECRET
 from tests.data import INJECTIONS, sk_payload
+from tests.flow import as_person
 
 LETTER = BUILTIN_TEMPLATE.with_name(f"{LETTER_TEMPLATE}.docx")
 AT = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 25 November, 07:30 WIT in Jayapura
 
-BY = {"reviewer": "Kabid/Kadis via tests"}  # the tests' API key vouches for reviews (review scope)
 
 
 def _sk(status: SkStatus = SkStatus.ARCHIVED) -> Sk:
@@ -126,14 +127,15 @@ class _DiesOnThirdLetter:
 
 def test_a_failed_letter_does_not_stop_the_others_and_the_retry_makes_only_it(tmp_path, uno_pool) -> None:
     app = sk_app({"database_url": f"sqlite:///{tmp_path}/sk.db", "store_url": f"file://{tmp_path}/store",
-                  "log_level": "ERROR"}, converter=uno_pool, migrate=True)
+                  "secret_key": TEST_SECRET, "log_level": "ERROR"}, converter=uno_pool, migrate=True)
     container = app.extensions["naskah"]  # its runtime is not started: events stay in the outbox, for us to play
     container.runtime.store.ensure_bucket(Buckets.DRAFTS)
     c = app.test_client()
     sk_id = c.post("/api/sk", json=sk_payload(members=3)).json["id"]
     c.post(f"/api/sk/{sk_id}/submit")
-    for role in ("kabid", "kadis"):
-        c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, **BY, "decision": "approve"})
+    for role in ("kabid", "kadis"):  # an open API: only a person's assertion reviews
+        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"},
+                      headers=as_person(app, role)).status_code == 200
     final_pdf = c.get(f"/api/sk/{sk_id}/versions").json[-1]["pdf"]
     on_document_signed(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id,
                                                                    "document": final_pdf}, "signature-service"))
