@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -93,12 +94,14 @@ def _check_signatures(pdf: bytes) -> int:
         try:
             emb.compute_integrity_info()
             intact = emb.summarise_integrity_info()
-            diff = emb.evaluate_modifications()
+            diff = emb.evaluate_modifications(DEFAULT_DIFF_POLICY)
         except Exception as exc:
             log.info("formulir upload: signature check failed (%s)", type(exc).__name__)
             raise FormulirRejected("modified", "a signature in this PDF no longer matches its document") from None
         level = getattr(diff, "modification_level", ModificationLevel.OTHER)
-        if not intact.get("intact") or level > ModificationLevel.FORM_FILLING:
+        coverage = intact.get("coverage")
+        if not intact.get("docmdp_ok") or coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION \
+                or level > ModificationLevel.FORM_FILLING:
             raise FormulirRejected("modified", "the signed Formulir was changed beyond filling in its fields",
                                    modification_level=getattr(level, "name", str(level)))
     return len(signatures)
