@@ -20,8 +20,12 @@ class HttpSkReviews:
         self._http = requests.Session()
 
     def review(self, sk_id: str, person: Person, decision: str, note: str, *, request_id: str = "") -> dict[str, Any]:
-        token = assertion.issue(self.secret, assertion.PersonAssertion(id=person.id, role=person.role,
-                                                                       nama=person.nama, nip=person.nip))
+        try:
+            token = assertion.issue(self.secret, assertion.PersonAssertion(id=person.id, role=person.role,
+                                                                           nama=person.nama, nip=person.nip))
+        except assertion.InvalidAssertion:  # no NASKAH_SECRET_KEY here: sk-service could not trust us anyway
+            log.error("no secret key to sign a person assertion with")
+            raise ReviewUnavailable("this service has no NASKAH_SECRET_KEY") from None
         headers = {assertion.HEADER: token, "X-Actor": person.nama[:200]}
         if self.api_key:
             headers["X-API-Key"] = self.api_key
