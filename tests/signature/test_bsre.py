@@ -373,3 +373,22 @@ def test_totp_through_the_api_for_an_account_set_up_for_it(bsre_stack, bsre):
     assert r.status_code == 200 and r.json["status"] == "signed", r.json
     r = c.post(f"/api/signature-requests/{reqs['kadis']['id']}/totp", headers=bearer(sig, "kadis"))
     assert r.status_code == 409 and r.json["error"]["code"] == "not_a_totp_account", "the Kadis uses a passphrase"
+
+
+def test_the_status_for_a_page_is_quick_and_says_when_bsre_cannot_be_reached(bsre):
+    import time
+
+    from signature_service.adapters.accounts import status_checker
+    from signature_service.service_layer.accounts import SignerAccount
+
+    account = SignerAccount(id="kabid", role="kabid", jabatan=STAMP.jabatan, nama=STAMP.nama, pangkat=STAMP.pangkat,
+                            nip="197803122005022001", token_sha256="0" * 64, key=_kabid_key())
+    assert status_checker(_client(bsre))(account).can_sign
+    bsre.delay = 0.0
+    gone = BsreClient(BsreConfig(url=f"http://127.0.0.1:{free_loopback_port()}", user="u", password="p",
+                                 timeout=30.0, retries=5, backoff=1.0))
+    started = time.monotonic()
+    status = status_checker(gone)(account)
+    assert (status.can_sign, status.status) == (False, "UNAVAILABLE") and "BSrE" in status.message
+    assert time.monotonic() - started < 6, "one attempt, no retries, while a page waits"
+    assert status_checker(None)(account).status == "NOT_CONFIGURED"

@@ -131,7 +131,7 @@ def status_checker(bsre: BsreClient | None) -> Callable[[SignerAccount], SignerS
             return SignerStatus(False, "NOT_CONFIGURED", "Layanan BSrE belum dikonfigurasi di naskah "
                                 "(NASKAH_BSRE_URL); hubungi admin.", kind)
         try:
-            answer = bsre.status(ident(account.key))
+            answer = bsre.status(ident(account.key), patient=False)  # a page waits for this: no retries
             refuse_unless_eligible(answer)
         except SigningError as exc:
             if exc.code is SigningErrorCode.SIGNER_NOT_ELIGIBLE:

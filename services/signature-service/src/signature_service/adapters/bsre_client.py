@@ -105,8 +105,10 @@ class BsreClient:
 
     # -- endpoints ------------------------------------------------------------------------------------
 
-    def status(self, who: dict[str, str]) -> BsreStatus:
-        body = self._json(self._call("POST", "/api/v2/user/check/status", json=who, what="status check"))
+    def status(self, who: dict[str, str], *, patient: bool = True) -> BsreStatus:
+        """``patient=False`` (a page being drawn): one attempt within 5 s, no retries."""
+        body = self._json(self._call("POST", "/api/v2/user/check/status", json=who, what="status check",
+                                     patient=patient))
         status = body.get("status")
         if not isinstance(status, str) or status not in STATUS_MESSAGES:
             raise _bad_answer(f"a status check answered an unknown status {str(status)[:40]!r}")
@@ -144,7 +146,7 @@ class BsreClient:
         body: dict[str, Any] = {**who, credential: secret,
                                 "signatureProperties": [_properties(s) for s in specs],
                                 "file": [base64.b64encode(p).decode() for p in pdfs]}
-        resp = self._call("POST", "/api/v2/sign/pdf", json=body, what="signature", files=len(pdfs))
+        resp = self._call("POST", "/api/v2/sign/pdf", json=body, what="signature", file_count=len(pdfs))
         files = self._json(resp).get("file")
         if not isinstance(files, list) or len(files) != len(pdfs):
             raise _bad_answer(f"{len(files) if isinstance(files, list) else 'no'} file(s) back for {len(pdfs)} sent")
@@ -159,12 +161,14 @@ class BsreClient:
 
     # -- one call, retried when BSrE is busy --------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, what: str, files: int = 1, **kw: Any) -> requests.Response:
+    def _call(self, method: str, path: str, *, what: str, file_count: int = 1, patient: bool = True,
+              **kw: Any) -> requests.Response:
         """One call, retried when BSrE is busy; the answer may take ``timeout`` per file signed."""
         cfg = self.config
-        wait_for = cfg.timeout * max(1, files)
+        wait_for = cfg.timeout * max(1, file_count) if patient else min(5.0, cfg.timeout)
+        retries = cfg.retries if patient else 0
         delay, last = cfg.backoff, "no answer"
-        for attempt in range(cfg.retries + 1):
+        for attempt in range(retries + 1):
             wait = delay
             try:
                 resp = self.http.request(method, self.base + path, timeout=(min(5.0, cfg.timeout), wait_for),
@@ -180,7 +184,7 @@ class BsreClient:
                     raise _refusal(resp, what)
                 last = f"HTTP {resp.status_code}"
                 wait = max(delay, _retry_after(resp))
-            if attempt < cfg.retries:
+            if attempt < retries:
                 if wait > MAX_RETRY_AFTER:
                     break
                 log.warning("BSrE busy, retrying", extra={"bsre_call": what, "attempt": attempt + 1, "why": last,
@@ -189,7 +193,7 @@ class BsreClient:
                 delay *= 2
         raise SigningError(SigningErrorCode.BSRE_UNAVAILABLE,
                            f"BSrE's Esign Client Service is unavailable for the {what} ({last}, "
-                           f"{cfg.retries + 1} attempt(s)); try again shortly",
+                           f"{retries + 1} attempt(s)); try again shortly",
                            details={"backend": "bsre", "retry_after": max(5, round(cfg.backoff * 2 ** cfg.retries))})
 
     @staticmethod
