@@ -1,7 +1,8 @@
 """Issue 13 #4: a consumer's reconnect delay resets after a good connection, and readiness tells the truth.
 
-The broker drops the consumer's connection (rabbitmqctl, in this test's own vhost) five times in a
-row; before the fix the delay doubled each time (0.5, 1, 2, 4, 8 s) and /readyz said ready throughout.
+The broker drops the consumer's connection (`rabbitmqctl close_connection` of the connections listed in
+this test's own vhost) five times in a row; before the fix the delay doubled each time (0.5, 1, 2, 4,
+8 s) and /readyz said ready throughout.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import pytest
 from naskah_shared.bus.amqp import AmqpBus
 from naskah_shared.bus.ports import BusUnavailable
 from naskah_shared.messages import Envelope
-from naskah_shared.testing.rabbitmq import close_connections, fresh_vhost
+from naskah_shared.testing.rabbitmq import fresh_vhost, rabbitmqctl
 from tests.contract.test_bus_contract import Inbox
+
+
+def close_connections(url: str) -> None:
+    """Close every connection of this test's vhost (and no other), one by one, from RabbitMQ's side."""
+    vhost = url.rsplit("/", 1)[1]
+    for line in rabbitmqctl("list_connections", "pid", "vhost").splitlines():
+        pid, _, conn_vhost = line.partition("\t")
+        if conn_vhost == vhost:
+            rabbitmqctl("close_connection", pid, "test: broker drops the consumer")
 
 
 def _ping_fails(bus: AmqpBus) -> bool:
