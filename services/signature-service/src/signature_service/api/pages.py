@@ -146,6 +146,8 @@ def sign_batch_page(batch_id: str):
 def _batch_view(batch_id: str, progress: dict[str, Any], account: SignerAccount, *, error: str | None = None,
                 done: str | None = None, status: int = 200):
     pages = page_urls(_sample_ref(batch_id, account), "pages.sign_batch_image", batch_id=batch_id)
+    if done == DONE["batch"] and batch_state(progress) == "done":  # the reload once the job finished
+        done = "Semua surat sudah ditandatangani."
     return render_template("sign_batch.html", batch=progress, letters=_letters(batch_id, account), pages=pages,
                            error=error, done=done, state=batch_state(progress)), status
 
