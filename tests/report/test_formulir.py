@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,54 @@ def test_the_prodeskel_export_has_a_column_per_field_code_and_no_formulas(app) -
     sheet = book.active
     assert [cell.value for cell in sheet[1]] == rows[0] and sheet.cell(3, 1).value == "kampung-sereh"
     assert str(sheet.cell(3, 3 + f.CODES.index("d2_potensi_unggulan") + 1).value).startswith("'=")
+
+
+def test_the_kampung_figures_come_from_the_submissions(app) -> None:
+    """Steps 9 and 10 recorded by the submissions and verdicts themselves; the figures follow them."""
+    c = app.test_client()
+    container = app.extensions["naskah"]
+    aid = c.post("/api/activities", json={"kegiatan": "Profil Kampung", "tahun": 2026, "sk_id": "sk-1"}).json["id"]
+    t0 = datetime.now(UTC) - timedelta(days=30)
+
+    def at(hours: float) -> str:
+        return (t0 + timedelta(hours=hours)).isoformat()
+
+    def step(n: int, start: float, end: float, figures: dict | None = None) -> None:
+        r = c.post(f"/api/activities/{aid}/steps", json={"step": n, "actor": "Tim", "started_at": at(start),
+                                                          "ended_at": at(end), "figures": figures or {}})
+        assert r.status_code == 201, r.json
+
+    step(1, 0, 1)
+    step(2, 1, 2)
+    for i, (kind, extra) in enumerate([
+            ("sk.drafted", {"drafter": "Kasubid"}), ("sk.submitted", {}),
+            ("sk.reviewed", {"role": "kabid", "decision": "approve", "reviewer": "Kabid"}),
+            ("sk.reviewed", {"role": "kadis", "decision": "approve", "reviewer": "Kadis"}),
+            ("document.signed", {"role": "kadis", "signer": "Kadis"}), ("sk.archived", {"nomor": "800/1"})]):
+        container.reports.on_event(Envelope(kind, {"sk_id": "sk-1", "at": at(3 + i), **extra}, "sk-service"))
+    step(7, 10, 11)
+    step(8, 12, 13, {"assigned": ["Kampung Sereh", "Kampung Yobeh"]})
+
+    c.post("/api/formulir/l0/submissions", json={"values": GOOD, "submitted_by": "Pokja Sereh"})
+    c.post("/api/formulir/l0/submissions/1/review", json={"decision": "send_back", "reviewer": "Tim",
+                                                         "notes": {"a4_jumlah_kk": "cek register"}})
+    totals = c.get(f"/api/activities/{aid}").json["kampung"]
+    assert (totals["assigned"], totals["returned"], totals["sent_back"], totals["verified"]) == (2, 1, 1, 0)
+    c.post("/api/formulir/l0/submissions", json={"values": GOOD, "submitted_by": "Pokja Sereh"})
+    c.post("/api/formulir/l0/submissions/2/review", json={"decision": "accept", "reviewer": "Tim"})
+    c.post(f"/formulir/{f.token(KEY, 'l1')}", data={**GOOD, "pengisi": "Yakob"})
+    activity = c.get(f"/api/activities/{aid}").json
+    totals = activity["kampung"]
+    assert (totals["assigned"], totals["returned"], totals["sent_back"], totals["verified"]) == (2, 2, 1, 1)
+    steps = {line["step"]: line for line in activity["timeline"]}
+    assert not steps[9]["missing"] and not steps[10]["missing"]
+    assert "Formulir Kampung Sereh diterima (versi 2)" in steps[9]["outcome"], "every round is a step event"
+    assert "dikembalikan kepada Pokja" in steps[10]["outcome"] and "diverifikasi" in steps[10]["outcome"]
+    # A kampung not in step 8's list cannot hand over data: the step's rule refuses, nothing is kept.
+    container.formulir.on_event(Envelope("signature.requested", {
+        "kind": "surat_edaran", "batch_id": "se-2", "sk_tim": "sk-1", "documents": [
+            {"document_id": "l9", "kampung": {"nama": "Kampung Lain", "distrik": "Sentani", "kode": "lain"}}]},
+        "sk-service"))
+    r = c.post("/api/formulir/l9/submissions", json={"values": GOOD, "submitted_by": "x"})
+    assert r.status_code == 422 and r.json["error"]["code"] == "invalid_figures"
+    assert c.get("/api/formulir/l9").json["submissions"] == []
