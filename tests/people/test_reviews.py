@@ -172,7 +172,9 @@ def test_the_kabid_reviews_from_the_inbox_and_sk_service_records_the_person(pair
     assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
     wait_for(lambda: f"/review/{sk_id}" in kabid.get("/inbox").text)
     served.stop()
+    assert f"/review/{sk_id}" in kabid.get("/inbox").text, "the inbox reads its own model: up while sk-service is down"
     page = kabid.get(f"/review/{sk_id}")
+    assert page.status_code == 200
     r = kabid.post(f"/review/{sk_id}", data={"decision": "approve", "note": "", "csrf_token": csrf_of(page.text)})
     assert r.status_code == 503 and "coba lagi" in r.text
 
