@@ -392,3 +392,38 @@ def test_the_status_for_a_page_is_quick_and_says_when_bsre_cannot_be_reached(bsr
     assert (status.can_sign, status.status) == (False, "UNAVAILABLE") and "BSrE" in status.message
     assert time.monotonic() - started < 6, "one attempt, no retries, while a page waits"
     assert status_checker(None)(account).status == "NOT_CONFIGURED"
+
+
+def test_the_stamp_bsre_draws_is_the_offices_at_the_prepared_boxes_with_a_working_qr(bsre, augmenter, sk_pdf,
+                                                                                    tmp_path):
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    url = "http://127.0.0.1:8080/signatures/verify/0b9d1c3e"
+    client = _client(bsre)
+    kadis_stamp = StampText("Kepala Dinas Pemberdayaan Masyarakat dan Kampung", "Drs. Yohanes Rumbiak, M.Si",
+                            "Pembina Utama Muda (IV/c)")
+    once = BsreSigner.open(client, _kabid_key(), SIGNER_PASSPHRASES["kabid"], augmenter=augmenter).sign(
+        sk_pdf, field="kabid", level=SignatureLevel.B_B, stamp=STAMP, qr_url=url)
+    twice = BsreSigner.open(client, {"type": "bsre", "nik": DEFAULT_USERS["kadis"][0]}, SIGNER_PASSPHRASES["kadis"],
+                            augmenter=augmenter).sign(once, field="kadis", level=SignatureLevel.B_B,
+                                                      stamp=kadis_stamp, qr_url=url)
+    widgets = {}
+    for index, page in enumerate(PdfReader(io.BytesIO(twice)).pages):
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            widgets[str(a.get("/T"))] = (index, [float(v) for v in a["/Rect"]])
+    bsre_fields = sorted(name for name in widgets if name.startswith("sig_"))
+    assert len(bsre_fields) == 2
+    for prepared, made in zip(("kabid", "kadis"), bsre_fields, strict=True):
+        box = prepared_field(sk_pdf, prepared)
+        assert widgets[made][0] == box.page and widgets[made][1] == pytest.approx(list(box.box), abs=1)
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(twice)
+    page = widgets[bsre_fields[0]][0] + 1
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), str(path),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    (png,) = tmp_path.glob("page*.png")
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(png)) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found == [url, url]
