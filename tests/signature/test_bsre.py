@@ -427,3 +427,13 @@ def test_the_stamp_bsre_draws_is_the_offices_at_the_prepared_boxes_with_a_workin
     (png,) = tmp_path.glob("page*.png")
     found = [r.text for r in zxingcpp.read_barcodes(Image.open(png)) if r.format == zxingcpp.BarcodeFormat.QRCode]
     assert found == [url, url]
+
+
+def test_verification_reports_the_level_bsre_and_naskah_reached(bsre, augmenter, bsre_verifier, sk_pdf):
+    """BSrE's output is PAdES B-T (its own timestamp, no DSS): naskah adds nothing below B-LT, and the
+    verification says B-T, not the level asked for."""
+    signer = BsreSigner.open(_client(bsre), _kabid_key(), SIGNER_PASSPHRASES["kabid"], augmenter=augmenter)
+    for asked, reached in ((SignatureLevel.B_B, SignatureLevel.B_T), (SignatureLevel.B_T, SignatureLevel.B_T),
+                           (SignatureLevel.B_LT, SignatureLevel.B_LT)):
+        [report] = bsre_verifier.verify(signer.sign(sk_pdf, field="kabid", level=asked, stamp=STAMP))
+        assert report.level is reached and report.timestamp_time is not None, asked
