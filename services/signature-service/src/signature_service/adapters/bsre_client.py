@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 ELIGIBLE = "ISSUE"
 RETRYABLE_HTTP = (429, 502, 503, 504)
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # per file signed in the call
 MAX_RETRY_AFTER = 30.0  # what we accept from BSrE's Retry-After before giving up on this call
 # Indonesian reasons for the signing page and the API error, by BSrE status (§6.7)
 STATUS_MESSAGES = {
@@ -172,10 +173,11 @@ class BsreClient:
             wait = delay
             try:
                 resp = self.http.request(method, self.base + path, timeout=(min(5.0, cfg.timeout), wait_for),
-                                         allow_redirects=False, **kw)
+                                         allow_redirects=False, stream=True, **kw)
+                _read_bounded(resp, MAX_ANSWER_BYTES * max(1, file_count))
             except requests.Timeout:
                 last = f"no answer within {wait_for:g} s"
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, reset, cut mid-answer
                 last = "the connection was refused or cut"
             else:
                 if resp.status_code == 200:
@@ -205,6 +207,17 @@ class BsreClient:
         if not isinstance(body, dict):
             raise _bad_answer("a JSON answer that is not an object")
         return body
+
+
+def _read_bounded(resp: requests.Response, limit: int) -> None:
+    """Read the body, refusing more than ``limit`` bytes (a signed PDF is the input plus a few hundred KiB)."""
+    body = bytearray()
+    for chunk in resp.iter_content(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            resp.close()
+            raise _bad_answer(f"more than {limit // (1024 * 1024)} MiB")
+    resp._content = bytes(body)  # what .content, .json() read from now on
 
 
 def _properties(s: Specimen) -> dict[str, Any]:
