@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from naskah_cli.formulir_demo import return_formulir
 from naskah_cli.sample import DISTRIK, KAMPUNG, sk_tim
 
 PASSPHRASES = {"kabid": "kabid-test-passphrase", "kadis": "kadis-test-passphrase"}  # the TEST-ONLY PKI's
@@ -181,7 +182,8 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
              == "signed" and x, timeout=300)
         letters = out / "surat-edaran"
         letters.mkdir(exist_ok=True)
-        for letter in sk.call("GET", f"/api/surat-edaran/{se['id']}")["letters"]:
+        batch_letters = sk.call("GET", f"/api/surat-edaran/{se['id']}")["letters"]
+        for letter in batch_letters:
             (letters / f"{letter['slug']}.pdf").write_bytes(
                 sk.call("GET", f"/api/surat-edaran/{se['id']}/letters/{letter['slug']}.pdf"))
         p.step("8. Kadis menandatangani semua surat sekaligus", f"{len(DISTRIK)} PDF di {letters}")
@@ -189,17 +191,11 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
         step(8, "Tim → Pokja", 200, 200 + 60 * 24 * 40, "Surat edaran dan formulir instrumen dikirim",
              {"assigned": KAMPUNG})
         p.step("8. Pokja ditugaskan mendata", f"{len(KAMPUNG)} kampung")
-        step(9, "Pokja → Tim", 60 * 24 * 26, 60 * 24 * 27, "Data manual diterima", {"returned": KAMPUNG})
-        back = KAMPUNG[4]
-        step(10, "Tim", 60 * 24 * 27, 60 * 24 * 40, "Verifikasi data; satu kampung dikembalikan",
-             {"verified": [k for k in KAMPUNG if k != back],
-              "sent_back": [{"kampung": back, "note": "Jumlah KK tidak sesuai register kampung"}],
-              "published": [k for k in KAMPUNG if k != back]})
-        p.step("10. Data diverifikasi", f"{len(KAMPUNG) - 1} valid, {back} dikembalikan ke Pokja")
-        step(9, "Pokja → Tim", 60 * 24 * 41, 60 * 24 * 42, "Data perbaikan diterima", {"returned": [back]})
-        step(10, "Tim", 60 * 24 * 42, 60 * 24 * 43, "Data perbaikan valid dan dipublikasikan di Prodeskel",
-             {"verified": [back], "published": [back]})
-        p.step("10. Data perbaikan diverifikasi", f"{back} valid, dipublikasikan")
+        # Steps 9-10 from the Formulir themselves (filled PDFs, one sent back and corrected; paper typed in)
+        return_formulir(rep, p, aid, batch_letters, letters, out, at, wait)
+        step(10, "Tim", 60 * 24 * 43, 60 * 24 * 43 + 120, "Data terverifikasi dimasukkan ke website Prodeskel",
+             {"published": KAMPUNG})
+        p.step("10. Data dipublikasikan di Prodeskel", f"{len(KAMPUNG)} kampung")
 
         report = rep.call("POST", f"/api/activities/{aid}/report", expect=201, json={"written_at": at(60 * 24 * 44)})
         p.step("11. Laporan Kegiatan disusun", f"DOCX+PDF, {len(report['charts'])} grafik")

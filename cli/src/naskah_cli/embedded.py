@@ -82,7 +82,8 @@ def embedded(var: Path, *, host: str = "127.0.0.1", port: int = 8080,
     bsre = backends.enter_context(loopback_bsre(var)) if signer_backend == "bsre" else None
     apps = {
         "sk": sk_app(load(SkSettings, service="sk-service", database_url=f"sqlite:///{var / 'sk.db'}",
-                          **common), bus=bus, store=store, converter=converter, migrate=True),
+                          formulir_url=public + PREFIXES["report"] + "/formulir", **common),
+                     bus=bus, store=store, converter=converter, migrate=True),
         "signature": signature_app(load(SignatureSettings, service="signature-service",
                                         database_url=f"sqlite:///{var / 'signature.db'}",
                                         pki_dir=str(var / "pki"), sk_url=public + PREFIXES["sk"], **common,
