@@ -437,3 +437,32 @@ def test_verification_reports_the_level_bsre_and_naskah_reached(bsre, augmenter,
                            (SignatureLevel.B_LT, SignatureLevel.B_LT)):
         [report] = bsre_verifier.verify(signer.sign(sk_pdf, field="kabid", level=asked, stamp=STAMP))
         assert report.level is reached and report.timestamp_time is not None, asked
+
+
+def test_the_loopback_follows_the_guide_basic_auth_download_once_and_verify(bsre, sk_pdf):
+    import base64
+
+    import requests
+
+    auth = (BSRE_USER, BSRE_PASSWORD)
+    form = {"nik": DEFAULT_USERS["kabid"][0], "passphrase": SIGNER_PASSPHRASES["kabid"], "tampilan": "invisible"}
+    pdf = {"file": ("sk.pdf", sk_pdf, "application/pdf")}
+    assert requests.post(f"{bsre.url}/api/sign/pdf", data=form, files=pdf, timeout=30).status_code == 401
+    r = requests.post(f"{bsre.url}/api/sign/pdf", data=form, files=pdf, auth=auth, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
+    doc = r.headers["id_dokumen"]
+    once = requests.get(f"{bsre.url}/api/sign/download/{doc}", auth=auth, timeout=10)
+    assert once.status_code == 200 and once.content == r.content
+    assert requests.get(f"{bsre.url}/api/sign/download/{doc}", auth=auth, timeout=10).status_code == 404
+    v1 = requests.post(f"{bsre.url}/api/sign/verify", files={"signed_file": ("sk.pdf", r.content)}, auth=auth,
+                       timeout=30).json()
+    assert v1["jumlah_signature"] == 1 and v1["summary"] == "VALID"
+    assert v1["details"][0]["signature_document"]["document_integrity"] is True
+    assert v1["details"][0]["signature_document"]["signed_using_tsa"] is True
+    v2 = requests.post(f"{bsre.url}/api/v2/verify/pdf", json={"file": base64.b64encode(r.content).decode()},
+                       auth=auth, timeout=30).json()
+    assert v2["conclusion"] == "VALID" and v2["signatureCount"] == 1
+    assert v2["signatureInformations"][0]["integrityValid"] and v2["signatureInformations"][0]["certificateTrusted"]
+    status = requests.post(f"{bsre.url}/api/v2/user/check/status", json={"email": "siapa@dpmk.test"}, auth=auth,
+                           timeout=10).json()
+    assert status["status"] == "NOT_REGISTERED"
