@@ -12,7 +12,9 @@ holding a comment (``%``, which pyHanko's reader skips) is left to the original 
 2. X.500 name comparison. asn1crypto compares names after RFC 4518 string preparation, a pure function of
 the string that costs about 0.4 ms per value and is redone for every freshly parsed certificate; building
 a validation context from a DSS and finding a path compares hundreds of names. The same few dozen strings
-recur in every naskah document, so a bounded memo of that function removes most of the cost.
+recur in every naskah document, so a bounded memo of that function removes most of the cost. Two names with
+the same DER encoding are equal without that comparison (the converse does not hold, so different
+encodings still get RFC 5280's comparison), and a name's ``hashable`` form is computed once per object.
 
 3. Cross-reference lookups. ``XRefCache.get_introducing_revision``, ``get_last_change`` and
 ``get_historical_ref`` scan every xref section on each call, and the difference analysis calls them for
@@ -70,7 +72,8 @@ def read_hex_string_from_stream(stream: BinaryIO) -> generic.ByteStringObject | 
 
 
 _DELIMITER = re.compile(rb"[ \n\r\t\f\x00()<>\[\]{}/%]")
-_PLAIN_NAME = re.compile(rb"[\x21-\x22\x24-\x7e]*")  # printable, no '#': nothing to unescape
+# printable, not a delimiter, no '#': nothing to unescape and nothing pyHanko refuses
+_PLAIN_NAME = re.compile(b"[" + re.escape(bytes(b for b in range(0x21, 0x7F) if b not in b"#%()/<>[]{}")) + b"]*")
 _original_until_delimiter = misc.read_until_delimiter
 _original_decode_name = generic._decode_name
 
@@ -105,6 +108,23 @@ _original_prep = x509.NameTypeAndValue._ldap_string_prep
 @functools.lru_cache(maxsize=4096)
 def _ldap_string_prep(string: str) -> str:
     return _original_prep(None, string)  # the method does not use ``self``
+
+
+_original_name_eq = x509.Name.__eq__
+_original_hashable = x509.Name.hashable
+
+
+def _name_eq(self: x509.Name, other: object) -> bool:
+    if isinstance(other, x509.Name) and self.dump() == other.dump():
+        return True
+    return _original_name_eq(self, other)
+
+
+def _name_hashable(self: x509.Name) -> str:
+    cached = self.__dict__.get("_naskah_hashable")
+    if cached is None:
+        cached = self.__dict__["_naskah_hashable"] = _original_hashable.fget(self)
+    return cached
 
 
 def _prep_method(self: x509.NameTypeAndValue, string: str) -> str:
@@ -160,6 +180,11 @@ def install() -> None:
         if getattr(module, "read_until_delimiter", None) is _original_until_delimiter:
             module.read_until_delimiter = read_until_delimiter
     x509.NameTypeAndValue._ldap_string_prep = _prep_method
+    if x509.Name.__eq__ is _original_name_eq:
+        x509.Name.__eq__ = _name_eq
+        x509.Name.__ne__ = lambda self, other: not _name_eq(self, other)
+        x509.Name.__hash__ = None  # as before: asn1crypto's Name defines __eq__ without __hash__
+        x509.Name.hashable = property(_name_hashable)
     _remember("get_introducing_revision", False)
     _remember("get_last_change", False)
     _remember("get_historical_ref", True)

@@ -88,8 +88,22 @@ def stop_thread(thread: threading.Thread) -> None:
     to be slow (thousands of fields) is seconds of CPU taken from the next requests."""
     import ctypes
 
-    if thread.ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(BudgetExceeded))
+    def send() -> None:
+        if thread.ident is not None:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
+                                                       ctypes.py_object(BudgetExceeded))
+
+    def insist() -> None:
+        # an exception that lands in a finaliser (a weakref callback run by the GC) is printed and dropped,
+        # and the worker runs on: send it again until the worker is gone (bounded: 2 s)
+        for _ in range(40):
+            thread.join(0.05)
+            if not thread.is_alive():
+                return
+            send()
+
+    send()
+    threading.Thread(target=insist, name="verify-stop", daemon=True).start()
 
 
 class _Budget:
