@@ -58,18 +58,21 @@ class ReviewSchema(Schema):
 
 
 @blp.route("/activities/<activity_id>/formulir", methods=["GET"])
+@blp.response(200)
 def kampung_of_activity(activity_id: str):
     """Every kampung's letter of the activity's SK, with its submissions and where its data stands."""
     return {"kampung": _svc().kampung_of_activity(activity_id)}
 
 
 @blp.route("/formulir/<letter_id>", methods=["GET"])
+@blp.response(200)
 def kampung(letter_id: str):
     return _svc().kampung(letter_id)
 
 
 @blp.route("/formulir/<letter_id>/pdf", methods=["POST"])
 @blp.arguments(UploadQuerySchema, location="query")
+@blp.response(201)
 def upload(query, letter_id: str):
     """A filled Formulir PDF (the body, `application/pdf`, or the `file` of a multipart form)."""
     data = request.files["file"].read() if "file" in request.files else request.get_data(cache=False)
@@ -80,6 +83,7 @@ def upload(query, letter_id: str):
 
 @blp.route("/formulir/<letter_id>/submissions", methods=["POST"])
 @blp.arguments(SubmitSchema)
+@blp.response(201)
 def submit(body, letter_id: str):
     """The values typed by the Tim from a paper Formulir (the scan-and-paper fallback)."""
     return _svc().submit(letter_id, body["values"], source="tim", actor=body["submitted_by"],
@@ -88,6 +92,7 @@ def submit(body, letter_id: str):
 
 @blp.route("/formulir/<letter_id>/submissions/<int:version>/review", methods=["POST"])
 @blp.arguments(ReviewSchema)
+@blp.response(200)
 def review(body, letter_id: str, version: int):
     """The Tim's verdict: accept, or send back to the Pokja with a note per field (SOP step 10)."""
     return _svc().review(letter_id, version, decision=body["decision"], notes=body["notes"],
@@ -95,6 +100,7 @@ def review(body, letter_id: str, version: int):
 
 
 @blp.route("/formulir/batches/<batch_id>/close", methods=["POST"])
+@blp.response(200)
 def close(batch_id: str):
     """The data collection is over: the batch's web-form links stop working."""
     return {"closed": _svc().close_batch(batch_id)}
@@ -108,6 +114,8 @@ def _safe(value) -> object:
 
 
 @blp.route("/activities/<activity_id>/prodeskel.<any(csv, xlsx):ext>", methods=["GET"])
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="text/csv",
+              description="CSV (UTF-8 with BOM), or XLSX for `.xlsx`.")
 def export(activity_id: str, ext: str):
     """The accepted data for entry into Prodeskel: one row per kampung, one column per field code."""
     header, rows = _svc().export_rows(activity_id)
