@@ -5,7 +5,9 @@ verify, archive, as the office's people would, with axe-core and a 360 px screen
 from __future__ import annotations
 
 import hashlib
+import io
 import socket
+import zipfile
 from urllib.parse import urlsplit
 
 import pytest
@@ -178,6 +180,12 @@ def scenario(browser, sk_url: str, base: str, who_is: dict[str, tuple[str, str]]
     assert page.locator("ol.hasil-surat li").count() == 6
     assert page.locator("ol.hasil-surat .status.signed").count() == 6
     check_page(page, "batch-done")
+    logout(page)
+    login(page, base, *who_is["arsiparis"])  # the batch's letters as one ZIP
+    got = page.request.get(f"{base}/arsip/batch/{se['id']}.zip")
+    assert got.ok and got.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.body())) as zf:
+        assert len(zf.namelist()) == 6 and all(zf.read(n).startswith(b"%PDF") for n in zf.namelist())
     logout(page)
 
     # five wrong passwords lock the login

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 
+from naskah_shared.web.ratelimit import RateLimiter
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from signature_service.service_layer.archive import csv_cell
 from tests.flow import approved_sk, requests_of, wait_for
@@ -116,6 +117,8 @@ def test_the_verification_page_the_archive_and_uploads(stack, people):
     assert "Dokumen telah diubah sesudah ditandatangani." in bad.text and "tidak sama dengan" in bad.text
     notpdf = public.post(f"/verify/{sk_id}", data={"csrf_token": token, "berkas": (io.BytesIO(b"hello"), "x.pdf")})
     assert notpdf.status_code == 422 and "bukan PDF" in notpdf.text
+    # the page shares the public verification's limiter (NASKAH_VERIFY_RATE_*); a tight one for the test
+    sig.extensions["naskah"].verify_limiter = RateLimiter(per_minute=6, burst=3)
     statuses = [public.post(f"/verify/{sk_id}", data={"csrf_token": token, "berkas": (io.BytesIO(b"x"), "x")})
                 .status_code for _ in range(8)]
     assert 429 in statuses
@@ -129,6 +132,12 @@ def test_the_verification_page_the_archive_and_uploads(stack, people):
     found = arsip.get("/arsip", query_string={"nomor": nomor, "cari": "1"})
     assert found.status_code == 200 and archived.ref["sha256"] in found.text and nomor in found.text
     assert arsip.get("/arsip", query_string={"nomor": "tidak-ada-999", "cari": "1"}).text.count("hasil-arsip") == 0
+    year = str(archived.signed_at.year)
+    for query, hits in (({"jenis": "sk", "tahun": year, "penanda": "kadis"}, 1), ({"jenis": "report"}, 0),
+                        ({"tahun": "2001"}, 0), ({"q": "Pengelolaan Data Profil", "nomor": nomor}, 1)):
+        text = arsip.get("/arsip", query_string={**query, "cari": "1"}).text
+        assert (archived.ref["sha256"] in text) == bool(hits), query
+    assert "Tahun harus empat angka" in arsip.get("/arsip", query_string={"tahun": "20x6", "cari": "1"}).text
     got = arsip.get(f"/arsip/{sk_id}/unduh", query_string={"versi": archived.ref["version_id"]})
     assert got.status_code == 303 and got.headers["Location"]
     token = csrf_of(found.text)
