@@ -56,3 +56,20 @@ def test_a_signed_letter_changed_beyond_its_fields_is_refused(signed) -> None:
     with pytest.raises(FormulirRejected) as refused:
         read(_incremental(signed, deface), letter_id="l0")
     assert refused.value.code == "modified"
+
+
+def test_a_signed_letter_whose_signed_bytes_changed_is_refused(signed) -> None:
+    at = signed.find(b"Surat Edaran Nomor")
+    assert 0 < at < signed.rfind(b"/ByteRange"), "the title in the first (signed) revision, as written"
+    with pytest.raises(FormulirRejected) as refused:  # same length: the file still parses, the hash differs
+        read(signed.replace(b"Surat Edaran Nomor", b"Surat Edaran NOMOR", 1), letter_id="l0")
+    assert refused.value.code == "modified"
+
+
+def test_a_signed_letter_moved_to_another_kampung_after_the_signature_is_refused(signed) -> None:
+    def move(writer: PdfWriter) -> None:
+        writer.add_metadata({"/NaskahDocumentId": "l1", "/NaskahKampung": "kampung-yobeh"})
+
+    with pytest.raises(FormulirRejected) as refused:
+        read(_incremental(signed, move), letter_id="l1")
+    assert refused.value.code == "modified"

@@ -87,8 +87,8 @@ class FormulirService:
         return letter
 
     def submit_pdf(self, letter_id: str, pdf: bytes, *, actor: str, at: datetime | None = None) -> dict[str, Any]:
-        self._letter(letter_id)  # 404 before reading an upload for nobody
-        read = self.read_pdf(pdf, letter_id=letter_id)  # raises FormulirRejected (4xx)
+        letter = self._letter(letter_id)  # 404 before reading an upload for nobody
+        read = self.read_pdf(pdf, letter_id=letter_id, kampung_kode=letter["kampung_kode"])  # or FormulirRejected
         return self.submit(letter_id, read.values, source="pdf", actor=actor, at=at, pdf=pdf)
 
     def submit(self, letter_id: str, raw: Mapping[str, Any], *, source: str, actor: str,
