@@ -166,6 +166,13 @@ class PadesVerifier:
             "retroactive_revinfo": True,
             "best_signature_time": best_time,
         }
+        if best_time is not None:
+            # PAdES B-T and up: the signature timestamp proves the signature existed then, so the chain is
+            # judged at that time with the revocation data gathered then (ETSI EN 319 102-1 clause 5.6.2,
+            # validation at the best signature time). Judged "now", a B-LT document stopped being trusted
+            # once its OCSP response's nextUpdate had passed. A timestamp that does not verify is reported
+            # (TIMESTAMP_INVALID) and keeps the signature from TOTAL_PASSED.
+            kwargs["moment"] = best_time
         if self.allow_fetching:
             from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
