@@ -9,6 +9,7 @@ in-process bus and one filesystem store between three runtimes.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +17,16 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.config import Settings
-from naskah_shared.db.engine import make_engine
+from naskah_shared.db.engine import DatabaseUnavailable, make_engine
 from naskah_shared.db.engine import ping as db_ping
 from naskah_shared.db.outbox import OutboxRelay, OutboxTables
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
-from naskah_shared.storage.ports import ObjectStore
+from naskah_shared.storage.ports import ObjectStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 U = TypeVar("U", bound=SqlUnitOfWork)
@@ -67,6 +69,7 @@ class Runtime:
     on_start: list[Callable[[], None]] = field(default_factory=list)
     on_stop: list[Callable[[], None]] = field(default_factory=list)  # background work to end before the bus
     started: bool = False
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -91,14 +94,33 @@ class Runtime:
     def start(self) -> None:
         if self.started:
             return
+        self._stopping.clear()
         for hook in self.on_start:
-            hook()
+            try:
+                hook()
+            except (StoreUnavailable, DatabaseUnavailable, OperationalError) as exc:
+                # A worker gunicorn restarts while the store or the database is away must still start: one
+                # that raised here took gunicorn's master, and the whole service, down ("Worker failed to
+                # boot", seen in the chaos run). /readyz says what is missing; the hook is tried again.
+                log.warning("start-up step deferred", extra={"error": type(exc).__name__})
+                threading.Thread(target=self._retry, args=(hook,), name="start-retry", daemon=True).start()
         self.bus.start()
         self.relay.start()
         self.started = True
         log.info("runtime started", extra={"service": self.settings.service})
 
+    def _retry(self, hook: Callable[[], None]) -> None:
+        delay = 1.0
+        while not self._stopping.wait(delay):  # until it works, or the runtime stops
+            try:
+                hook()
+                log.info("deferred start-up step done")
+                return
+            except (StoreUnavailable, DatabaseUnavailable, OperationalError):
+                delay = min(delay * 2, 10.0)
+
     def stop(self) -> None:
+        self._stopping.set()
         if not self.started:
             return
         for hook in self.on_stop:
