@@ -174,3 +174,24 @@ def test_batch_zip_is_a_valid_zip_of_the_letters(stack):
     blob = b"".join(archive.batch_zip(letters))
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         assert sorted(zf.namelist()) == ["0.pdf", "1.pdf", "2.pdf"] and zf.read("1.pdf").endswith(b"\x01" * 10)
+
+
+def test_a_hostile_title_shows_as_text_on_the_signing_page(stack, people):
+    from naskah_shared.messages import Envelope
+    from naskah_shared.storage.ports import Buckets
+    from signature_service.pki.sample_pdf import sk_sample_pdf
+
+    _, sig = stack
+    container = sig.extensions["naskah"]
+    source = container.runtime.store.put(Buckets.DRAFTS, "sk/hostile/sk.pdf", sk_sample_pdf(),
+                                         content_type="application/pdf").ref()
+    document_id = "0f0f0f0f-0000-4000-8000-000000000001"
+    container.signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+        "kind": "sk", "sk_id": document_id, "title": HOSTILE, "nomor": HOSTILE[:40], "document": source,
+        "signers": ["kabid", "kadis"]}))
+    with container.signing.uow() as uow:
+        (req,) = [r for r in uow.requests.for_document(document_id) if r.signer == "kabid"]
+    page = logged_in(sig, people["kabid"]).get(f"/sign/{req.id}")
+    assert page.status_code == 200
+    assert "<script>alert(2)" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page.text

@@ -177,8 +177,7 @@ def sign_batch_progress(batch_id: str):
     """What the progress bar's script polls (same-origin, the session cookie)."""
     progress, _ = _batch(batch_id)
     return jsonify({"total": progress["total"], "signed": progress["signed"], "pending": progress["pending"],
-                    "rejected": progress["rejected"] + progress["cancelled"], "state": batch_state(progress),
-                    "error": (progress.get("error") or {}).get("message")})
+                    "rejected": progress["rejected"] + progress["cancelled"], "state": batch_state(progress)})
 
 
 @bp.post("/sign/batch/<batch_id>")

@@ -7,7 +7,7 @@
   const deadline = Date.now() + 10 * 60 * 1000;
   const text = (id, value) => { const el = document.getElementById(id); if (el) el.textContent = value; };
   const words = {running: 'Sedang menandatangani…', done: 'Selesai.', open: '',
-                 interrupted: 'Terhenti. Tekan «Tandatangani semua» untuk melanjutkan surat yang tersisa.'};
+                 interrupted: 'Penandatanganan terhenti sebelum selesai; muat ulang halaman untuk melanjutkan.'};
   async function poll() {
     let p;
     try {
@@ -20,8 +20,7 @@
     }
     document.getElementById('bar').value = p.signed;
     text('signed', p.signed); text('pending', p.pending); text('rejected', p.rejected);
-    text('keadaan', p.state === 'interrupted' && p.error ? 'Terhenti: ' + p.error + '. ' + words.interrupted.slice(10)
-      : (words[p.state] || ''));
+    text('keadaan', words[p.state] || '');
     if (p.state === 'running' && Date.now() < deadline) { setTimeout(poll, 1000); return; }
     if (p.state !== 'running') window.location.reload();  // the outcome per letter and the form, from the server
   }
