@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, redirect, render_template, request, url_for
@@ -37,6 +38,17 @@ def _svc():
     return current_app.extensions["naskah"].formulir
 
 
+def _iso(value):
+    """Times as ISO 8601, like the rest of the API (Flask would write them as HTTP dates)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
 class SubmitSchema(Schema):
     values = fields.Dict(keys=fields.String(validate=validate.Length(max=60)),
                          values=fields.Raw(allow_none=True), required=True)
@@ -61,13 +73,13 @@ class ReviewSchema(Schema):
 @blp.response(200)
 def kampung_of_activity(activity_id: str):
     """Every kampung's letter of the activity's SK, with its submissions and where its data stands."""
-    return {"kampung": _svc().kampung_of_activity(activity_id)}
+    return {"kampung": _iso(_svc().kampung_of_activity(activity_id))}
 
 
 @blp.route("/formulir/<letter_id>", methods=["GET"])
 @blp.response(200)
 def kampung(letter_id: str):
-    return _svc().kampung(letter_id)
+    return _iso(_svc().kampung(letter_id))
 
 
 @blp.route("/formulir/<letter_id>/pdf", methods=["POST"])
@@ -78,7 +90,7 @@ def upload(query, letter_id: str):
     data = request.files["file"].read() if "file" in request.files else request.get_data(cache=False)
     if not data:
         raise ApiError(400, "empty_upload", "send the filled Formulir PDF")
-    return _svc().submit_pdf(letter_id, data, actor=query["submitted_by"], at=query["submitted_at"]), 201
+    return _iso(_svc().submit_pdf(letter_id, data, actor=query["submitted_by"], at=query["submitted_at"])), 201
 
 
 @blp.route("/formulir/<letter_id>/submissions", methods=["POST"])
@@ -86,8 +98,8 @@ def upload(query, letter_id: str):
 @blp.response(201)
 def submit(body, letter_id: str):
     """The values typed by the Tim from a paper Formulir (the scan-and-paper fallback)."""
-    return _svc().submit(letter_id, body["values"], source="tim", actor=body["submitted_by"],
-                         at=body["submitted_at"]), 201
+    return _iso(_svc().submit(letter_id, body["values"], source="tim", actor=body["submitted_by"],
+                              at=body["submitted_at"])), 201
 
 
 @blp.route("/formulir/<letter_id>/submissions/<int:version>/review", methods=["POST"])
@@ -95,8 +107,8 @@ def submit(body, letter_id: str):
 @blp.response(200)
 def review(body, letter_id: str, version: int):
     """The Tim's verdict: accept, or send back to the Pokja with a note per field (SOP step 10)."""
-    return _svc().review(letter_id, version, decision=body["decision"], notes=body["notes"],
-                         reviewer=body["reviewer"], at=body["reviewed_at"])
+    return _iso(_svc().review(letter_id, version, decision=body["decision"], notes=body["notes"],
+                              reviewer=body["reviewer"], at=body["reviewed_at"]))
 
 
 @blp.route("/formulir/batches/<batch_id>/close", methods=["POST"])
@@ -164,8 +176,9 @@ def send(token: str):
     values = {c: request.form.get(c, "")[: f.MAX_TEXT + 1] for c in f.CODES}
     who = (request.form.get("pengisi") or "").strip()[:200]
     try:
+        _, errors = f.validate(values)  # every message at once: the rows' and the filler's name
         if not who:
-            raise FormulirInvalid({"pengisi": "wajib diisi"})
+            raise FormulirInvalid({**errors, "pengisi": "wajib diisi"})
         svc.submit(letter["letter_id"], values, source="web", actor=f"Pokja: {who}")
     except FormulirInvalid as exc:
         return _form(token, svc.kampung(letter["letter_id"]), values, exc.errors, {}, 422)
