@@ -47,6 +47,7 @@ DEFAULT_USERS = {
     "kadis": ("9171011405690002", "yohanes.rumbiak@dpmk.test", "kadis-test-passphrase"),
 }
 TOTP_SECONDS = 300
+KEEP_DOCUMENTS = 200  # signed files kept for their one download, oldest dropped first
 
 
 @dataclass
@@ -295,6 +296,8 @@ class LoopbackBsre:
         doc_id = uuid.uuid4().hex
         with self._lock:
             self._documents[doc_id] = signed
+            while len(self._documents) > KEEP_DOCUMENTS:  # a long demo run must not grow without bound
+                del self._documents[next(iter(self._documents))]
             self.files_signed += 1
         return doc_id
 
