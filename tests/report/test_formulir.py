@@ -233,8 +233,11 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
     # A kampung not in step 8's list cannot hand over data: the step's rule refuses, nothing is kept.
     container.formulir.on_event(Envelope("signature.requested", {
         "kind": "surat_edaran", "batch_id": "se-2", "sk_tim": "sk-1", "documents": [
-            {"document_id": "l9", "kampung": {"nama": "Kampung Lain", "distrik": "Sentani", "kode": "lain"}}]},
+            {"document_id": "l9", "kampung": {"nama": "Kampung Lain", "distrik": "Sentani", "kode": "lain"},
+             "formulir_token_sha256": f.token_digest(f.token(KEY, "l9"))}]},
         "sk-service"))
     r = c.post("/api/formulir/l9/submissions", json={"values": GOOD, "submitted_by": "x"})
     assert r.status_code == 422 and r.json["error"]["code"] == "invalid_figures"
+    page = c.post(f"/formulir/{f.token(KEY, 'l9')}", data={**GOOD, "pengisi": "x"})
+    assert page.status_code == 409 and "hubungi Tim Kegiatan" in page.text, "the web form says so in Indonesian"
     assert c.get("/api/formulir/l9").json["submissions"] == []

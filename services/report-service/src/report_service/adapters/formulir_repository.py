@@ -59,6 +59,10 @@ class SqlFormulirRepository:
         return self.session.execute(select(t.activities.c.id).where(t.activities.c.sk_id == sk_id)
                                     .order_by(t.activities.c.created_at.desc()).limit(1)).scalar_one_or_none()
 
+    def close_letters_of_sk(self, sk_id: str, at: datetime) -> int:
+        return self.session.execute(update(L).where(L.c.sk_id == sk_id, L.c.closed_at.is_(None))
+                                    .values(closed_at=at)).rowcount
+
     def add_submission(self, **row: Any) -> None:
         self.session.execute(insert(S).values(**row))
 

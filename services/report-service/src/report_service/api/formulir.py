@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from naskah_shared import formulir as f
 from naskah_shared.web import ApiError
+from report_service.domain.activity import ActivityError
 from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid
 
 blp = Blueprint("formulir", __name__, url_prefix="/api", description="The kampung's Formulir back (SOP steps 9-10)")
@@ -184,6 +185,9 @@ def send(token: str):
         return _form(token, svc.kampung(letter["letter_id"]), values, exc.errors, {}, 422)
     except FormulirConflict:  # sent twice, or already with the Tim: the page says where the data stands
         return _form(token, svc.kampung(letter["letter_id"]), values, {}, {}, 409, done=True)
+    except ActivityError:  # the SOP's order refuses it (not assigned in step 8, report compiled): tell the Tim
+        return _form(token, svc.kampung(letter["letter_id"]), values, {"_": "Formulir belum dapat diterima "
+                     "untuk kegiatan ini; hubungi Tim Kegiatan."}, {}, 409)
     return redirect(url_for("formulir_pages.form", token=token), 303)
 
 

@@ -20,6 +20,8 @@ from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.adapters.repository import activity_stream, sk_stream
 from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.calendar import Calendar, ElapsedCalendar
+from report_service.domain.disposisi import DISPOSISI_STEPS
+from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
 
 PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,6 +46,7 @@ class ReportService:
         self.office, self.verify_url, self.report_signer = office, verify_url, report_signer
         self.calendar = calendar or ElapsedCalendar()  # the office's: "Terlambat" live and in the Laporan alike
         self._stripes = [threading.Lock() for _ in range(16)]  # SQLite has no row locks
+        self.disposisi: DisposisiService | None = None  # wired by bootstrap: the Lembar Disposisi of steps
 
     # --- activities -------------------------------------------------------------------
     def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str, sk_id: str | None) -> dict:
@@ -62,14 +65,22 @@ class ReportService:
             uow.commit()
         return self.activity(activity_id)
 
-    def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime,
-                    outcome: str, figures: Mapping[str, Any]) -> dict:
+    def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime | None,
+                    outcome: str, figures: Mapping[str, Any], *, disposisi: DisposisiSpec | None = None) -> dict:
+        """Record a step; one that gives a Disposisi (1, 2, 7, 8, 12) gives it in the same transaction, and its
+        sheet is printed after the commit. `ended_at` None leaves such a step open until the disposition is done."""
+        given = None
         with self.uow() as uow:
             row = self._row(uow, activity_id, for_update=True)
             activity = Activity.replay(uow.reports.events(row))
             activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
+            if self.disposisi is not None and step in DISPOSISI_STEPS:
+                given = self.disposisi.give_in(uow, activity_id, activity, step, started_at,
+                                               disposisi or DisposisiSpec())
             self._keep(uow, activity_id, activity)
             uow.commit()
+        if given is not None:
+            self.disposisi.try_print(given.id)
         return self.activity(activity_id)
 
     def record_step_in(self, uow: Any, activity_id: str, step: int, actor: str, started_at: datetime,
@@ -103,6 +114,8 @@ class ReportService:
                 return
             if envelope.type in ("document.signed", "signature.rejected") and kind == "report":
                 self._report_answer(uow, envelope)
+            elif kind == "disposisi" and self.disposisi is not None:
+                self.disposisi.on_signed(uow, envelope)
             elif p.get("sk_id"):
                 uow.reports.append(sk_stream(p["sk_id"]), ActivityEvent(
                     envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
@@ -165,6 +178,8 @@ class ReportService:
                                    docx=stored_docx.ref(), pdf=stored_pdf.ref(), charts=stored_charts,
                                    missing_steps=missing)
             uow.reports.append(activity_stream(activity_id), compiled)
+            if row["sk_id"]:  # the data collection is over (step 11): the kampung's web-form links stop working
+                uow.formulir.close_letters_of_sk(row["sk_id"], now)
             uow.emit(Envelope(type="report.compiled", producer=PRODUCER, id=compiled.event_id, payload={
                 "report_id": report_id, "activity_id": activity_id, "document": stored_pdf.ref(),
                 "missing_steps": missing}))
