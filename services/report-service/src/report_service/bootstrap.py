@@ -17,6 +17,7 @@ from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.ticker import Ticker
 from naskah_shared.web import ApiError
 from report_service.adapters import formulir_pdf
+from report_service.adapters.disposisi_docx import render_disposisi
 from report_service.adapters.formulir_pdf import FormulirRejected
 from report_service.adapters.laporan import ZONE_LABELS, render_laporan
 from report_service.adapters.mailer import SmtpMailer
@@ -24,7 +25,9 @@ from report_service.adapters.tables import metadata, outbox
 from report_service.adapters.unit_of_work import SqlReportUnitOfWork
 from report_service.domain.activity import ActivityError
 from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
+from report_service.domain.disposisi import AlreadyDone, DisposisiError, NotAddressee
 from report_service.service_layer.deadlines import DeadlineService
+from report_service.service_layer.disposisi import DisposisiNotFound, DisposisiService
 from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS
 from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid, FormulirNotFound, FormulirService
 from report_service.service_layer.reports import SK_EVENTS, ActivityNotFound, ReportNotFound, ReportService
@@ -44,17 +47,19 @@ class Container:
     deadlines: DeadlineService | None = None
     ticker: Ticker | None = None
     formulir: FormulirService | None = None
+    disposisi: DisposisiService | None = None
 
     def web(self) -> dict[str, Any]:
         from report_service.api.activities import blp
         from report_service.api.deadlines import blp as deadlines_blp
+        from report_service.api.disposisi import blp as disposisi_blp
         from report_service.api.formulir import blp as formulir_blp
         from report_service.api.formulir import pages as formulir_pages
 
         return {"title": "naskah report-service",
                 "description": "Activity timelines from the SOP's events, the steps past their mutu baku, and the "
                                "Laporan Kegiatan (steps 8-12).",
-                "blueprints": [blp, deadlines_blp, formulir_blp], "plain_blueprints": [formulir_pages],
+                "blueprints": [blp, deadlines_blp, formulir_blp, disposisi_blp], "plain_blueprints": [formulir_pages],
                 "error_mapping": ERRORS, "auth_exempt": _pokja_form}
 
     def close(self) -> None:
@@ -84,6 +89,10 @@ ERRORS = {
     FormulirConflict: lambda e: ApiError(409, e.code, str(e)),
     FormulirRejected: lambda e: ApiError(422, e.code, str(e), e.details),
     ActivityNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    DisposisiNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    NotAddressee: lambda e: ApiError(403, e.code, str(e), e.details),
+    AlreadyDone: lambda e: ApiError(409, e.code, str(e), e.details),
+    DisposisiError: lambda e: ApiError(422, e.code, str(e), e.details),
     ReportNotFound: lambda e: ApiError(404, "not_found", str(e)),
     ActivityError: _activity_error,
 }
@@ -137,6 +146,12 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
                         join_timeout=settings.smtp_timeout * 2 + 5)
         runtime.on_start.append(ticker.start)
         runtime.on_stop.append(ticker.stop)
+    # The office chooses the giver's paraf on a Lembar Disposisi: an invisible signature (the default) or
+    # a visible mark where the sheet's anchor is (office configuration `disposisi.paraf`: "tampak").
+    reports.disposisi = DisposisiService(
+        uow=uow, store=runtime.store, converter=converter, render=render_disposisi, office=office,
+        calendar=calendar, verify_url=reports.verify_url,
+        visible_paraf=str((office.get("disposisi") or {}).get("paraf", "")).lower() == "tampak")
     runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
     formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
     runtime.bus.subscribe(FORMULIR_QUEUE, FORMULIR_EVENTS, formulir.on_event)
@@ -144,4 +159,4 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
                                                          daemon=True).start())
-    return Container(settings, runtime, reports, converter, own, deadlines, ticker, formulir)
+    return Container(settings, runtime, reports, converter, own, deadlines, ticker, formulir, reports.disposisi)

@@ -101,3 +101,29 @@ formulir_submissions = Table(
     Column("reviewed_at", DateTime(timezone=True)),
     UniqueConstraint("letter_id", "version", name="uq_formulir_version"),
 )
+
+# The Lembar Disposisi (SOP steps 1, 2, 7, 8, 12): one row per disposition, its sheet and the giver's paraf.
+disposisi = Table(
+    "disposisi", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("activity_id", String(36), nullable=False, index=True),
+    Column("step", Integer, nullable=False),
+    Column("dari", String(20), nullable=False),
+    Column("kepada", String(20), nullable=False, index=True),
+    Column("nomor", String(120), nullable=False),
+    Column("tanggal", String(40), nullable=False),
+    Column("hal", String(2000), nullable=False),
+    Column("sifat", String(20), nullable=False),
+    Column("instruksi", JSON, nullable=False),
+    Column("catatan", String(2000), nullable=False),
+    Column("batas_waktu", DateTime(timezone=True), nullable=False),
+    Column("diberikan_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),  # open | done
+    Column("done_at", DateTime(timezone=True)),
+    Column("done_by", String(200), nullable=False, default=""),
+    Column("done_note", String(2000), nullable=False, default=""),
+    Column("pdf", JSON),  # the printed sheet in naskah-reports, once rendered
+    Column("signed", JSON),  # the sheet with the giver's paraf, from signature-service
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("activity_id", "step", name="uq_disposisi_step"),  # one per step: a retry makes no second
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Self
 
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from report_service.adapters.disposisi_repository import SqlDisposisiRepository
 from report_service.adapters.formulir_repository import SqlFormulirRepository
 from report_service.adapters.repository import SqlReportRepository
 
@@ -14,4 +15,5 @@ class SqlReportUnitOfWork(SqlUnitOfWork):
         super().__enter__()
         self.reports = SqlReportRepository(self.session)
         self.formulir = SqlFormulirRepository(self.session)
+        self.disposisi = SqlDisposisiRepository(self.session)
         return self

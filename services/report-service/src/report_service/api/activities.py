@@ -18,6 +18,7 @@ from report_service.api.schemas import (
     ReportSchema,
     StepInputSchema,
 )
+from report_service.service_layer.disposisi import DisposisiSpec
 
 blp = Blueprint("activities", __name__, url_prefix="/api", description="Activities (SOP runs) and their reports")
 FILES = {"docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -83,9 +84,15 @@ def link_sk(body, activity_id: str):
 @blp.arguments(StepInputSchema)
 @blp.response(201, ActivitySchema)
 def record_step(body, activity_id: str):
-    """Record a step people do (1, 2, 7, 8, 9, 10, 12, 13) with actor, times, outcome and figures."""
+    """Record a step people do (1, 2, 7, 8, 9, 10, 12, 13) with actor, times, outcome and figures.
+
+    Steps 1, 2, 7, 8 and 12 give a Lembar Disposisi (`disposisi`, SOP defaults when left out), printed and
+    sent for the giver's paraf; without `ended_at` such a step stays open until the disposition is done."""
+    spec = body["disposisi"]
+    disposisi = DisposisiSpec(**{**spec, "instruksi": tuple(spec["instruksi"]),
+                                 "tanggal": spec["tanggal"].isoformat() if spec["tanggal"] else ""}) if spec else None
     return view(_svc().record_step(activity_id, body["step"], body["actor"], body["started_at"], body["ended_at"],
-                                   body["outcome"], body["figures"]))
+                                   body["outcome"], body["figures"], disposisi=disposisi))
 
 
 @blp.route("/activities/<activity_id>/report", methods=["POST"])

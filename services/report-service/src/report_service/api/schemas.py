@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from report_service.domain.disposisi import INSTRUKSI, MAX_CATATAN, ROLES, Sifat
+
 
 class ActivityInputSchema(Schema):
     kegiatan = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -26,11 +28,32 @@ class FiguresSchema(Schema):
     published = fields.List(fields.Raw(), validate=validate.Length(max=5000))
 
 
+class DisposisiInputSchema(Schema):
+    """The Lembar Disposisi a step gives (1, 2, 7, 8, 12); any field left out takes the SOP's default."""
+
+    dari = fields.String(load_default=None, validate=validate.OneOf(ROLES), metadata={
+        "description": "The giver's role; default the SOP's (step 1: kadis, 2: kabid, ...)."})
+    kepada = fields.String(load_default=None, validate=validate.OneOf(ROLES), metadata={
+        "description": "The addressee's role; default the SOP's (step 1: kabid, 2: kasubid, ...)."})
+    sifat = fields.String(load_default="biasa", validate=validate.OneOf([s.value for s in Sifat]))
+    instruksi = fields.List(fields.String(validate=validate.OneOf(INSTRUKSI)), load_default=lambda: [
+        "untuk ditindaklanjuti"], validate=validate.Length(max=len(INSTRUKSI)))
+    catatan = fields.String(load_default="", validate=validate.Length(max=MAX_CATATAN))
+    nomor = fields.String(load_default="", validate=validate.Length(max=120), metadata={
+        "description": "The nomor of the document it is about; default the SK's."})
+    tanggal = fields.Date(load_default=None, metadata={"description": "The date of that document."})
+    hal = fields.String(load_default="", validate=validate.Length(max=MAX_CATATAN), metadata={
+        "description": "What the document is about; default the activity's kegiatan."})
+
+
 class StepInputSchema(Schema):
     step = fields.Integer(required=True, validate=validate.Range(min=1, max=13))
     actor = fields.String(required=True, validate=validate.Length(min=1, max=200))
     started_at = fields.AwareDateTime(required=True)
-    ended_at = fields.AwareDateTime(required=True)
+    ended_at = fields.AwareDateTime(load_default=None, metadata={
+        "description": "Required, except for a step that gives a Disposisi: without it that step stays open "
+                       "until its addressee marks the disposition done."})
+    disposisi = fields.Nested(DisposisiInputSchema, load_default=None)
     outcome = fields.String(load_default="", validate=validate.Length(max=4000))
     figures = fields.Nested(FiguresSchema, load_default=dict)
 
@@ -116,3 +139,29 @@ class DueStepSchema(Schema):
     due_in_seconds = fields.Integer()
     reminders = fields.Integer(metadata={"description": "Reminders sent (activity.step_overdue events)."})
     last_reminded_at = fields.DateTime(allow_none=True)
+
+
+class DisposisiSchema(Schema):
+    id = fields.String()
+    activity_id = fields.String()
+    step = fields.Integer()
+    dari = fields.String()
+    kepada = fields.String()
+    nomor = fields.String()
+    tanggal = fields.String()
+    hal = fields.String()
+    sifat = fields.Function(lambda d: d["sifat"].value)
+    instruksi = fields.List(fields.String())
+    catatan = fields.String()
+    batas_waktu = fields.DateTime()
+    diberikan_at = fields.DateTime(metadata={"description": "The giver's paraf: date and time."})
+    status = fields.Function(lambda d: d["status"].value, metadata={"description": "open | done"})
+    done_at = fields.DateTime(allow_none=True)
+    done_by = fields.String()
+    done_note = fields.String()
+    paraf = fields.String(metadata={"description": "pending (sent for the giver's signature) | signed"})
+    links = fields.Dict()
+
+
+class DisposisiDoneSchema(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=MAX_CATATAN))

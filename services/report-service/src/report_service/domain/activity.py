@@ -14,7 +14,9 @@ Event types and the payload fields read (others are ignored)
 ------------------------------------------------------------
 activity.created         activity_id, kegiatan, tahun, unit_kerja, sk_id (all optional)
 activity.step_recorded   step (1-13, a step of `sop.API_STEPS`), actor, started_at, ended_at
-                         (ISO 8601 with offset), outcome, figures (steps 8-10, below)
+                         (ISO 8601 with offset), outcome, figures (steps 8-10, below); ended_at
+                         null opens a step that gives a Disposisi (1, 2, 7, 8, 12)
+activity.step_closed     step, actor, ended_at, disposisi_id -> ends that open step: its disposition done
 sk.drafted               sk_id, drafter                  -> step 3 starts
 sk.revised               sk_id, revision                 -> counted (the Kasubid's revisions)
 sk.submitted             sk_id                           -> the first one ends step 3 and starts step 4
@@ -70,6 +72,7 @@ from typing import Any
 
 from report_service.domain import sop
 from report_service.domain.calendar import Calendar, ElapsedCalendar
+from report_service.domain.disposisi import DISPOSISI_STEPS
 
 # --- events ---------------------------------------------------------------
 
@@ -301,16 +304,34 @@ class Activity:
 
     # --- commands ----------------------------------------------------------
 
-    def record_step(self, step_no: int, actor: str, started_at: datetime, ended_at: datetime,
+    def record_step(self, step_no: int, actor: str, started_at: datetime, ended_at: datetime | None,
                     outcome: str = "", figures: Mapping[str, Any] | None = None, *,
                     recorded_at: datetime | None = None, event_id: str | None = None) -> ActivityEvent:
-        """Record a step done by people (SOP steps 1, 2, 7, 8, 9, 10, 12, 13). Returns the new event."""
+        """Record a step done by people (SOP steps 1, 2, 7, 8, 9, 10, 12, 13). Returns the new event.
+
+        `ended_at` None opens a step that gives a Disposisi (`disposisi.DISPOSISI_STEPS`): it runs until
+        its addressee marks the disposition done (`close_step`)."""
         for name, value in (("started_at", started_at), ("ended_at", ended_at)):
+            if value is None and name == "ended_at":
+                continue
             if not isinstance(value, datetime) or value.tzinfo is None:
                 raise InvalidStep(f"{name} must be a timezone-aware datetime", step=step_no, field=name)
         payload = {"step": step_no, "actor": actor, "started_at": started_at.isoformat(),
-                   "ended_at": ended_at.isoformat(), "outcome": outcome, "figures": dict(figures or {})}
+                   "ended_at": ended_at.isoformat() if ended_at else None, "outcome": outcome,
+                   "figures": dict(figures or {})}
         return self._emit("activity.step_recorded", payload, recorded_at, event_id)
+
+    def close_step(self, step_no: int, actor: str, ended_at: datetime, *, disposisi_id: str = "",
+                   event_id: str | None = None) -> ActivityEvent:
+        """End an open step: its disposition's addressee marked it done at `ended_at`."""
+        if not isinstance(ended_at, datetime) or ended_at.tzinfo is None:
+            raise InvalidStep("ended_at must be a timezone-aware datetime", step=step_no, field="ended_at")
+        return self._emit("activity.step_closed", {"step": step_no, "actor": actor, "ended_at": ended_at.isoformat(),
+                                                   "disposisi_id": disposisi_id}, None, event_id)
+
+    def is_open(self, step_no: int) -> bool:
+        p = self._progress.get(step_no)
+        return p is not None and p.start is not None and p.end is None
 
     def apply(self, event: ActivityEvent) -> bool:
         """Fold one event in; False when it was seen before (at-least-once delivery)."""
@@ -501,8 +522,11 @@ class Activity:
         if not isinstance(outcome, str):
             raise InvalidStep("outcome must be text", step=n, field="outcome")
         started = _parse_time(payload.get("started_at"), "started_at", n)
-        ended = _parse_time(payload.get("ended_at"), "ended_at", n)
-        if ended < started:
+        if payload.get("ended_at") is None and n not in DISPOSISI_STEPS:
+            raise InvalidStep(f"step {n} needs ended_at (only a step that gives a Disposisi stays open)",
+                              step=n, field="ended_at")
+        ended = _parse_time(payload["ended_at"], "ended_at", n) if payload.get("ended_at") is not None else None
+        if ended is not None and ended < started:
             raise StepOutOfOrder(f"step {n} ends before it starts", step=n, reason="ends_before_start")
         self._check_order(n, started)
         figures = payload.get("figures") or {}
@@ -511,13 +535,26 @@ class Activity:
         self._apply_figures(n, figures)
         p = self._progress[n]
         p.start = started if p.start is None else min(p.start, started)
-        p.end = ended if p.end is None else max(p.end, ended)
-        p.spans.append((started, ended))
+        if ended is not None:  # else open until its disposition is done (`_on_step_closed`)
+            p.end = ended if p.end is None else max(p.end, ended)
+            p.spans.append((started, ended))
         p.add_actor(actor.strip())
         if outcome.strip():
             p.outcomes.append(outcome.strip())
         p.rounds += 1
         self._api_max = max(self._api_max, n)
+
+    def _on_step_closed(self, payload: Mapping[str, Any], at: datetime) -> None:
+        n = payload.get("step")
+        p = self._progress.get(n) if isinstance(n, int) and not isinstance(n, bool) else None
+        if p is None or p.start is None or p.end is not None:
+            raise StepOutOfOrder(f"step {n} is not open", step=n if p is not None else None, reason="not_open")
+        ended = _parse_time(payload.get("ended_at"), "ended_at", n)
+        if ended < p.start:
+            raise StepOutOfOrder(f"step {n} ends before it starts", step=n, reason="ends_before_start")
+        p.end = ended
+        p.spans.append((p.start, ended))
+        p.add_actor(str(payload.get("actor") or "").strip())
 
     def _check_order(self, n: int, started: datetime) -> None:
         p = self._progress[n]
@@ -604,6 +641,7 @@ class Activity:
 _HANDLERS = {
     "activity.created": Activity._on_created,
     "activity.step_recorded": Activity._on_step_recorded,
+    "activity.step_closed": Activity._on_step_closed,
     "sk.drafted": Activity._on_sk_drafted,
     "sk.revised": Activity._on_sk_revised,
     "sk.submitted": Activity._on_sk_submitted,

@@ -1,0 +1,170 @@
+"""The Lembar Disposisi's use cases: given with its SOP step, printed and sent for the giver's paraf, done.
+
+A step that gives a Disposisi (1, 2, 7, 8, 12) and its disposition are kept in one transaction, with the
+`disposisi.created` event in the outbox. The sheet is printed after that commit (LibreOffice never runs
+under a row lock): rendered, converted, stored in naskah-reports under the activity, and sent to
+signature-service for the giver's paraf (`signature.requested`, kind `disposisi`, the giver's signer
+account). A sheet whose printing failed is printed again when it is next asked for (`sheet`).
+Marking it done is the addressee's act: it closes the step when the step was left open, at that time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from naskah_shared.convert import Converter
+from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import Buckets, ObjectStore
+from report_service.adapters.repository import activity_stream
+from report_service.domain import disposisi as dd
+from report_service.domain import sop
+from report_service.domain.activity import Activity
+from report_service.domain.calendar import Calendar
+
+log = logging.getLogger(__name__)
+PRODUCER = "report-service"
+KIND = "disposisi"
+
+
+class DisposisiNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class DisposisiSpec:
+    """What the giver writes on the sheet; empty fields take the SOP's defaults."""
+
+    dari: str | None = None
+    kepada: str | None = None
+    sifat: str = dd.Sifat.BIASA.value
+    instruksi: tuple[str, ...] = ("untuk ditindaklanjuti",)
+    catatan: str = ""
+    nomor: str = ""
+    tanggal: str = ""
+    hal: str = ""
+
+
+class DisposisiService:
+    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter,
+                 render: Callable[..., bytes], office: Mapping[str, Any], calendar: Calendar,
+                 verify_url: Callable[[str], str], visible_paraf: bool = True) -> None:
+        self.uow, self.store, self.converter, self.render = uow, store, converter, render
+        self.office, self.calendar, self.verify_url, self.visible_paraf = office, calendar, verify_url, visible_paraf
+        self._stripes = [threading.Lock() for _ in range(16)]
+
+    # --- given with its step (inside the step's transaction) ---------------------------------
+    def give_in(self, uow: Any, activity_id: str, activity: Activity, step: int, started_at: datetime,
+                spec: DisposisiSpec) -> dd.Disposisi:
+        s = sop.step(step)
+        assert s is not None  # the step was just recorded
+        dari, kepada, sifat, instruksi = dd.check(step, dari=spec.dari, kepada=spec.kepada, sifat=spec.sifat,
+                                                  instruksi=spec.instruksi, catatan=spec.catatan,
+                                                  hal=spec.hal)
+        d = dd.Disposisi(
+            id=str(uuid.uuid4()), activity_id=activity_id, step=step, dari=dari, kepada=kepada,
+            nomor=(spec.nomor or activity.sk_nomor or "").strip()[:120], tanggal=spec.tanggal[:40],
+            hal=(spec.hal or activity.kegiatan or s.name).strip(), sifat=sifat, instruksi=instruksi,
+            catatan=spec.catatan.strip(), batas_waktu=self.calendar.deadline(started_at, s.standard),
+            diberikan_at=started_at)
+        uow.disposisi.add(d)
+        uow.emit(Envelope(type="disposisi.created", producer=PRODUCER, payload=self._payload(d)))
+        return d
+
+    # --- the printed sheet and its paraf ---------------------------------------------------------
+    def print_sheet(self, disposisi_id: str) -> dict[str, Any]:
+        """Render, convert and store the sheet, and ask for the giver's paraf; once per disposition."""
+        with self._stripes[hash(disposisi_id) % len(self._stripes)]:
+            d, files = self._get(disposisi_id)
+            if files["pdf"]:
+                return files
+            docx = self.render(d, office=self.office, verify_url=self.verify_url(d.id),
+                               visible_paraf=self.visible_paraf)
+            pdf = self.converter.to_pdf(docx)
+            meta = {"document-id": d.id, "document-kind": KIND, "activity-id": d.activity_id, "status": "given",
+                    "producer": PRODUCER}
+            stored = self.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
+                                    content_type="application/pdf", metadata=meta)
+            with self.uow() as uow:
+                row = uow.disposisi.get(d.id, for_update=True)
+                if row is not None and row[1]["pdf"]:
+                    return row[1]  # another process printed it meanwhile: one paraf request only
+                uow.disposisi.set_files(d.id, pdf=stored.ref())
+                uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
+                    "kind": KIND, "disposisi_id": d.id, "document_id": d.id, "document": stored.ref(),
+                    "signers": [d.dari], "title": f"Lembar Disposisi langkah {d.step}: {d.hal}"[:300],
+                    "nomor": d.nomor or None, "invisible": not self.visible_paraf}))
+                uow.commit()
+            return {"pdf": stored.ref(), "signed": None}
+
+    def try_print(self, disposisi_id: str) -> None:
+        """After the step's commit: a failure here leaves the sheet to be printed on its next request."""
+        try:
+            self.print_sheet(disposisi_id)
+        except Exception:
+            log.exception("Lembar Disposisi %s not printed yet", disposisi_id)
+
+    def on_signed(self, uow: Any, envelope: Envelope) -> None:
+        """signature-service's answer for a sheet: keep the signed PDF (inside the caller's transaction)."""
+        disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
+        row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
+        if row is None or envelope.type != "document.signed":
+            return
+        uow.disposisi.set_files(disposisi_id, signed=envelope.payload["document"])
+
+    # --- done by the addressee ------------------------------------------------------------------
+    def mark_done(self, disposisi_id: str, *, person_id: str, role: str, note: str,
+                  at: datetime | None = None) -> dd.Disposisi:
+        at = at or datetime.now(UTC)
+        with self.uow() as uow:
+            row = uow.reports.activity(self._get(disposisi_id)[0].activity_id, for_update=True)
+            d, _ = uow.disposisi.get(disposisi_id, for_update=True)
+            done = d.closed(person_id, role, note, at)  # raises for anyone but the addressee
+            uow.disposisi.close(done)
+            activity = Activity.replay(uow.reports.events(row))
+            if activity.is_open(d.step):
+                activity.close_step(d.step, person_id, at, disposisi_id=d.id)
+                for event in activity.new_events:
+                    uow.reports.append(activity_stream(row["id"]), event)
+                    uow.emit(Envelope(type=event.type, producer=PRODUCER, id=event.event_id,
+                                      payload={"activity_id": row["id"], **event.payload}))
+            uow.emit(Envelope(type="disposisi.done", producer=PRODUCER, payload=self._payload(done)))
+            uow.commit()
+        return done
+
+    # --- queries ----------------------------------------------------------------------------------
+    def get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:
+        return self._get(disposisi_id)
+
+    def of_activity(self, activity_id: str) -> list[tuple[dd.Disposisi, dict[str, Any]]]:
+        with self.uow() as uow:
+            return uow.disposisi.of_activity(activity_id)
+
+    def sheet(self, disposisi_id: str, *, signed: bool) -> bytes | None:
+        files = self.print_sheet(disposisi_id)
+        ref = files.get("signed") if signed else files.get("pdf")
+        if not ref:
+            return None
+        data, _ = self.store.get(ref["bucket"], ref["key"], ref["version_id"])
+        return data
+
+    def _get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:
+        with self.uow() as uow:
+            row = uow.disposisi.get(disposisi_id)
+        if row is None:
+            raise DisposisiNotFound(f"no disposition {disposisi_id}")
+        return row
+
+    @staticmethod
+    def _payload(d: dd.Disposisi) -> dict[str, Any]:
+        return {"disposisi_id": d.id, "activity_id": d.activity_id, "step": d.step, "dari": d.dari,
+                "kepada": d.kepada, "nomor": d.nomor, "tanggal": d.tanggal, "hal": d.hal, "sifat": d.sifat.value,
+                "instruksi": list(d.instruksi), "catatan": d.catatan, "batas_waktu": d.batas_waktu.isoformat(),
+                "diberikan_at": d.diberikan_at.isoformat(), "status": d.status.value,
+                "done_at": d.done_at.isoformat() if d.done_at else None, "done_by": d.done_by,
+                "done_note": d.done_note}

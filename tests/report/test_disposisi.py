@@ -1,0 +1,172 @@
+"""The Lembar Disposisi in report-service (SOP steps 1, 2, 7, 8, 12): given with its step, printed through
+LibreOffice, sent for the giver's paraf, and marked done by its addressee only, which closes the step.
+
+Real PostgreSQL and LibreOffice; the bus is the in-process one, read back from the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from naskah_shared.web import person
+from naskah_shared.web.auth import key_hash
+from report_service.adapters import tables as t
+from report_service.app import create_app
+from tests.conftest import TEST_API_KEY, TEST_SECRET, keyed
+
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday: 17.00 WIT, after office hours in Jayapura
+
+
+@pytest.fixture
+def app(pg_url: str, tmp_path: Path) -> Iterator[Any]:
+    app = keyed(create_app({"database_url": pg_url, "bus_url": "memory://", "store_url": f"file://{tmp_path}/store",
+                            "secret_key": TEST_SECRET, "api_keys": f"tests:{key_hash(TEST_API_KEY)}",
+                            "log_level": "ERROR", "deadline_tick_seconds": 0}, migrate=True))
+    container = app.extensions["naskah"]
+    container.runtime.store.ensure_bucket("naskah-reports")
+    yield app
+    container.close()
+
+
+def as_person(role: str, pid: str | None = None) -> dict[str, str]:
+    return {person.HEADER: person.issue(TEST_SECRET, person.PersonAssertion(pid or f"{role}-1", role, role.title()))}
+
+
+def outbox(app: Any, type_: str) -> list[dict[str, Any]]:
+    table = t.outbox.outbox
+    with app.extensions["naskah"].runtime.engine.connect() as conn:
+        rows = conn.execute(select(table.c.type, table.c.body).order_by(table.c.seq)).all()
+    return [json.loads(r.body) for r in rows if r.type == type_]
+
+
+def activity(client: Any) -> str:
+    r = client.post("/api/activities", json={"kegiatan": "Pengembangan Data Profil Kampung", "tahun": 2026})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]
+
+
+def step1(client: Any, aid: str, **extra: Any) -> Any:
+    body = {"step": 1, "actor": "Drs. Yohanes Rumbiak, M.Si", "started_at": START.isoformat(),
+            "disposisi": {"sifat": "segera", "instruksi": ["untuk ditindaklanjuti", "siapkan jawaban"],
+                          "catatan": "Siapkan rapat persiapan <b>{{ 7*7 }}</b>", "nomor": "800/12/DPMK/2026",
+                          "tanggal": "2026-11-02", "hal": "Pendataan Profil Kampung 2026"}, **extra}
+    return client.post(f"/api/activities/{aid}/steps", json=body)
+
+
+def test_step_gives_a_disposition_printed_with_its_fields(app: Any, tmp_path: Path) -> None:
+    client = app.test_client()
+    aid = activity(client)
+    r = step1(client, aid)
+    assert r.status_code == 201, r.get_json()
+    line = r.get_json()["timeline"][0]
+    assert line["end"] is None and line["missing"]  # open until the Kabid marks it done
+    listed = client.get(f"/api/activities/{aid}/disposisi").get_json()
+    assert len(listed) == 1
+    d = listed[0]
+    assert (d["step"], d["dari"], d["kepada"], d["sifat"], d["status"]) == (1, "kadis", "kabid", "segera", "open")
+    assert d["instruksi"] == ["untuk ditindaklanjuti", "siapkan jawaban"]
+    # 15 menit from 17.00 WIT on a Monday falls on Tuesday 07.45 WIT (22.45 UTC Monday) in office hours
+    assert datetime.fromisoformat(d["batas_waktu"]) == datetime(2026, 11, 2, 22, 45, tzinfo=UTC)
+
+    pdf = client.get(d["links"]["pdf"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    (tmp_path / "lembar.pdf").write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "lembar.pdf"), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    for expected in ("LEMBAR DISPOSISI", "800/12/DPMK/2026", "2 November 2026", "Pendataan Profil Kampung 2026",
+                     "Kepala Dinas", "Kepala Bidang", "Segera", "Untuk ditindaklanjuti", "Siapkan jawaban",
+                     "{{ 7*7 }}", "3 November 2026, 07.45 WIT", "2 November 2026, 17.00 WIT",
+                     "DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG"):
+        assert expected in text, expected
+    assert "49" not in text.split("Catatan")[-1].split("Paraf")[0]  # the hal's template text printed, not run
+
+    requested = [b for b in outbox(app, "signature.requested") if b["payload"].get("kind") == "disposisi"]
+    assert len(requested) == 1
+    assert requested[0]["payload"]["signers"] == ["kadis"] and requested[0]["payload"]["document_id"] == d["id"]
+    created = outbox(app, "disposisi.created")
+    assert [b["payload"]["kepada"] for b in created] == ["kabid"]
+
+
+def test_only_the_addressee_marks_it_done_and_that_closes_the_step(app: Any) -> None:
+    client = app.test_client()
+    aid = activity(client)
+    assert step1(client, aid).status_code == 201
+    d = client.get(f"/api/activities/{aid}/disposisi").get_json()[0]
+    url = f"/api/disposisi/{d['id']}/done"
+
+    assert client.post(url, json={"note": "x"}).status_code == 401  # no person
+    forged = {person.HEADER: person.issue("another-secret-0123456789abcdef", person.PersonAssertion("k", "kabid", "K"))}
+    assert client.post(url, json={"note": "x"}, headers=forged).status_code == 403
+    other = client.post(url, json={"note": "bukan saya"}, headers=as_person("kasubid"))
+    assert other.status_code == 403 and other.get_json()["error"]["code"] == "not_addressee"
+    assert client.get(f"/api/disposisi/{d['id']}").get_json()["status"] == "open"
+
+    before = datetime.now(UTC)
+    r = client.post(url, json={"note": "Rapat persiapan dijadwalkan"}, headers=as_person("kabid", "rahmi"))
+    assert r.status_code == 200, r.get_json()
+    done = r.get_json()
+    assert (done["status"], done["done_by"], done["done_note"]) == ("done", "rahmi", "Rapat persiapan dijadwalkan")
+    line = client.get(f"/api/activities/{aid}").get_json()["timeline"][0]
+    end = datetime.fromisoformat(line["end"])
+    assert before - timedelta(seconds=1) <= end <= datetime.now(UTC) and not line["missing"]
+    assert "rahmi" in line["actor"]
+    assert line["actual_seconds"] == pytest.approx((end - START).total_seconds())
+    assert len(outbox(app, "disposisi.done")) == 1 and len(outbox(app, "activity.step_closed")) == 1
+
+    again = client.post(url, json={"note": "lagi"}, headers=as_person("kabid", "rahmi"))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "disposisi_done"
+    # step 2 needs step 1 done: now it may be recorded, and gives the Kabid's disposition to the Kasubid
+    r = client.post(f"/api/activities/{aid}/steps", json={
+        "step": 2, "actor": "Rahmi", "started_at": (end + timedelta(minutes=1)).isoformat(),
+        "ended_at": (end + timedelta(minutes=5)).isoformat()})
+    assert r.status_code == 201, r.get_json()
+    second = client.get(f"/api/activities/{aid}/disposisi").get_json()[1]
+    assert (second["dari"], second["kepada"], second["sifat"]) == ("kabid", "kasubid", "biasa")
+
+
+@pytest.mark.parametrize("disposisi, field", [
+    ({"sifat": "kilat"}, "sifat"),
+    ({"instruksi": ["untuk dimakan"]}, "instruksi"),
+    ({"kepada": "presiden"}, "kepada"),
+    ({"catatan": "x" * 2001}, "catatan"),
+    ({"tanggal": "kemarin"}, "tanggal"),
+])
+def test_bad_disposition_input_is_422_and_keeps_nothing(app: Any, disposisi: dict, field: str) -> None:
+    client = app.test_client()
+    aid = activity(client)
+    r = client.post(f"/api/activities/{aid}/steps", json={"step": 1, "actor": "Y", "started_at": START.isoformat(),
+                                                          "disposisi": disposisi})
+    assert r.status_code == 422, r.get_json()
+    assert field in str(r.get_json()["error"]["details"])
+    assert client.get(f"/api/activities/{aid}/disposisi").get_json() == []
+
+
+def test_domain_refusals_are_4xx(app: Any) -> None:
+    client = app.test_client()
+    aid = activity(client)
+    same = client.post(f"/api/activities/{aid}/steps", json={
+        "step": 1, "actor": "Y", "started_at": START.isoformat(), "disposisi": {"dari": "kabid", "kepada": "kabid"}})
+    assert same.status_code == 422 and same.get_json()["error"]["code"] == "invalid_disposisi"
+    empty = client.post(f"/api/activities/{aid}/steps", json={
+        "step": 1, "actor": "Y", "started_at": START.isoformat(), "disposisi": {"instruksi": [], "catatan": " "}})
+    assert empty.status_code == 422
+    assert client.get(f"/api/activities/{aid}/disposisi").get_json() == []
+    assert client.get("/api/disposisi/nope").status_code == 404
+    assert client.get(f"/api/activities/{aid}/disposisi/../x").status_code == 404
+    assert client.post("/api/disposisi/nope/done", json={}, headers=as_person("kabid")).status_code == 404
+    assert client.get("/api/activities/nope/disposisi").status_code == 404
+    # a step that gives no Disposisi still needs its end
+    r = client.post(f"/api/activities/{aid}/steps", json={"step": 1, "actor": "Y", "started_at": START.isoformat(),
+                                                          "ended_at": START.isoformat()})
+    assert r.status_code == 201
+    nine = client.post(f"/api/activities/{aid}/steps", json={"step": 13, "actor": "Y",
+                                                             "started_at": START.isoformat()})
+    assert nine.status_code == 422 and nine.get_json()["error"]["code"] == "invalid_step"
