@@ -234,7 +234,8 @@ def _summary(activity: dict[str, Any], nomor: str, out: Path) -> None:
     print(f"\nNomor SK: {nomor}   Kampung: {k.get('assigned', 0)} ditugaskan, {k.get('returned', 0)} menyerahkan "
           f"data, {k.get('sent_back', 0)} dikembalikan, {k.get('verified', 0)} terverifikasi, "
           f"{k.get('published', 0)} dipublikasikan")
-    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "laporan-kegiatan-signed.pdf"):
+    for name in ("sk-tim-signed.pdf", "sk-tim-verification.json", "laporan-kegiatan-signed.pdf", "prodeskel.csv",
+                 "prodeskel.xlsx"):
         print(f"  {out / name}")
     print(f"  {out / 'surat-edaran'}/ ({len(list((out / 'surat-edaran').glob('*.pdf')))} PDF)")
 
