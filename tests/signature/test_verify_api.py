@@ -12,10 +12,12 @@ import pytest
 
 from naskah_shared.storage.ports import Buckets
 from naskah_shared.web.ratelimit import RateLimiter
+from signature_service.adapters.verification import VerificationLimits
 from signature_service.adapters.verification_cache import SqlVerificationCache
 from signature_service.app import create_app as signature_app
 from signature_service.service_layer.verification import VerificationService
 from tests.conftest import keyed
+from tests.signature.conftest import two_seconds
 from tests.verify_corpus.make_corpus import USER_PASSWORD
 
 OLD_FIELDS = {"field", "signer_name", "signer_nip", "signer_subject", "signing_time", "timestamp_time", "intact",
@@ -27,7 +29,10 @@ NEW_FIELDS = {"kind", "indication", "sub_indication", "detail", "changes"}
 @pytest.fixture
 def app(real_stack, dev_pki, animator):
     app = keyed(signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory),
-                                         pki_url=dev_pki.base_url, verify_rate_burst=1000), migrate=True))
+                                         pki_url=dev_pki.base_url, verify_rate_burst=1000,
+                                         # verdicts, not the clock (the machine is shared); the 2 s test
+                                         # below puts the production budget back
+                                         verify_budget_seconds=30), migrate=True))
     app.extensions["naskah"].runtime.start()
     yield app
     app.extensions["naskah"].close()
@@ -94,11 +99,12 @@ def test_etsi_xml_report(app, verify_corpus):
 
 
 def test_every_corpus_file_answers_without_5xx_within_two_seconds(app, verify_corpus):
+    app.extensions["naskah"].signing.verifier.limits = VerificationLimits()  # NASKAH_VERIFY_* defaults
     c = app.test_client()
     for name, path in verify_corpus.items():
         started = time.monotonic()
         response = post(c, path.read_bytes())
-        assert time.monotonic() - started < 2.0, name
+        assert time.monotonic() - started < two_seconds(), name
         assert response.status_code in (200, 422), (name, response.status_code, response.data[:300])
         if response.status_code == 422:
             assert set(response.json["error"]) >= {"code", "message", "details"}, name
