@@ -8,6 +8,11 @@ pyHanko 0.38 is pinned in constraints.txt, and tests/signature/test_verify_api.p
 A signature pyHanko cannot validate at all (no CMS, no certificate) has no identifier to report under and is
 left out of the XML; the JSON answer lists it with FORMAT_FAILURE. Work is bounded as for the JSON answer:
 at most ``max_signatures`` signatures, and the remaining ones are left out once the budget is spent.
+
+The XML is pyHanko's AdES process (EN 319 102-1 clause 5.6.3, validation now, with past validation only
+where document timestamps give proof of existence); the JSON answer judges a timestamped signature at its
+timestamp's time. For a B-LT document without archive timestamp whose revocation data has aged past its
+nextUpdate the two differ: the XML says INDETERMINATE, the JSON TOTAL_PASSED.
 """
 
 from __future__ import annotations

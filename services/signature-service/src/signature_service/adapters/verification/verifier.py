@@ -270,7 +270,7 @@ class _Work:
         skip_diff = later > 0 and (self.pages or 0) > self.v.limits.max_pages
         try:
             status = await async_validate_pdf_signature(
-                emb, signer_validation_context=self.v.context(dss, _claimed_timestamp_time(emb)),
+                emb, signer_validation_context=self.v.context(dss, claimed_timestamp_time(emb)),
                 key_usage_settings=_KEY_USAGE, skip_diff=skip_diff)
         except SignatureValidationError as e:
             sub = SubIndication(e.ades_subindication.standard_name) if e.ades_subindication else \
@@ -495,7 +495,7 @@ def _page_count(reader: PdfFileReader, limit: int) -> int:
         return limit + 1
 
 
-def _claimed_timestamp_time(emb: EmbeddedPdfSignature) -> datetime | None:
+def claimed_timestamp_time(emb: EmbeddedPdfSignature) -> datetime | None:
     """genTime of the signature timestamp token, read without validating it (pyHanko validates it next)."""
     try:
         token = find_unique_cms_attribute(emb.signer_info["unsigned_attrs"], "signature_time_stamp_token")
