@@ -485,8 +485,7 @@ def _b64(value: Any) -> bytes:
         raise _Refused(400, 2041, "File harus base64") from None
 
 
-def dev_signers_file(directory: Path, bsre: LoopbackBsre | None = None, *, totp: tuple[str, ...] = ()
-                     ) -> tuple[Path, dict[str, str]]:
+def dev_signers_file(directory: Path, *, totp: tuple[str, ...] = ()) -> tuple[Path, dict[str, str]]:
     """A TEST-ONLY ``NASKAH_SIGNERS_FILE`` whose Kabid and Kadis sign through BSrE (by NIK; the labels in
     ``totp`` with a TOTP instead of a passphrase), and the signers' API tokens, kept beside it."""
     from signature_service.adapters.accounts import DEV_IDENTITIES
