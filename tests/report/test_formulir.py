@@ -241,3 +241,25 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
     page = c.post(f"/formulir/{f.token(KEY, 'l9')}", data={**GOOD, "pengisi": "x"})
     assert page.status_code == 409 and "hubungi Tim Kegiatan" in page.text, "the web form says so in Indonesian"
     assert c.get("/api/formulir/l9").json["submissions"] == []
+
+
+def test_crafted_input_is_a_4xx_never_a_500(app) -> None:
+    c = app.test_client()
+    nul = {**GOOD, "b4_batas_utara": "Danau\x00Sentani"}
+    answers = [
+        c.post("/api/formulir/l0/submissions", json={"values": nul, "submitted_by": "Tim"}),
+        c.post("/api/formulir/l0/submissions", json={"values": GOOD, "submitted_by": "T\x00im"}),
+        c.post("/api/formulir/l0/submissions", json={"values": {k: [v] for k, v in GOOD.items()},
+                                                     "submitted_by": "Tim"}),
+        c.post("/api/formulir/l0/submissions", json={"values": "x", "submitted_by": "Tim"}),
+        c.post("/api/formulir/" + "l" * 5000 + "/submissions", json={"values": GOOD, "submitted_by": "Tim"}),
+        c.post("/api/formulir/l0/submissions/99999999999999999999/review", json={"decision": "accept",
+                                                                              "reviewer": "Tim"}),
+        c.post("/api/formulir/l0/pdf?submitted_by=%00", data=b"%PDF-1.4", content_type="application/pdf"),
+        c.post(f"/formulir/{f.token(KEY, 'l0')}", data={**GOOD, "pengisi": "Ya\x00kob"}),
+        c.post(f"/formulir/{f.token(KEY, 'l0')}", data={**nul, "pengisi": "Yakob"}),
+        c.get("/formulir/" + "%00" * 40),
+        c.get("/api/activities/" + "a" * 5000 + "/prodeskel.csv"),
+    ]
+    assert all(400 <= r.status_code < 500 for r in answers), [(i, r.status_code) for i, r in enumerate(answers)]
+    assert c.get("/api/formulir/l0").json["submissions"] == []

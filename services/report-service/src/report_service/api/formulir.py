@@ -103,7 +103,7 @@ def submit(body, letter_id: str):
                               at=body["submitted_at"])), 201
 
 
-@blp.route("/formulir/<letter_id>/submissions/<int:version>/review", methods=["POST"])
+@blp.route("/formulir/<letter_id>/submissions/<int(min=1, max=100000):version>/review", methods=["POST"])
 @blp.arguments(ReviewSchema)
 @blp.response(200)
 def review(body, letter_id: str, version: int):
