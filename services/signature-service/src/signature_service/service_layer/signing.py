@@ -111,6 +111,8 @@ class SigningService:
         self.find_anchor, self.prepare_fields = find_anchor, prepare_fields
         self._stripes = [threading.Lock() for _ in range(64)]
         self._writing: set[str] = set()  # requests whose signed PDF this process is writing now
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks_guard = threading.Lock()
 
     # --- requests from events ---------------------------------------------------------
     def on_signature_requested(self, event: Envelope) -> None:
@@ -206,8 +208,9 @@ class SigningService:
         # reserved until its answer, which then counts toward the lockout like a key that would not open.
         deferred = getattr(signer, "checks_passphrase_when_signing", False)
         try:
-            signed = signer.sign(data, field=field_name(account.id), level=self.level,
-                                 stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
+            with self.key_lock(account.id):
+                signed = signer.sign(data, field=field_name(account.id), level=self.level,
+                                     stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
         except SigningError as exc:
             if deferred:
                 self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
@@ -225,6 +228,13 @@ class SigningService:
         if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
             audit["remote_ref"] = ",".join(receipts)[:200]
         return self._archive(req, account, signed, audit)
+
+    def key_lock(self, account_id: str) -> threading.Lock:
+        """One signature at a time per key in a process: asn1crypto parses a certificate lazily and not
+        thread-safely, so two threads signing with one key's objects failed (`KeyError: No field numbered
+        1`, seen in the chaos run). Signatures of one key in parallel come from several processes."""
+        with self._key_locks_guard:
+            return self._key_locks.setdefault(account_id, threading.Lock())
 
     def _open_key(self, account: SignerAccount, passphrase: str, audit: dict[str, Any]) -> Any:
         """Open the key under a reserved attempt: the reservation is taken in one UPDATE before the key is
