@@ -26,6 +26,7 @@ from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.pdfium import PdfiumRenderer
 from signature_service.adapters.people import Argon2Hasher
+from signature_service.adapters.report_client import HttpReportDisposisi
 from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.adapters.sk_client import HttpSkReviews
 from signature_service.adapters.tables import metadata, outbox
@@ -37,6 +38,8 @@ from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.archive import ArchiveError, ArchiveService
 from signature_service.service_layer.batches import BatchNotFound, BatchSigning
+from signature_service.service_layer.disposisi_inbox import EVENTS as DISPOSISI_EVENTS
+from signature_service.service_layer.disposisi_inbox import DisposisiInbox
 from signature_service.service_layer.inbox import SK_EVENTS, InboxService
 from signature_service.service_layer.people import PeopleService
 from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
@@ -49,6 +52,7 @@ from signature_service.settings import SignatureSettings
 log = logging.getLogger(__name__)
 QUEUE = "signature-service.events"
 INBOX_QUEUE = "signature-service.inbox"  # sk-service's sk.* events for the inbox's read model
+DISPOSISI_QUEUE = "signature-service.disposisi"  # report-service's disposisi.* events for the inbox
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Container:
     people: PeopleService | None = None
     inbox: InboxService | None = None
     sk_reviews: HttpSkReviews | None = None
+    disposisi: DisposisiInbox | None = None
     login_limiter: RateLimiter | None = None  # login attempts per client address, whatever name they try
     previews: PreviewService | None = None
     archive: ArchiveService | None = None
@@ -203,6 +208,9 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     container.inbox = InboxService(uow=uow, signer_name=lambda s: accounts[s].nama if s in accounts else s)
     container.sk_reviews = HttpSkReviews(settings.sk_url, secret=settings.secret_key, api_key=settings.sk_api_key)
     runtime.bus.subscribe(INBOX_QUEUE, SK_EVENTS, container.inbox.on_sk_event)
+    container.disposisi = DisposisiInbox(uow=uow, client=HttpReportDisposisi(
+        settings.report_url, secret=settings.secret_key, api_key=settings.report_api_key))
+    runtime.bus.subscribe(DISPOSISI_QUEUE, DISPOSISI_EVENTS, container.disposisi.on_event)
     if settings.login_rate_per_minute > 0:  # argon2 costs 64 MiB and tens of ms a try: no flood of guesses
         container.login_limiter = RateLimiter(settings.login_rate_per_minute, settings.login_rate_burst)
     container.previews = PreviewService(PdfiumRenderer(), runtime.store)

@@ -70,6 +70,12 @@ class SignatureSettings(Settings):
         help="Base URL of sk-service, which the review page sends a person's approve/reject to.")
     sk_api_key: str = setting(
         "NASKAH_SK_API_KEY", "", help="The API key (`X-API-Key`) this service sends to sk-service.", secret=True)
+    report_url: str = setting(
+        "NASKAH_REPORT_URL", "http://127.0.0.1:8080/report",
+        help="Base URL of report-service, which the inbox sends a person's \"disposition done\" to.")
+    report_api_key: str = setting(
+        "NASKAH_REPORT_API_KEY", "", help="The API key (`X-API-Key`) this service sends to report-service.",
+        secret=True)
     bsre_url: str = setting(
         "NASKAH_BSRE_URL", "",
         help="Base URL of the office's BSrE Esign Client Service (`http://{IP Server Esign Client}`); needed by "
@@ -120,3 +126,5 @@ class SignatureSettings(Settings):
             raise ConfigError("NASKAH_SESSION_MAX_MINUTES must be at least NASKAH_SESSION_IDLE_MINUTES")
         if not self.sk_url.startswith(("http://", "https://")):
             raise ConfigError("NASKAH_SK_URL must be an http:// or https:// URL")
+        if not self.report_url.startswith(("http://", "https://")):
+            raise ConfigError("NASKAH_REPORT_URL must be an http:// or https:// URL")

@@ -5,12 +5,10 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from naskah_shared.db.idempotency import idempotency_table
-from naskah_shared.db.idempotency import idempotency_table
 from naskah_shared.db.outbox import outbox_tables
 
 metadata = MetaData()
 outbox = outbox_tables(metadata)
-idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 
 # One request per signer and document, in the order the SK must be signed.
@@ -167,4 +165,26 @@ verification_cache = Table(
     Column("sha256", String(64), nullable=False),
     Column("report", JSON, nullable=False),  # DocumentVerification.to_json()
     Column("verified_at", DateTime(timezone=True), nullable=False),
+)
+
+# The dispositions addressed to people here (report-service's disposisi.* events): the inbox's read model.
+inbox_disposisi = Table(
+    "inbox_disposisi", metadata,
+    Column("disposisi_id", String(36), primary_key=True),
+    Column("activity_id", String(36), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("dari", String(20), nullable=False),
+    Column("kepada", String(20), nullable=False, index=True),
+    Column("nomor", String(120), nullable=False),
+    Column("hal", String(2000), nullable=False),
+    Column("sifat", String(20), nullable=False),
+    Column("instruksi", JSON, nullable=False),
+    Column("catatan", String(2000), nullable=False),
+    Column("batas_waktu", DateTime(timezone=True), nullable=False),
+    Column("diberikan_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),  # open | done
+    Column("done_at", DateTime(timezone=True)),
+    Column("done_by", String(200)),
+    Column("done_note", String(2000)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -33,7 +33,8 @@ NOTE_MAX = 4000
 ROLE_WORDS = {"kabid": "Kepala Bidang", "kadis": "Kepala Dinas", "kasubid": "Kepala Sub Bidang",
               "arsiparis": "Arsiparis", "admin": "Admin"}
 DONE = {"disetujui": "Draf disetujui dan diteruskan.", "ditolak": "Draf dikembalikan dengan catatan Anda.",
-        "keluar": "Anda sudah keluar."}
+        "keluar": "Anda sudah keluar.", "disposisi": "Disposisi ditandai selesai dengan catatan Anda."}
+DISPOSISI_NOTE_MAX = 2000
 
 
 def _container() -> Any:
@@ -117,7 +118,43 @@ def logout():
 def inbox():
     person = current_person()
     box = _container().inbox.for_person(person)
-    return render_template("inbox.html", box=box, done=DONE.get(request.args.get("selesai", "")))
+    dispositions = _container().disposisi.for_person(person) if _container().disposisi is not None else []
+    return render_template("inbox.html", box=box, done=DONE.get(request.args.get("selesai", "")), error=None,
+                           dispositions=dispositions, now=datetime.now(UTC))
+
+
+# --- a disposition addressed to me: marked done with a note -----------------------------------
+@bp.post("/disposisi/<disposisi_id>/selesai")
+@require_person("kadis", "kabid", "kasubid")
+def disposisi_done(disposisi_id: str):
+    person = current_person()
+    row = _container().disposisi.get(disposisi_id) if len(disposisi_id) <= 36 else None
+    if row is None:
+        abort(404)
+    if row["kepada"] != person.role:
+        return forbidden("Disposisi ini bukan untuk Anda.")
+    note = request.form.get("note", "").strip()
+    if len(note) > DISPOSISI_NOTE_MAX:
+        return _inbox_error(f"Catatan paling panjang {DISPOSISI_NOTE_MAX} karakter.", 422)
+    try:
+        _container().disposisi.done(row, person, note, request_id=g.get("request_id", ""))
+    except ReviewUnavailable:
+        return _inbox_error("Layanan laporan sedang tidak dapat dihubungi. Disposisi belum tercatat selesai; "
+                            "coba lagi sebentar lagi.", 503)
+    except ReviewRefused as exc:
+        if exc.status == 403:
+            return forbidden("Disposisi ini bukan untuk Anda.")
+        if exc.status == 404:
+            abort(404)
+        if exc.status != 409:  # 409: already done, the row is right as it is
+            return _inbox_error("Disposisi tidak dapat ditandai selesai; periksa catatan Anda.", 422)
+    return redirect(_here("/inbox?selesai=disposisi"))
+
+
+def _inbox_error(message: str, status: int):
+    person = current_person()
+    return render_template("inbox.html", box=_container().inbox.for_person(person), error=message, done=None,
+                           dispositions=_container().disposisi.for_person(person), now=datetime.now(UTC)), status
 
 
 # --- reviewing a draft SK -------------------------------------------------------------------

@@ -12,7 +12,8 @@ ZONE_WORDS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
 
 STATUS = {"waiting": "menunggu tanda tangan sebelumnya", "pending": "menunggu tanda tangan Anda",
           "signed": "sudah ditandatangani", "rejected": "ditolak", "cancelled": "dibatalkan"}
-KIND = {"sk": "Surat Keputusan (SK)", "surat_edaran": "Surat Edaran", "report": "Laporan Kegiatan"}
+KIND = {"sk": "Surat Keputusan (SK)", "surat_edaran": "Surat Edaran", "report": "Laporan Kegiatan",
+        "disposisi": "Lembar Disposisi"}
 LEVEL = {"B-B": "tanda tangan elektronik dasar, PAdES B-B",
          "B-T": "tanda tangan elektronik dengan cap waktu, PAdES B-T",
          "B-LT": "tanda tangan elektronik jangka panjang, PAdES B-LT",
