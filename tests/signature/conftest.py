@@ -13,7 +13,7 @@ from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import PadesSigner, prepare_fields
 from signature_service.adapters.remote import LoopbackSigningServer
 from signature_service.adapters.stamp import StampStyles
-from signature_service.adapters.verification import PadesVerifier
+from signature_service.adapters.verification import PadesVerifier, VerificationLimits
 from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import AnimatorServer, DevPki, free_loopback_port
 from signature_service.pki.sample_pdf import sk_sample_pdf
@@ -25,6 +25,7 @@ SO_PIN = "87654321"
 USER_PIN = "4321"
 PIN_TEST_PIN = "5678"
 REMOTE_TOKEN = "loopback-remote-signer-token"  # TEST ONLY
+PATIENT = VerificationLimits(budget_seconds=30)  # verdicts, not the clock: several test runs share 2 cores
 
 
 @pytest.fixture(scope="session")
@@ -127,14 +128,15 @@ def remote_signing_server(dev_pki: DevPki) -> Iterator[LoopbackSigningServer]:
 
 @pytest.fixture(scope="session")
 def verifier(dev_pki: DevPki) -> PadesVerifier:
-    """Offline: trusts only the dev root, revocation data only from the document (DSS)."""
-    return PadesVerifier([dev_pki.root_cert_pem], allow_fetching=False)
+    """Offline: trusts only the dev root, revocation data only from the document (DSS). A budget no shared
+    machine runs out of: these tests are about verdicts (the budget's own tests are in test_verify_corpus)."""
+    return PadesVerifier([dev_pki.root_cert_pem], allow_fetching=False, limits=PATIENT)
 
 
 @pytest.fixture(scope="session")
 def online_verifier(dev_pki: DevPki, animator: AnimatorServer) -> PadesVerifier:
     """Also fetches OCSP/CRL from the animator."""
-    return PadesVerifier([dev_pki.root_cert_pem], allow_fetching=True)
+    return PadesVerifier([dev_pki.root_cert_pem], allow_fetching=True, limits=PATIENT)
 
 
 @pytest.fixture
@@ -147,7 +149,8 @@ def stack(real_stack, dev_pki, animator):
     """sk-service and signature-service apps on the real stack (RabbitMQ, PostgreSQL, S3, LibreOffice, PKI)."""
     sk = keyed(sk_app(real_stack(converters=1), migrate=True))
     sig = keyed(signature_app(real_stack(allow_test_pki=True, pki_dir=str(dev_pki.directory), pki_url=dev_pki.base_url,
-                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15), migrate=True))
+                                   signature_level="B-LT", lockout_attempts=5, lockout_minutes=15,
+                                   verify_budget_seconds=PATIENT.budget_seconds), migrate=True))
     for app in (sk, sig):
         app.extensions["naskah"].runtime.start()
     yield sk, sig

@@ -127,6 +127,10 @@ class PadesVerifier:
         limits: VerificationLimits | None = None,
     ) -> None:
         self.trust_roots = load_certs(trust_roots)
+        for root in self.trust_roots:
+            # asn1crypto parses lazily and not thread-safely; these objects are shared by every concurrent
+            # verification, so parse them whole now (see 2a33f79 for the same race on signing keys)
+            _ = root.native, root.subject.hashable, root.issuer.hashable, root.sha256, root.public_key.native
         self.allow_fetching = allow_fetching
         self.timeout = timeout
         self.limits = limits or VerificationLimits()
