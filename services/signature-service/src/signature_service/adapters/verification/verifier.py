@@ -373,7 +373,8 @@ class _Work:
         if not self.opened:
             return replace(_document(self.pdf, [], [], self.encrypted,
                                      [*self.notes, "the PDF could not be read within the time budget"]),
-                           complete=False)
+                           complete=False, conclusion="The PDF could not be verified within the time budget.",
+                           conclusion_id="PDF ini tidak dapat diperiksa dalam batas waktu pemeriksaan.")
         limit = self.v.limits.max_signatures
         reports: list[SignatureReport] = []
         cut = False
