@@ -74,6 +74,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["waktu"] = lambda value: words.in_office_time(value, office_zone())
     app.jinja_env.filters["tanggal"] = lambda value: words.in_office_time(value, office_zone(), with_time=False)
     app.jinja_env.filters["status_word"] = words.status_word
+    app.jinja_env.filters["nama_resmi"] = words.official_name
     app.jinja_env.filters["kind_word"] = words.kind_word
     app.jinja_env.filters["level_word"] = words.level_word
 

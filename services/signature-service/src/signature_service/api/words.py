@@ -31,6 +31,18 @@ def in_office_time(value: datetime | None, zone: str, *, with_time: bool = True)
     return f"{day} {local:%H.%M} {ZONE_WORDS.get(zone, local.tzname() or zone)}"
 
 
+SMALL_WORDS = {"dan", "di", "ke", "dari", "untuk", "atau", "yang", "pada", "dengan"}
+
+
+def official_name(value: str | None) -> str:
+    """`DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG` → `Dinas Pemberdayaan Masyarakat dan Kampung` (EYD capitals)."""
+    out = []
+    for i, word in enumerate((value or "").split()):
+        lower = word.lower()
+        out.append(lower if i and lower in SMALL_WORDS else lower[:1].upper() + lower[1:])
+    return " ".join(out)
+
+
 def status_word(value: object) -> str:
     key = getattr(value, "value", value)
     return STATUS.get(str(key), str(key))
