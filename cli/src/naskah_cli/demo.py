@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from naskah_cli.disposisi_demo import sign_dispositions
 from naskah_cli.formulir_demo import return_formulir
 from naskah_cli.sample import DISTRIK, KAMPUNG, sk_tim
 
@@ -212,6 +213,7 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
              "Laporan disampaikan kepada Kadis")
         step(13, "Semua", 60 * 24 * 46, 60 * 24 * 46 + 170, "Pemaparan hasil kegiatan")
         p.step("12-13. Laporan ke Kadis, rapat penutupan")
+        sign_dispositions(rep, sig, aid, out, auth=auth, passphrases=PASSPHRASES, kabid=kabid, wait=wait, progress=p)
         final = rep.call("GET", f"/api/activities/{aid}")
     except (DemoFailed, requests.RequestException, KeyError) as exc:
         print(f"\nThe demo failed: {type(exc).__name__}: {exc}")
@@ -238,6 +240,7 @@ def _summary(activity: dict[str, Any], nomor: str, out: Path) -> None:
                  "prodeskel.xlsx"):
         print(f"  {out / name}")
     print(f"  {out / 'surat-edaran'}/ ({len(list((out / 'surat-edaran').glob('*.pdf')))} PDF)")
+    print(f"  {out / 'disposisi'}/ ({len(list((out / 'disposisi').glob('*.pdf')))} PDF)")
 
 
 def _duration(seconds: float) -> str:
