@@ -122,7 +122,8 @@ def _cookie_path() -> str:
 
 
 def _is_page_write() -> bool:
-    return request.method in UNSAFE and not request.path.startswith("/api/")
+    # A route that does not exist (or not for this method) answers its own JSON 404/405 first.
+    return request.method in UNSAFE and request.url_rule is not None and not request.path.startswith("/api/")
 
 
 def init_people(app: Flask) -> None:
