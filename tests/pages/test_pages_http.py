@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import replace
 
 from naskah_shared.web.ratelimit import RateLimiter
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
@@ -125,6 +126,13 @@ def test_the_verification_page_the_archive_and_uploads(stack, people):
     limited = public.post(f"/verify/{sk_id}", data={"csrf_token": token, "berkas": (io.BytesIO(b"x"), "x")})
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     assert public.get(f"/verify/{sk_id}/unduh").status_code == 303
+    container = sig.extensions["naskah"]
+    settings, container.settings = container.settings, replace(container.settings, verify_download=False)
+    try:  # NASKAH_VERIFY_DOWNLOAD=false: no link, no download
+        assert "Unduh salinan arsip" not in public.get(f"/verify/{sk_id}").text
+        assert public.get(f"/verify/{sk_id}/unduh").status_code == 404
+    finally:
+        container.settings = settings
 
     arsip = logged_in(sig, people["arsip"])
     assert logged_in(sig, people["kabid"]).get("/arsip").status_code == 403
