@@ -51,7 +51,8 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
     extra = {"signature": {"NASKAH_ALLOW_TEST_PKI": "true", "NASKAH_PKI_DIR": str(dev_pki.directory),
                            "NASKAH_PKI_URL": dev_pki.base_url,
                            # reviews go to sk-service with a plain key: the person assertion is what counts
-                           "NASKAH_SK_URL": urls["sk"], "NASKAH_SK_API_KEY": PLAIN_API_KEY}}
+                           "NASKAH_SK_URL": urls["sk"], "NASKAH_SK_API_KEY": PLAIN_API_KEY,
+                           "NASKAH_REPORT_URL": urls["report"], "NASKAH_REPORT_API_KEY": PLAIN_API_KEY}}
     procs = {}
     databases = {name: pg_database() for name in ports}
     for name, port in ports.items():
