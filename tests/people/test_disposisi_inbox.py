@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from report_service.app import create_app as report_app
 from signature_service.app import create_app as signature_app
@@ -80,6 +81,11 @@ def test_disposition_reaches_the_addressee_is_signed_and_done_only_by_them(stack
     paraf = [s for s in verdict["signatures"] if s["kind"] == "signature"]
     assert len(paraf) == 1 and paraf[0]["field"] == "ttd-kadis" and paraf[0]["ok"]  # B-LT: the DSS comes after it
     assert paraf[0]["signer_name"] == sig.extensions["naskah"].accounts["kadis"].nama
+    # the office's default paraf is invisible: the signature's widget has no area, no stamp was drawn
+    widget = next(a.get_object() for page in PdfReader(io.BytesIO(pdf)).pages for a in page.get("/Annots", [])
+                  if a.get_object().get("/T") == "ttd-kadis")
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 - x1 == 0 and y2 - y1 == 0
 
     before = datetime.now(UTC)
     r = kabid.post(f"/disposisi/{d['id']}/selesai", data={"note": "Konsep SK disiapkan Kasubid",

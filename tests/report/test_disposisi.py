@@ -170,3 +170,24 @@ def test_domain_refusals_are_4xx(app: Any) -> None:
     nine = client.post(f"/api/activities/{aid}/steps", json={"step": 13, "actor": "Y",
                                                              "started_at": START.isoformat()})
     assert nine.status_code == 422 and nine.get_json()["error"]["code"] == "invalid_step"
+
+
+def test_the_paraf_anchor_is_on_the_sheet_only_when_the_office_shows_the_paraf() -> None:
+    import io
+    import zipfile
+
+    from report_service.adapters.disposisi_docx import render_disposisi
+    from report_service.domain.disposisi import Disposisi, Sifat
+
+    d = Disposisi(id="d-1", activity_id="a-1", step=2, dari="kabid", kepada="kasubid", nomor="", tanggal="",
+                  hal="Hal <w:t> & {{ x }}", sifat=Sifat.RAHASIA, instruksi=("arsip",), catatan="",
+                  batas_waktu=START, diberikan_at=START)
+    office = {"zona_waktu": "Asia/Jayapura", "kabid": {"jabatan": "Kepala Bidang X", "nama": "Rahmi"}}
+
+    def xml(visible: bool) -> str:
+        docx = render_disposisi(d, office=office, verify_url="http://v/d-1", visible_paraf=visible)
+        return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+
+    shown, hidden = xml(True), xml(False)
+    assert "#ttd-kabid#" in shown and "#ttd-kabid#" not in hidden
+    assert "Hal &lt;w:t&gt; &amp; {{ x }}" in shown and "Kepala Bidang X" in shown and "Kepala Sub Bidang" in shown

@@ -273,7 +273,7 @@ class PadesSigner:
 
         style = None
         text_params: dict[str, str] | None = None
-        if stamp is not None:
+        if stamp is not None and not (existing is not None and _invisible(writer, field)):
             style = self.stamp_styles.qr if qr_url else self.stamp_styles.text_only
             text_params = self.stamp_styles.text_params(stamp, qr_url)
         new_field = None
@@ -379,6 +379,20 @@ def _sig_field(writer: IncrementalPdfFileWriter, name: str) -> tuple[str, object
     except (PdfError, KeyError, TypeError) as e:
         raise SigningError(SigningErrorCode.INVALID_PDF, f"broken AcroForm: {e}") from None
     return None
+
+
+def _invisible(writer: IncrementalPdfFileWriter, name: str) -> bool:
+    """The prepared field's widget has a zero-area rectangle: an invisible signature (ISO 32000-2 clause
+    12.7.5.5), so no stamp is drawn into it (a paraf the office chose not to show)."""
+    try:
+        for _name, _value, ref in fields.enumerate_sig_fields(writer, with_name=name):
+            field = ref.get_object()
+            widget = field if "/Rect" in field else field["/Kids"][0].get_object()
+            x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+            return abs(x2 - x1) < 1 or abs(y2 - y1) < 1
+    except (PdfError, KeyError, TypeError, IndexError, ValueError):
+        return False
+    return False
 
 
 def _pkcs11_signer(session: Any, key_label: str, cert_label: str, chain: list[x509.Certificate]) -> Signer:

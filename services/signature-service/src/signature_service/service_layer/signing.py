@@ -137,7 +137,9 @@ class SigningService:
                 check_key(d["archive_key"])
                 if not (batch_id and d["archive_key"].startswith(f"bulk/{batch_id}/")):
                     raise ValueError(f"archive key {d['archive_key']!r} is not under bulk/{batch_id}/")
-        prepared = [self._prepare(kind, d["document_id"], d["document"], signers) for d in documents]
+        invisible = bool(p.get("invisible"))  # e.g. a Lembar Disposisi's paraf, where the office shows none
+        prepared = [self._prepare(kind, d["document_id"], d["document"], signers, invisible=invisible)
+                    for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
             if not uow.claim(event, PRODUCER):
@@ -151,13 +153,18 @@ class SigningService:
                         updated_at=now, batch_id=batch_id, archive_key=d.get("archive_key")))
             uow.commit()
 
-    def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str]) -> StoredObject:
-        """The PDF with a signature field for every signer, where the template marked each one's place."""
+    def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str], *,
+                 invisible: bool = False) -> StoredObject:
+        """The PDF with a signature field for every signer, where the template marked each one's place;
+        `invisible`: fields with a zero-area rectangle on the first page, where no stamp is drawn."""
         data, _ = self.store.get(source["bucket"], source["key"], source["version_id"])
         if _sha(data) != source["sha256"]:
             raise DocumentTampered(f"{source['key']} does not match its SHA-256")
         placements = []
         for i, signer in enumerate(signers):
+            if invisible:
+                placements.append((field_name(signer), StampPlacement(page=0, box=(0.0, 0.0, 0.0, 0.0))))
+                continue
             placement = self.find_anchor(data, f"#ttd-{signer}#")
             if placement is None:  # a template without our anchors: stack the stamps at the page foot
                 placement = StampPlacement(page=-1, box=(60.0, 60.0 + 90.0 * i, 330.0, 140.0 + 90.0 * i))
