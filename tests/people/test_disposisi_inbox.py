@@ -86,6 +86,9 @@ def test_disposition_reaches_the_addressee_is_signed_and_done_only_by_them(stack
                   if a.get_object().get("/T") == "ttd-kadis")
     x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
     assert x2 - x1 == 0 and y2 - y1 == 0
+    public = sig.test_client().get(f"/verify/{d['id']}")  # the URL printed on the sheet: the public page
+    assert public.status_code == 200 and "Lembar Disposisi" in public.text
+    assert sig.extensions["naskah"].accounts["kadis"].nama in public.text
 
     before = datetime.now(UTC)
     r = kabid.post(f"/disposisi/{d['id']}/selesai", data={"note": "Konsep SK disiapkan Kasubid",
