@@ -138,6 +138,8 @@ def test_only_the_addressee_marks_it_done_and_that_closes_the_step(app: Any) -> 
     ({"kepada": "presiden"}, "kepada"),
     ({"catatan": "x" * 2001}, "catatan"),
     ({"tanggal": "kemarin"}, "tanggal"),
+    ({"nomor": "800\x00/1"}, "json"),  # a NUL (PostgreSQL keeps none): the shared JSON check refuses it
+    ({"hal": "a\x07b"}, "hal"),
 ])
 def test_bad_disposition_input_is_422_and_keeps_nothing(app: Any, disposisi: dict, field: str) -> None:
     client = app.test_client()

@@ -97,7 +97,7 @@ class Disposisi:
 
 
 def check(step: int, *, dari: str | None, kepada: str | None, sifat: str, instruksi: list[str] | tuple[str, ...],
-          catatan: str, hal: str) -> tuple[str, str, Sifat, tuple[str, ...]]:
+          catatan: str, hal: str, nomor: str = "") -> tuple[str, str, Sifat, tuple[str, ...]]:
     """The disposition's route, sifat and checklist, validated; the route defaults to the SOP's."""
     if step not in ROUTES:
         raise InvalidDisposisi(f"step {step} gives no Disposisi; steps {sorted(ROUTES)} do", field="step")
@@ -118,8 +118,8 @@ def check(step: int, *, dari: str | None, kepada: str | None, sifat: str, instru
                                field="instruksi")
     if not instruksi and not catatan.strip():
         raise InvalidDisposisi("a disposition needs an instruction: a checklist item or catatan", field="instruksi")
-    _text(catatan, "catatan")
-    _text(hal, "hal")
+    for name, text in (("catatan", catatan), ("hal", hal), ("nomor", nomor)):
+        _text(text, name)
     return dari, kepada, s, tuple(i for i in INSTRUKSI if i in instruksi)  # the sheet's order, each once
 
 

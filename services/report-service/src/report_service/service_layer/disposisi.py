@@ -65,7 +65,7 @@ class DisposisiService:
         assert s is not None  # the step was just recorded
         dari, kepada, sifat, instruksi = dd.check(step, dari=spec.dari, kepada=spec.kepada, sifat=spec.sifat,
                                                   instruksi=spec.instruksi, catatan=spec.catatan,
-                                                  hal=spec.hal)
+                                                  hal=spec.hal, nomor=spec.nomor)
         d = dd.Disposisi(
             id=str(uuid.uuid4()), activity_id=activity_id, step=step, dari=dari, kepada=kepada,
             nomor=(spec.nomor or activity.sk_nomor or "").strip()[:120], tanggal=spec.tanggal[:40],
