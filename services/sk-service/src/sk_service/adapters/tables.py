@@ -16,12 +16,10 @@ from sqlalchemy import (
 )
 
 from naskah_shared.db.idempotency import idempotency_table
-from naskah_shared.db.idempotency import idempotency_table
 from naskah_shared.db.outbox import outbox_tables
 
 metadata = MetaData()
 outbox = outbox_tables(metadata)
-idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 idempotency_keys = idempotency_table(metadata)  # answers kept for Idempotency-Key retries
 
 sk = Table(
