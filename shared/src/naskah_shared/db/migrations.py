@@ -26,8 +26,7 @@ def alembic_config(database_url: str, folder: Path) -> Config:
     return cfg
 
 
-def upgrade(database_url: str, folder: Path, revision: str = "heads") -> None:
-    # "heads": a service's history may branch (features added side by side); every branch is applied.
+def upgrade(database_url: str, folder: Path, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url, folder), revision)
 
 

@@ -1,4 +1,4 @@
-"""VerificationCache on the service's database (table ``verification_cache``, migration 0003_verify_cache)."""
+"""VerificationCache on the service's database (table ``verification_cache``, migration 0004_verify_cache)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,15 @@
 """bsre: the audit trail records the remote signing service's receipt (BSrE's id_dokumen)
 
-Revision ID: 0003_bsre
-Revises: 0002
+Revision ID: 0005_bsre
+Revises: 0004_verify_cache
 Create Date: 2026-12-01 09:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_bsre'
-down_revision = '0002'
+revision = '0005_bsre'
+down_revision = '0004_verify_cache'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """idempotency keys: the answer of each POST sent with an Idempotency-Key, for its retries
 
-Revision ID: 0003_idempotency
-Revises: 0002
+Revision ID: 0005_idempotency
+Revises: 0004_disposisi
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_idempotency'
-down_revision = '0002'
+revision = '0005_idempotency'
+down_revision = '0004_disposisi'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """idempotency keys: the answer of each POST sent with an Idempotency-Key, for its retries
 
-Revision ID: 0002_idempotency
-Revises: 0001
+Revision ID: 0007_idempotency
+Revises: 0006_jobs_intents
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_idempotency'
-down_revision = '0001'
+revision = '0007_idempotency'
+down_revision = '0006_jobs_intents'
 branch_labels = None
 depends_on = None
 

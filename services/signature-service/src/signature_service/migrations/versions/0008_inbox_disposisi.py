@@ -1,15 +1,15 @@
 """inbox_disposisi: the dispositions addressed to people, from report-service's disposisi.* events
 
-Revision ID: 0004_inbox_disposisi
-Revises: 0003_people
+Revision ID: 0008_inbox_disposisi
+Revises: 0007_idempotency
 Create Date: 2026-12-01 10:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004_inbox_disposisi'
-down_revision = '0003_people'
+revision = '0008_inbox_disposisi'
+down_revision = '0007_idempotency'
 branch_labels = None
 depends_on = None
 

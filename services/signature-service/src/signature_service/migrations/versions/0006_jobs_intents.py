@@ -1,15 +1,15 @@
 """batch jobs with a lease, archive intents, attempts reserved against the lockout
 
-Revision ID: 0003_jobs_intents
-Revises: 0002
+Revision ID: 0006_jobs_intents
+Revises: 0005_bsre
 Create Date: 2026-12-01 09:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_jobs_intents'
-down_revision = '0002'
+revision = '0006_jobs_intents'
+down_revision = '0005_bsre'
 branch_labels = None
 depends_on = None
 

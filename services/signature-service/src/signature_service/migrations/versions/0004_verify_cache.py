@@ -1,15 +1,15 @@
 """verification_cache: the verification report of each archived version, computed once
 
-Revision ID: 0003_verify_cache
-Revises: 0002
+Revision ID: 0004_verify_cache
+Revises: 0003_people
 Create Date: 2026-12-01 09:10:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_verify_cache'
-down_revision = '0002'
+revision = '0004_verify_cache'
+down_revision = '0003_people'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """letter guards: a lease per letter being produced, a version for compare-and-set writes
 
-Revision ID: 0003_letter_guards
-Revises: 0002
+Revision ID: 0004_letter_guards
+Revises: 0003_reviewer
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_letter_guards'
-down_revision = '0002'
+revision = '0004_letter_guards'
+down_revision = '0003_reviewer'
 branch_labels = None
 depends_on = None
 
