@@ -10,7 +10,10 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------
 debs=(libreoffice-writer-nogui python3-uno python3-venv fonts-noto-core fonts-dejavu-core
-      softhsm2 opensc poppler-utils make chromium npm)
+      softhsm2 opensc poppler-utils make chromium)
+# npm only when no npm is on the PATH: a machine whose Node.js came with its own npm (not Debian's) cannot
+# take Debian's npm beside it (apt refuses: held broken packages).
+command -v npm >/dev/null || debs+=(npm)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -66,7 +69,7 @@ if command -v npm >/dev/null; then
     npm install --silent --no-audit --no-fund --prefix "$axe" "axe-core@$axe_version" >/dev/null
   fi
 else
-  say "npm is missing: the browser tests' accessibility checks will be skipped"
+  say "npm is missing: the browser tests' accessibility checks cannot run"
 fi
 say "ready: $venv"
 
