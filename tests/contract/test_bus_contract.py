@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from naskah_shared.bus.amqp import AmqpBus
 from naskah_shared.bus.inprocess import InProcessBus
 from naskah_shared.bus.ports import Bus, BusUnavailable
 from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import StoreUnavailable
 from naskah_shared.testing.rabbitmq import close_connections
 
 HERE = Path(__file__).parent
@@ -43,11 +45,11 @@ class Inbox:
 def make_bus(request, tmp_path) -> Iterator[Callable[[], Bus]]:
     buses: list[Bus] = []
 
-    def make() -> Bus:
+    def make(**kw: Any) -> Bus:
         if request.param == "amqp":
-            bus: Bus = AmqpBus(request.getfixturevalue("amqp_url"), "test", retry_delays_ms=(100, 300))
+            bus: Bus = AmqpBus(request.getfixturevalue("amqp_url"), "test", retry_delays_ms=(100, 300), **kw)
         else:
-            bus = InProcessBus(retry_delays=(0.1, 0.3))
+            bus = InProcessBus(retry_delays=(0.1, 0.3), **kw)
         buses.append(bus)
         return bus
 
@@ -124,6 +126,38 @@ def test_handler_that_keeps_failing_is_parked_with_its_reason(make_bus):
     assert parked[0].envelope.id == sent.id and parked[0].attempts == 3
     assert "ValueError: template missing for sk-9" in parked[0].reason
     assert len(bus.parked(queue)) == 1, "peeking does not consume the parked message"
+
+
+def test_an_outage_does_not_use_up_the_attempts_but_a_long_one_is_parked_with_its_reason(make_bus):
+    bus, inbox, queue = make_bus(transient_limit_s=2.0), Inbox(), qname()
+    outage, endless = Inbox(), Inbox()
+
+    def store_down_a_while(envelope: Envelope) -> None:  # more failures than max_attempts, then it works
+        inbox.add(envelope)
+        if len(inbox.items) <= 4:
+            try:
+                raise OSError("connection refused")
+            except OSError as exc:  # as the S3 adapter raises it: the outage is the cause of the error
+                raise StoreUnavailable("put drafts/x: cannot reach S3") from exc
+        outage.add(envelope)
+
+    def store_down_for_good(envelope: Envelope) -> None:
+        endless.add(envelope)
+        raise StoreUnavailable("put drafts/y: cannot reach S3")
+
+    bus.subscribe(queue, ["sk.approved"], store_down_a_while, max_attempts=2)
+    bus.subscribe(f"{queue}-long", ["sk.archived"], store_down_for_good, max_attempts=2)
+    started(bus)
+    bus.publish(sent := Envelope(type="sk.approved", payload={"sk_id": "sk-1"}, producer="test"))
+    bus.publish(long := Envelope(type="sk.archived", payload={"sk_id": "sk-2"}, producer="test"))
+    assert [e.id for e in outage.wait(1, timeout=15)] == [sent.id], "delivered once the store was back"
+    assert len(inbox.items) == 5 and bus.parked(queue) == []
+    deadline = time.monotonic() + 15
+    while not (parked := bus.parked(f"{queue}-long")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(parked) == 1 and parked[0].envelope.id == long.id
+    assert len(endless.items) > 2, "retried past max_attempts while the outage lasted"
+    assert "StoreUnavailable: put drafts/y" in parked[0].reason and "outage" in parked[0].reason
 
 
 def test_consumer_killed_before_ack_gets_the_message_again(make_bus, tmp_path):

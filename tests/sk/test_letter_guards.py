@@ -42,6 +42,9 @@ class _Slow:
         self.first.set()
         return ref
 
+    def __getattr__(self, name: str):  # the rest (formulir_of, ...) as the real one
+        return getattr(self.real, name)
+
 
 def _archived_sk(container) -> str:
     sk = Sk(id=str(uuid.uuid4()), content=sk_payload(members=2), drafter="kasubid", created_at=datetime.now(UTC),

@@ -9,6 +9,8 @@
   the handler returned, i.e. after its transaction committed.
 - Failures: the message is re-published to `Q.retry.<ms>` (TTL, dead-lettered
   back to `Q`) with its attempt count, then parked in `Q.parked` with the reason.
+  An outage (`bus.transient`) is retried the same way without counting an
+  attempt, for at most `transient_limit_s` from its first failure.
 - The broker going away: consumers reconnect with exponential backoff.
 """
 
@@ -30,6 +32,7 @@ from pika.exceptions import AMQPError
 from naskah_shared import logs
 from naskah_shared.bus import topology as topo
 from naskah_shared.bus.ports import BusUnavailable, Handler, ParkedMessage, Subscription
+from naskah_shared.bus.transient import TRANSIENT_HEADER, TRANSIENT_LIMIT_S, TRANSIENT_SINCE_HEADER, is_transient
 from naskah_shared.messages import Envelope
 
 log = logging.getLogger(__name__)
@@ -47,10 +50,12 @@ def _params(url: str, *, heartbeat: int) -> pika.URLParameters:
 
 class AmqpBus:
     def __init__(self, url: str, service: str = "naskah", *, prefetch: int = 4, heartbeat: int = 30,
-                 retry_delays_ms: Sequence[int] = topo.RETRY_DELAYS_MS) -> None:
+                 retry_delays_ms: Sequence[int] = topo.RETRY_DELAYS_MS,
+                 transient_limit_s: float = TRANSIENT_LIMIT_S) -> None:
         self.params = _params(url, heartbeat=heartbeat)
         self.service, self.prefetch = service, prefetch
         self.retry_delays_ms = tuple(retry_delays_ms)
+        self.transient_limit_s = transient_limit_s
         self._subs: list[Subscription] = []
         self._consumers: list[_Consumer] = []
         self._local = threading.local()
@@ -233,36 +238,54 @@ class _Consumer(threading.Thread):
 
         self.work.submit(work)
 
-    def _handle(self, body: bytes) -> str | None:
+    def _handle(self, body: bytes) -> tuple[str, bool] | None:
+        """None when handled; else the reason, and whether it was an outage (not the message's fault)."""
         try:
             envelope = Envelope.from_json(body)
         except Exception as exc:
-            return f"malformed: {exc}"
+            return f"malformed: {exc}", False
         try:
             with logs.correlated(envelope.correlation_id):
                 self.sub.handler(envelope)
         except Exception as exc:
+            transient = is_transient(exc)
             log.warning("handler failed", extra={"queue": self.sub.queue, "type": envelope.type,
-                                                 "reason": f"{type(exc).__name__}: {exc}"})
-            return f"{type(exc).__name__}: {exc}"
+                                                 "reason": f"{type(exc).__name__}: {exc}", "transient": transient})
+            return f"{type(exc).__name__}: {exc}", transient
         return None
 
     def _settle(self, ch: BlockingChannel, tag: int, props: pika.BasicProperties, body: bytes,
-                error: str | None) -> None:
+                failure: tuple[str, bool] | None) -> None:
         if not ch.is_open:
             return  # the broker redelivers it on the next connection
-        if error is None:
+        if failure is None:
             ch.basic_ack(tag)
             return
+        error, transient = failure
         headers = dict(props.headers or {})
-        attempt = int(headers.get(topo.ATTEMPT_HEADER, 0)) + 1
+        attempt = int(headers.get(topo.ATTEMPT_HEADER, 0))
+        if transient:  # an outage: retried with capped backoff, not counted, until the outage is too long
+            now = time.time()
+            since = float(headers.get(TRANSIENT_SINCE_HEADER) or now)
+            streak = int(headers.get(TRANSIENT_HEADER, 0)) + 1
+            headers[TRANSIENT_SINCE_HEADER], headers[TRANSIENT_HEADER] = str(since), streak
+            park = now - since >= self.bus.transient_limit_s
+            if park:
+                error = f"{error} (an outage for {round(now - since)} s, past {self.bus.transient_limit_s:g} s)"
+            delay = topo.retry_delay(self.bus.retry_delays_ms, streak)
+        else:
+            attempt += 1
+            headers.pop(TRANSIENT_SINCE_HEADER, None)
+            headers.pop(TRANSIENT_HEADER, None)
+            park = attempt >= self.sub.max_attempts or error.startswith("malformed")
+            delay = topo.retry_delay(self.bus.retry_delays_ms, attempt)
         headers[topo.ATTEMPT_HEADER] = attempt
-        if attempt >= self.sub.max_attempts or error.startswith("malformed"):
+        if park:
             headers[topo.REASON_HEADER] = error[:2000]
             target = topo.parked_queue(self.sub.queue)
             log.error("message parked", extra={"queue": self.sub.queue, "reason": error, "attempt": attempt})
         else:
-            target = topo.retry_queue(self.sub.queue, topo.retry_delay(self.bus.retry_delays_ms, attempt))
+            target = topo.retry_queue(self.sub.queue, delay)
         out = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, headers=headers,
                                    content_type=props.content_type, message_id=props.message_id,
                                    correlation_id=props.correlation_id, type=props.type, app_id=props.app_id)

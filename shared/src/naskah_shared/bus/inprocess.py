@@ -3,7 +3,8 @@
 It keeps the AMQP adapter's promises: topic routing to declared queues,
 at-least-once delivery (a message leaves its queue only when its handler has
 returned), growing retry delays, and parking with the reason after the last
-attempt. Queues live in SQLite: in memory by default, or in `journal_path` so
+attempt (an outage, `bus.transient`, retried without counting, up to
+`transient_limit_s`). Queues live in SQLite: in memory by default, or in `journal_path` so
 that messages survive a crash of the process and are delivered on restart.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from naskah_shared import logs
 from naskah_shared.bus.ports import Handler, ParkedMessage
 from naskah_shared.bus.topology import topic_matches
+from naskah_shared.bus.transient import TRANSIENT_LIMIT_S, is_transient
 from naskah_shared.messages import Envelope
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,8 @@ class _Queue:
 
 class InProcessBus:
     def __init__(self, *, journal_path: Path | None = None,
-                 retry_delays: Sequence[float] = (0.5, 2.0, 10.0, 30.0)) -> None:
+                 retry_delays: Sequence[float] = (0.5, 2.0, 10.0, 30.0),
+                 transient_limit_s: float = TRANSIENT_LIMIT_S) -> None:
         if journal_path:
             journal_path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(journal_path) if journal_path else ":memory:",
@@ -60,6 +63,9 @@ class InProcessBus:
         self._running = 0
         self._stopping = threading.Event()
         self.retry_delays = tuple(retry_delays)
+        self.transient_limit_s = transient_limit_s
+        # seq -> (outage failures in a row, time of the first): in memory, so a restart starts the clock again
+        self._outages: dict[int, tuple[int, float]] = {}
 
     # --- the port -------------------------------------------------------------
     def publish(self, envelope: Envelope) -> None:
@@ -161,23 +167,37 @@ class InProcessBus:
         except Exception as exc:  # a malformed message never succeeds: park it at once
             self._park(q, seq, body, attempt + 1, f"malformed: {exc}")
             return
-        attempt += 1
         try:
             with logs.correlated(envelope.correlation_id):
                 q.handler(envelope)
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"
-            if attempt >= q.max_attempts:
+            if is_transient(exc):  # an outage: capped backoff, not counted, until it lasts too long
+                now = time.time()
+                streak, since = self._outages.get(seq, (0, now))
+                self._outages[seq] = (streak + 1, since)
+                park = now - since >= self.transient_limit_s
+                if park:
+                    reason = f"{reason} (an outage for {round(now - since)} s, past {self.transient_limit_s:g} s)"
+                step = streak + 1
+            else:
+                self._outages.pop(seq, None)
+                attempt += 1
+                park = attempt >= q.max_attempts
+                step = attempt
+            if park:
                 log.error("message parked", extra={"queue": q.name, "type": envelope.type, "reason": reason})
+                self._outages.pop(seq, None)
                 self._park(q, seq, body, attempt, reason)
             else:
-                delay = self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
+                delay = self.retry_delays[min(step - 1, len(self.retry_delays) - 1)]
                 log.warning("handler failed; retrying", extra={"queue": q.name, "attempt": attempt,
                                                                 "delay_s": delay, "reason": reason})
                 with self._lock:
                     self._db.execute("UPDATE messages SET attempt = ?, not_before = ? WHERE seq = ?",
                                      (attempt, time.time() + delay, seq))
             return
+        self._outages.pop(seq, None)
         with self._lock:
             self._db.execute("DELETE FROM messages WHERE seq = ?", (seq,))
 

@@ -24,11 +24,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from naskah_shared.owners import process_owner
 from naskah_shared.storage.ports import StoreUnavailable
 from signature_service.domain.requests import RequestClosed, RequestError, SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.chunked import chunk_size, sign_chunk
-from signature_service.service_layer.owners import process_owner
 from signature_service.service_layer.ports import SigningError
 from signature_service.service_layer.signing import (
     INTENT_GRACE,

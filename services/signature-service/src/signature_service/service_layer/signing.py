@@ -21,11 +21,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from naskah_shared.messages import Envelope
+from naskah_shared.owners import owner_gone, process_owner, same_process
 from naskah_shared.storage.keys import check_key
 from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
 from signature_service.domain.requests import RequestError, SignatureRequest, Status, plan
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
-from signature_service.service_layer.owners import owner_gone, process_owner, same_process
 from signature_service.service_layer.ports import (
     SignatureLevel,
     SignatureReport,

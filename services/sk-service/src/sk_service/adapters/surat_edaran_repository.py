@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from naskah_shared.db.engine import aware_utc
+from naskah_shared.owners import owner_gone
 from sk_service.adapters import tables as t
 from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.domain.surat_edaran import Letter, LetterStatus, Status, SuratEdaran
@@ -78,9 +79,15 @@ class SqlSuratEdaranRepository:
 
     def claim_letter(self, se_id: str, worker: str, *, until: datetime, now: datetime,
                      skip: Collection[str] = ()) -> str | None:
-        """Lease the next pending letter nobody holds (or whose lease ran out) to `worker`; None when none is
-        free. The update compares the version read, so of two workers reaching for one letter one wins."""
-        free = or_(LETTERS.c.claimed_until.is_(None), LETTERS.c.claimed_until < now)
+        """Lease the next pending letter nobody holds (or whose lease ran out, or whose holder is a process of
+        this host that is certainly dead) to `worker`; None when none is free. The update compares the
+        version read, so of two workers reaching for one letter one wins."""
+        held = self.session.execute(select(LETTERS.c.claimed_by).distinct().where(
+            LETTERS.c.surat_edaran_id == se_id, LETTERS.c.status == LetterStatus.PENDING.value,
+            LETTERS.c.claimed_until >= now, LETTERS.c.claimed_by.is_not(None))).scalars().all()
+        dead = [owner for owner in held if owner != worker and owner_gone(owner)]
+        free = or_(LETTERS.c.claimed_until.is_(None), LETTERS.c.claimed_until < now,
+                   *([LETTERS.c.claimed_by.in_(dead)] if dead else []))
         for _ in range(50):  # each lost race means another worker took that letter: try the next one
             query = (select(LETTERS.c.id, LETTERS.c.version)
                      .where(LETTERS.c.surat_edaran_id == se_id, LETTERS.c.status == LetterStatus.PENDING.value, free)

@@ -9,8 +9,6 @@ its own, so a crash or a retry resumes with the letters still pending.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 import uuid
@@ -19,7 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from naskah_shared.bus.transient import is_transient
 from naskah_shared.messages import Envelope
+from naskah_shared.owners import process_owner
 from sk_service.domain.naskah import Office
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.documents import SkDocuments
@@ -49,6 +49,16 @@ def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, sk_id: 
 
 
 LEASE_S = 180.0  # longer than one letter's render + conversion (timeout 60 s) + store; then another may take it
+RUN_ID_MAX = 64  # surat_edaran_letters.claimed_by
+
+
+def _run_id() -> str:
+    """`host:pid:boot:run`, so a lease whose process died on this host is taken over at once (`owners`)."""
+    run_id = f"{process_owner()}:{uuid.uuid4().hex[:8]}"
+    if len(run_id) <= RUN_ID_MAX:
+        return run_id
+    # A hostname too long for the column: a host part no real host has ('~'), so only the lease's time frees it.
+    return f"{process_owner().split(':')[0][:24]}~:{uuid.uuid4().hex[:24]}"
 
 
 class LettersBusy(RuntimeError):
@@ -62,14 +72,16 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
     Each letter is leased before it is rendered and recorded only while the lease is this run's
     (compare-and-set), so a redelivered event handled by a second worker *while the first still
     runs* shares the pending letters with it instead of rendering them twice; whichever run ends
-    last hands the batch on, once. A crashed run's leases run out and its letters are taken over.
+    last hands the batch on, once. A crashed run's letters are taken over at once when its process is
+    certainly dead on this host, else when its leases run out. A letter failing through an outage (store,
+    database) raises that outage, which the bus retries without counting it against the message.
     """
     se_id = event.payload["surat_edaran_id"]
     with uow_factory() as uow:
         se = get_surat_edaran(uow, se_id)
         sk = get_sk(uow, se.sk_id)
     letters = {x.id: x for x in se.letters}
-    run_id = f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    run_id = _run_id()
     failures: dict[str, Exception] = {}
     made: list[str] = []
     lock = threading.Lock()  # the pool's threads share `failures`
@@ -122,7 +134,9 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
                                                      "failed": len(failures),
                                                      "seconds": round(time.perf_counter() - started, 2)})
     if failures:
-        raise next(iter(failures.values()))  # the event is retried later (then parked): only these are redone
+        # The event is retried later, only these letters redone. A letter that can never be made is raised
+        # first, so its attempts count (then it is parked); an outage alone is retried until it is over.
+        raise sorted(failures.values(), key=is_transient)[0]
     with uow_factory(cause=event) as uow:
         if not uow.claim(event):
             return

@@ -1,4 +1,6 @@
-"""Who holds an archive intent or a batch job's lease, and whether that holder is certainly gone.
+"""Who holds a lease (an archive intent, a batch job, a Surat Edaran letter), and whether it is certainly gone.
+
+Shared by signature-service and sk-service (services never import each other).
 
 An owner is `host:pid:boot[:job]`, `boot` being random per process, so a restarted process with a reused pid
 is never taken for its predecessor. Gone is said only when it is sure (the same host, and the process no
