@@ -18,7 +18,8 @@ from tests.conftest import TEST_SECRET
 from tests.data import sk_payload
 
 KAMPUNG = 3
-# A letter whose converting worker was SIGKILLed waits for its lease (sk-service: 180 s) to run out.
+# A letter whose converting worker was SIGKILLed is taken over at once (its owner is a dead process on
+# this host); the bound still allows for the 180 s lease, the fallback for an owner on another host.
 LETTERS_S = 300.0
 
 
