@@ -131,6 +131,8 @@ class BsreSigner:
         if found is None or item.stamp is None:
             return Specimen(visible=False, reason=REASON, location=self.location)
         x1, y1, x2, y2 = found.box
+        if x2 - x1 <= 0 or y2 - y1 <= 0:  # a zero-area field is an invisible signature (a disposisi's paraf)
+            return Specimen(visible=False, reason=REASON, location=self.location)
         return Specimen(visible=True, page=found.page + 1, x=x1, y=y1, width=x2 - x1, height=y2 - y1,
                         image_png=render_stamp_png(item.stamp, item.qr_url, x2 - x1, y2 - y1), reason=REASON,
                         location=self.location)
