@@ -31,7 +31,7 @@ def _run(app) -> list[str]:
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
 
-        @settings(max_examples=2 if label in SLOW else EXAMPLES, deadline=None, database=None,
+        @settings(max_examples=2 if label in SLOW else EXAMPLES, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate],
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
