@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,6 +21,8 @@ import psycopg
 import requests
 from sqlalchemy.engine import make_url
 
+from naskah_shared.storage.ports import Buckets
+from naskah_shared.storage.s3 import S3ObjectStore
 from naskah_shared.testing.postgres import ADMIN_DSN, fresh_database
 from naskah_shared.testing.rabbitmq import rabbitmqctl
 from naskah_shared.testing.seaweedfs import SeaweedS3
@@ -60,6 +63,9 @@ class ChaosStack:
         self._exit = ExitStack()
         self.databases = {name: self._exit.enter_context(fresh_database(f"naskah_chaos_{name}")) for name in NAMES}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        # Held while the S3 server is restarted, and while the stores are reconciled: a listing never
+        # meets a server stopping under it (nor one starting, answering before its volumes are loaded).
+        self.s3_lock = threading.Lock()
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -130,16 +136,17 @@ class ChaosStack:
 
     def restart_s3(self, down_s: float = 2.0) -> None:
         """Stop the S3 server (SIGTERM, then SIGKILL), leave it down `down_s`, start it on the same ports."""
-        self.s3.stop()
-        time.sleep(down_s)
-        for attempt in range(3):  # a port of the old process may linger a moment on a loaded machine
-            try:
-                self.s3.start(timeout=60)
-                return
-            except RuntimeError:
-                if attempt == 2:
-                    raise
-                time.sleep(2)
+        with self.s3_lock:
+            self.s3.stop()
+            time.sleep(down_s)
+            for attempt in range(3):  # a port of the old process may linger a moment on a loaded machine
+                try:
+                    self.s3.start(timeout=60)
+                    return
+                except RuntimeError:
+                    if attempt == 2:
+                        raise
+                    time.sleep(2)
 
     def kill_database_backends(self) -> int:
         """pg_terminate_backend on every backend of this run's three databases (and only those)."""
@@ -155,6 +162,34 @@ class ChaosStack:
         victim = pid if pid in pids else pids[0]
         os.kill(victim, signal.SIGKILL)
         return victim
+
+    # --- back after the faults ------------------------------------------------------------------
+    def unhealthy(self) -> list[str]:
+        """What is not (yet) back of every server a fault stopped: the S3 server running and listing the
+        archive, each database accepting connections, each service ready (its checks reach the database, the
+        broker and the store) with all its gunicorn workers (a SIGKILLed one respawned). Empty: all back."""
+        problems: list[str] = []
+        if not self.s3.running:
+            problems.append("s3: not running")
+        else:
+            try:
+                store = S3ObjectStore(self.s3.endpoint, self.s3.access_key, self.s3.secret_key)
+                store.ping()
+                store.list_objects(Buckets.SIGNED, "health/")
+            except Exception as exc:  # a server still loading its volumes answers errors of many kinds
+                problems.append(f"s3: {exc!r}"[:300])
+        for name in NAMES:
+            try:
+                self.query(name, "SELECT 1")
+            except psycopg.Error as exc:
+                problems.append(f"{name} database: {exc!r}"[:300])
+            if self.procs[name].poll() is not None:
+                problems.append(f"{name}: exited {self.procs[name].returncode}")
+            elif len(self.workers(name)) < WORKERS[name]:
+                problems.append(f"{name}: {len(self.workers(name))} of {WORKERS[name]} workers")
+            elif not self.ready(name):
+                problems.append(f"{name}: not ready")
+        return problems
 
     # --- what the stores hold --------------------------------------------------------------------
     def query(self, name: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
