@@ -28,10 +28,11 @@ def people_admin(config: Any = None) -> PeopleService:
     from sqlalchemy.orm import sessionmaker
 
     from naskah_shared.db.engine import make_engine
-    from signature_service.adapters.accounts import dev_accounts, load_accounts
+    from signature_service.adapters.accounts import load_accounts
     from signature_service.adapters.people import Argon2Hasher
     from signature_service.adapters.tables import outbox
     from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
+    from signature_service.pki.accounts import dev_accounts
     from signature_service.pki.devpki import DevPki
 
     settings = settings_from(SignatureSettings, config)

@@ -15,7 +15,6 @@ from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
 from naskah_shared.web import ApiError
 from naskah_shared.web.ratelimit import RateLimiter
 from signature_service.adapters.accounts import (
-    dev_accounts,
     load_accounts,
     signer_opener,
     status_checker,
@@ -32,8 +31,10 @@ from signature_service.adapters.sk_client import HttpSkReviews
 from signature_service.adapters.tables import metadata, outbox
 from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
 from signature_service.adapters.verification import PadesVerifier, VerificationLimits
+from signature_service.adapters.verification.workers import default_pool
 from signature_service.adapters.verification_cache import SqlVerificationCache
 from signature_service.domain.requests import RequestError
+from signature_service.pki.accounts import dev_accounts
 from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.archive import ArchiveError, ArchiveService
@@ -189,7 +190,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         # uploaded (untrusted) certificate names. Our B-LT documents carry their validation data.
         verifier=PadesVerifier(roots, allow_fetching=False, limits=VerificationLimits(
             max_signatures=settings.verify_max_signatures, max_pages=settings.verify_max_pages,
-            budget_seconds=settings.verify_budget_seconds)),
+            budget_seconds=settings.verify_budget_seconds), pool=default_pool(settings.verify_workers)),
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,

@@ -488,7 +488,7 @@ def _b64(value: Any) -> bytes:
 def dev_signers_file(directory: Path, *, totp: tuple[str, ...] = ()) -> tuple[Path, dict[str, str]]:
     """A TEST-ONLY ``NASKAH_SIGNERS_FILE`` whose Kabid and Kadis sign through BSrE (by NIK; the labels in
     ``totp`` with a TOTP instead of a passphrase), and the signers' API tokens, kept beside it."""
-    from signature_service.adapters.accounts import DEV_IDENTITIES
+    from signature_service.pki.accounts import DEV_IDENTITIES
     from signature_service.service_layer.accounts import token_hash
 
     directory.mkdir(parents=True, exist_ok=True)
