@@ -12,14 +12,7 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from report_service.adapters import tables as t
 from report_service.domain.activity import ActivityEvent
-
-
-def activity_stream(activity_id: str) -> str:
-    return f"activity:{activity_id}"
-
-
-def sk_stream(sk_id: str) -> str:
-    return f"sk:{sk_id}"
+from report_service.domain.streams import activity_stream, sk_stream
 
 
 class SqlReportRepository:

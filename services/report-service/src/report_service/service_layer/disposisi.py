@@ -21,11 +21,11 @@ from typing import Any
 from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
-from report_service.adapters.repository import activity_stream
 from report_service.domain import disposisi as dd
 from report_service.domain import sop
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
+from report_service.domain.streams import activity_stream
 
 log = logging.getLogger(__name__)
 PRODUCER = "report-service"

@@ -17,10 +17,10 @@ from typing import Any
 from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
-from report_service.adapters.repository import activity_stream, sk_stream
 from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.calendar import Calendar, ElapsedCalendar
 from report_service.domain.disposisi import DISPOSISI_STEPS
+from report_service.domain.streams import activity_stream, sk_stream
 from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
 
 PRODUCER = "report-service"
