@@ -48,7 +48,9 @@ def patient(dev_pki) -> PadesVerifier:
 
 @pytest.fixture(scope="module")
 def production(dev_pki) -> PadesVerifier:
-    return PadesVerifier([dev_pki.root_cert_pem])  # the defaults of NASKAH_VERIFY_*
+    verifier = PadesVerifier([dev_pki.root_cert_pem])  # the defaults of NASKAH_VERIFY_*
+    assert verifier.pool is not None and verifier.pool.ready(60)  # as a service is, by its first request
+    return verifier
 
 
 def pdfsig(path: Path, password: str | None = None) -> list[str]:
@@ -177,17 +179,21 @@ def test_password_needed_is_said(corpus, patient):
     assert patient.verify_document(corpus["encrypted_empty_user_password"].read_bytes()).encrypted
 
 
-def test_shared_fields_counted_once_without_tracebacks(corpus, patient, caplog):
-    caplog.set_level(logging.DEBUG)
-    report = patient.verify_document(corpus["fields_1000_one_signature"].read_bytes())
+def test_shared_fields_counted_once_without_tracebacks(corpus, dev_pki, caplog):
+    caplog.set_level(logging.DEBUG)  # in this thread, so that every record of pyHanko's is seen here
+    inline = PadesVerifier([dev_pki.root_cert_pem], limits=VerificationLimits(budget_seconds=60), isolated=False)
+    report = inline.verify_document(corpus["fields_1000_one_signature"].read_bytes())
     assert len(report.signatures) == 1 and "999 other signature field(s)" in report.notes[0]
     assert not [r for r in caplog.records if r.exc_info or r.exc_text]
     assert sum(len(r.getMessage()) for r in caplog.records) < 20_000  # was ~10 MB of tracebacks
 
 
-def test_shared_fields_cost_is_linear(corpus, patient):
+def test_shared_fields_cost_is_linear(corpus, dev_pki):
     """3 000 fields cost about three times 1 000 (it was quadratic: 28 s and 275 s, ten times). CPU time, the
-    least of two runs each: other tests share this machine."""
+    least of two runs each: other tests share this machine. Verified in this thread, so that this process's
+    CPU clock counts it."""
+    patient = PadesVerifier([dev_pki.root_cert_pem], limits=VerificationLimits(budget_seconds=60), isolated=False)
+
     def cpu(name: str) -> float:
         started = time.process_time()
         patient.verify_document(corpus[name].read_bytes())
@@ -200,7 +206,7 @@ def test_shared_fields_cost_is_linear(corpus, patient):
 
 @pytest.mark.parametrize("name", ["signatures_24", "fields_3000_one_signature", "fields_1000_one_signature",
                                   "naskah_b_lt", "six_one_damaged"])
-def test_production_limits_answer_within_two_seconds(corpus, production, name):
+def test_production_limits_answer_within_two_seconds(corpus, production, name, service_heap):
     started = time.monotonic()
     report = production.verify_document(corpus[name].read_bytes())
     assert time.monotonic() - started < two_seconds()

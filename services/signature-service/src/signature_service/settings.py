@@ -39,6 +39,10 @@ class SignatureSettings(Settings):
     verify_budget_seconds: float = setting(
         "NASKAH_VERIFY_BUDGET_SECONDS", 1.5,
         help="Wall-clock budget of one verification; what is not done by then is reported INDETERMINATE.")
+    verify_workers: int = setting(
+        "NASKAH_VERIFY_WORKERS", 2,
+        help="Worker processes that verify uploaded PDFs at once (per service process); a request waits for a "
+             "free one within its budget, and a worker past the budget is killed and replaced.")
     verify_rate_per_minute: float = setting(
         "NASKAH_VERIFY_RATE_PER_MINUTE", 30.0,
         help="Public verifications per minute per client address (per worker process); 0 turns the limit off.")
@@ -106,6 +110,8 @@ class SignatureSettings(Settings):
         if self.verify_max_signatures < 1 or self.verify_max_pages < 1 or not 0.1 <= self.verify_budget_seconds <= 60:
             raise ConfigError("NASKAH_VERIFY_MAX_SIGNATURES and NASKAH_VERIFY_MAX_PAGES must be at least 1, "
                               "NASKAH_VERIFY_BUDGET_SECONDS between 0.1 and 60")
+        if not 1 <= self.verify_workers <= 64:
+            raise ConfigError("NASKAH_VERIFY_WORKERS must be between 1 and 64")
         if self.verify_rate_per_minute < 0 or self.verify_rate_burst < 1:
             raise ConfigError("NASKAH_VERIFY_RATE_PER_MINUTE must be 0 or more, NASKAH_VERIFY_RATE_BURST at least 1")
         if self.lockout_attempts < 1 or self.lockout_minutes < 1:

@@ -18,8 +18,8 @@ nextUpdate the two differ: the XML says INDETERMINATE, the JSON TOTAL_PASSED.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
+from typing import Any
 
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.policy_decl import (
@@ -36,46 +36,47 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from signature_service.adapters.verification.opening import find_signatures, open_pdf
 from signature_service.adapters.verification.speedups import quiet_pyhanko_logs
-from signature_service.adapters.verification.verifier import BudgetExceeded, PadesVerifier, stop_thread
+from signature_service.adapters.verification.verifier import PadesVerifier, local_verifier
+from signature_service.adapters.verification.workers import Send
 from signature_service.service_layer.ports import VerificationError
 
 quiet_pyhanko_logs()  # the loggers of the modules imported just now
 
 
 def etsi_report(verifier: PadesVerifier, pdf: bytes, password: str | None) -> str:
-    result: dict[str, object] = {}
     deadline = time.monotonic() + verifier.limits.budget_seconds
-    worker = threading.Thread(target=lambda: result.update(_run(verifier, pdf, password, deadline)),
-                              name="etsi-report", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()) + 0.5)  # the last step may finish just past the budget
-    if worker.is_alive():
-        stop_thread(worker)
-    if isinstance(result.get("error"), VerificationError):
-        raise result["error"]  # type: ignore[misc]
-    reports = list(result.get("reports", []))  # type: ignore[call-overload]
-    objects = list(result.get("objects", []))  # type: ignore[call-overload]
-    return _serialise(reports, objects)
+    out: dict[str, Any] = {}
+    if verifier.pool is not None:  # the last step may finish just past the budget: half a second more
+        verifier.pool.run(_etsi_job, (verifier.spec(), pdf, password, deadline),
+                                              deadline + 0.5, out.__setitem__)
+    else:
+        _etsi_job(lambda message: out.__setitem__(*message), verifier.spec(), pdf, password, deadline)
+    if "error" in out:
+        raise VerificationError(*out["error"])
+    return out.get("xml") or _serialise([], [])
 
 
-def _run(verifier: PadesVerifier, pdf: bytes, password: str | None, deadline: float) -> dict[str, object]:
+def _etsi_job(send: Send, spec: Any, pdf: bytes, password: str | None, deadline: float) -> None:
+    """In a worker process (or inline): the whole XML, or the error that refuses the file."""
     try:
-        return _reports(verifier, pdf, password, deadline)
-    except BudgetExceeded:
-        return {}
+        reports, objects = _reports(local_verifier(spec), pdf, password, deadline)
+    except VerificationError as e:
+        send(("error", (e.code.value, e.message)))
+        return
+    send(("xml", _serialise(reports, objects)))
 
 
-def _reports(verifier: PadesVerifier, pdf: bytes, password: str | None, deadline: float) -> dict[str, object]:
+def _reports(verifier: PadesVerifier, pdf: bytes, password: str | None,
+             deadline: float) -> tuple[list[object], list[object]]:
     reports: list[object] = []
     objects: dict[str, object] = {}
-    out: dict[str, object] = {"reports": reports, "objects": []}
     try:
         reader, _ = open_pdf(pdf, password)
         candidates, _ = find_signatures(reader, max_fields=verifier.limits.max_fields)
-    except VerificationError as e:
-        return {"error": e}
+    except VerificationError:
+        raise
     except Exception:
-        return out
+        return reports, []
     spec = _spec(verifier)
     for c in candidates[: verifier.limits.max_signatures]:
         if time.monotonic() >= deadline:
@@ -91,8 +92,7 @@ def _reports(verifier: PadesVerifier, pdf: bytes, password: str | None, deadline
                 objects.setdefault(packaged.id, packaged)
         except Exception:  # this signature has nothing pyHanko can report on; the others still do
             continue
-    out["objects"] = list(objects.values())
-    return out
+    return reports, list(objects.values())
 
 
 def _spec(verifier: PadesVerifier) -> PdfSignatureValidationSpec:

@@ -8,8 +8,8 @@ coverage, and what later incremental updates changed (pyHanko's difference analy
 permitted, ``modifications.describe`` says what it is).
 
 Work is bounded (``VerificationLimits``): signatures examined, pages compared, fields read, and a wall-clock
-budget. The whole verification runs in a worker thread the caller waits for at most the budget; what is not
-done by then is reported INDETERMINATE with the reason, and the worker stops at its next step.
+budget. The whole verification runs in a worker process (``workers``) the caller waits for at most the budget;
+what is not done by then is reported INDETERMINATE with the reason, and the worker is killed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -47,6 +46,7 @@ from signature_service.adapters.pades import load_certs
 from signature_service.adapters.verification import speedups
 from signature_service.adapters.verification.modifications import ModificationCode, describe, modification, page_list
 from signature_service.adapters.verification.opening import Candidate, find_signatures, open_pdf
+from signature_service.adapters.verification.workers import Send, WorkerPool, default_pool
 from signature_service.service_layer.ports import (
     DocumentVerification,
     Indication,
@@ -76,43 +76,12 @@ class VerificationLimits:
     max_fields: int = 20_000  # signature fields read from the form
 
 
-class BudgetExceeded(BaseException):
-    """Raised inside a verification worker whose caller stopped waiting. A BaseException, so that no
-    ``except Exception`` in pyHanko swallows it."""
-
-
-def stop_thread(thread: threading.Thread) -> None:
-    """Raise BudgetExceeded in ``thread`` at its next bytecode (CPython's PyThreadState_SetAsyncExc).
-
-    A worker past its budget would otherwise run on until its current step ends, which for a file built
-    to be slow (thousands of fields) is seconds of CPU taken from the next requests."""
-    import ctypes
-
-    def send() -> None:
-        if thread.ident is not None:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
-                                                       ctypes.py_object(BudgetExceeded))
-
-    def insist() -> None:
-        # an exception that lands in a finaliser (a weakref callback run by the GC) is printed and dropped,
-        # and the worker runs on: send it again until the worker is gone (bounded: 2 s)
-        for _ in range(40):
-            thread.join(0.05)
-            if not thread.is_alive():
-                return
-            send()
-
-    send()
-    threading.Thread(target=insist, name="verify-stop", daemon=True).start()
-
-
 class _Budget:
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.cancelled = threading.Event()
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline  # time.monotonic(), the same clock in every process of this machine
 
     def exhausted(self) -> bool:
-        return self.cancelled.is_set() or time.monotonic() >= self.deadline
+        return time.monotonic() >= self.deadline
 
 
 class PadesVerifier:
@@ -125,7 +94,11 @@ class PadesVerifier:
         allow_fetching: bool = False,
         timeout: float = 5.0,
         limits: VerificationLimits | None = None,
+        pool: WorkerPool | None = None,
+        isolated: bool = True,
     ) -> None:
+        """``isolated=False`` verifies in the caller's thread, bounded only between entries: for a worker
+        process itself, and for measuring CPU time."""
         self.trust_roots = load_certs(trust_roots)
         for root in self.trust_roots:
             # asn1crypto parses lazily and not thread-safely; these objects are shared by every concurrent
@@ -134,6 +107,7 @@ class PadesVerifier:
         self.allow_fetching = allow_fetching
         self.timeout = timeout
         self.limits = limits or VerificationLimits()
+        self.pool = pool or (default_pool() if isolated else None)  # started now: warm by the first request
 
     # --- the port --------------------------------------------------------------------------------------
     def verify(self, pdf: bytes) -> list[SignatureReport]:
@@ -141,18 +115,20 @@ class PadesVerifier:
         return self.verify_document(pdf).signatures
 
     def verify_document(self, pdf: bytes, *, password: str | None = None) -> DocumentVerification:
-        budget = _Budget(self.limits.budget_seconds)
+        budget = _Budget(time.monotonic() + self.limits.budget_seconds)
         work = _Work(self, pdf, password, budget)
-        thread = threading.Thread(target=work.run, name="verify", daemon=True)
-        thread.start()
-        thread.join(max(0.0, budget.deadline - time.monotonic()))
-        budget.cancelled.set()
-        if thread.is_alive():
-            stop_thread(thread)  # not left running on a CPU the next requests need
-        with work.lock:
-            if work.error is not None:
-                raise work.error
-            return work.result()
+        if self.pool is not None:
+            self.pool.run(_verify_job, (self.spec(), pdf, password, budget.deadline),
+                                              budget.deadline, work.apply)
+        else:
+            work.run()
+        if work.error is not None:
+            raise work.error
+        return work.result()
+
+    def spec(self) -> _Spec:
+        """What a worker process needs to build the same verifier."""
+        return _Spec(tuple(c.dump() for c in self.trust_roots), self.allow_fetching, self.timeout, self.limits)
 
     def etsi_report(self, pdf: bytes, *, password: str | None = None) -> str:
         from signature_service.adapters.verification.etsi import etsi_report
@@ -207,12 +183,39 @@ def _read_dss(reader: PdfFileReader) -> _DssData | None:
         return None
 
 
-class _Work:
-    """One verification, run in a worker thread; ``result`` may be read at any time under ``lock``."""
+@dataclass(frozen=True)
+class _Spec:
+    roots: tuple[bytes, ...]
+    allow_fetching: bool
+    timeout: float
+    limits: VerificationLimits
 
-    def __init__(self, verifier: PadesVerifier, pdf: bytes, password: str | None, budget: _Budget) -> None:
-        self.v, self.pdf, self.password, self.budget = verifier, pdf, password, budget
-        self.lock = threading.Lock()
+
+_local: dict[_Spec, PadesVerifier] = {}
+
+
+def local_verifier(spec: _Spec) -> PadesVerifier:
+    """In a worker process: the verifier ``spec`` describes, built once."""
+    verifier = _local.get(spec)
+    if verifier is None:
+        _local.clear()  # one configuration per service: no growth
+        verifier = _local[spec] = PadesVerifier(list(spec.roots), allow_fetching=spec.allow_fetching,
+                                                timeout=spec.timeout, limits=spec.limits, isolated=False)
+    return verifier
+
+
+def _verify_job(send: Send, spec: _Spec, pdf: bytes, password: str | None, deadline: float) -> None:
+    """In a worker process: verify, sending each finding to the caller as it is made."""
+    _Work(local_verifier(spec), pdf, password, _Budget(deadline), emit=send).run()
+
+
+class _Work:
+    """One verification's findings. In a worker process it finds them and ``emit``s each; in the caller the
+    same messages are ``apply``d as they arrive, so ``result`` says what was done when the budget ran out."""
+
+    def __init__(self, verifier: PadesVerifier, pdf: bytes, password: str | None, budget: _Budget,
+                 emit: Send | None = None) -> None:
+        self.v, self.pdf, self.password, self.budget, self.emit = verifier, pdf, password, budget, emit
         self.error: VerificationError | None = None
         self.encrypted = False
         self.candidates: list[Candidate] = []
@@ -221,19 +224,31 @@ class _Work:
         self.opened = False
         self.pages: int | None = None  # counted once, when a signature is followed by changes
 
+    def apply(self, kind: str, value: Any) -> None:
+        if kind == "opened":
+            self.encrypted, self.candidates, self.notes = value
+            self.opened = True
+        elif kind == "done":
+            self.done[value[0]] = value[1]
+        elif kind == "error":
+            self.error = VerificationError(*value)
+        elif kind == "stopped":
+            self.notes.append(f"verification stopped: {value}")
+            self.opened = True
+
+    def _found(self, kind: str, value: Any) -> None:
+        self.apply(kind, value)
+        if self.emit is not None:
+            self.emit((kind, value))
+
     def run(self) -> None:
         try:
             asyncio.run(self._run())
-        except BudgetExceeded:
-            return  # the caller has answered with what was done
         except VerificationError as e:
-            with self.lock:
-                self.error = e
+            self._found("error", (e.code.value, e.message))
         except Exception as e:  # never a 500, and one log line, not a traceback
             log.warning("verification stopped", extra={"error": f"{type(e).__name__}: {e}"[:300]})
-            with self.lock:
-                self.notes.append(f"verification stopped: {type(e).__name__}")
-                self.opened = True
+            self._found("stopped", type(e).__name__)
 
     async def _run(self) -> None:
         try:
@@ -243,8 +258,7 @@ class _Work:
             raise VerificationError(VerificationErrorCode.INVALID_PDF,
                                     "not a readable PDF: objects nested too deeply") from None
         dss = _read_dss(reader)
-        with self.lock:
-            self.encrypted, self.candidates, self.notes, self.opened = encrypted, candidates, notes, True
+        self._found("opened", (encrypted, [replace(c, embedded=None) for c in candidates], list(notes)))
         for i, c in enumerate(candidates[:self.v.limits.max_signatures]):
             if self.budget.exhausted():
                 return
@@ -254,8 +268,7 @@ class _Work:
                 report = await self._timestamp(c.embedded, dss)
             else:
                 report = await self._signature(c.embedded, dss, reader)
-            with self.lock:
-                self.done[i] = report
+            self._found("done", (i, report))
 
     # --- signatures ------------------------------------------------------------------------------------
     async def _signature(self, emb: EmbeddedPdfSignature, dss: _DssData | None,
