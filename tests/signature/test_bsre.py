@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from signature_service.adapters.bsre import BsreSigner, LtvAugmenter, prepared_field
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
+from signature_service.adapters.catatan_tte import BSRE_FOOTER
 from signature_service.adapters.verification import PadesVerifier
 from signature_service.app import create_app as signature_app
 from signature_service.pki.bsre_loopback import DEFAULT_USERS, LoopbackBsre, dev_signers_file
@@ -112,6 +114,13 @@ def test_the_sk_signed_by_the_kabid_then_the_kadis_through_bsre(bsre_stack, bsre
     out = _pdfsig(pdf, tmp_path)
     assert out.count("Signature Validation: Signature is Valid.") == 2, out
     assert "Rahmi Suryantari" in out and "Yohanes Rumbiak" in out and "ETSI.CAdES.detached" in out
+
+    # signed with BSrE certificates: the footer naming the issuer is on every page, though the office's
+    # tata_naskah.catatan_tte is off (the signing side turns it on), and it is under both signatures
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True,
+                                   check=True, timeout=60).stdout.split())
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count(BSRE_FOOTER) == pages > 1, text
 
     # the Kabid's stamp sits where the template put her anchor, in the box naskah prepared
     with sig.extensions["naskah"].signing.uow() as uow:

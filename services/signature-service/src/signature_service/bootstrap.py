@@ -22,6 +22,7 @@ from signature_service.adapters.accounts import (
 )
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
+from signature_service.adapters.catatan_tte import BSRE_FOOTER, CatatanTte
 from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.pdfium import PdfiumRenderer
 from signature_service.adapters.people import Argon2Hasher
@@ -195,7 +196,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
         lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields,
-        status_of=status_checker(bsre))
+        status_of=status_checker(bsre), **_tata_naskah(settings))
     # BSrE's v2 API signs several files in one call: a batch goes to it in chunks of NASKAH_BSRE_CHUNK
     signing.chunk_of = lambda account: settings.bsre_chunk if (  # type: ignore[attr-defined]
         account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1
@@ -228,6 +229,21 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     container.reconciler = Reconciler(signing)  # settles what a crash left between archive and commit
     runtime.on_start.append(container.reconciler.start)
     return container
+
+
+def _tata_naskah(settings: SignatureSettings) -> dict[str, Any]:
+    """The office's stamp heading and BSrE footer (`tata_naskah` of NASKAH_OFFICE_FILE; sk-service validates the
+    same keys, and its defaults, Permendagri 1/2023 as naskah reads it, apply when the office leaves them out)."""
+    from naskah_shared.office import office_data
+    from signature_service.service_layer.ports import STAMP_HEADING
+
+    rules = office_data(settings.office_file or None).get("tata_naskah") or {}
+    words = {"teks_stempel": rules.get("teks_stempel", STAMP_HEADING),
+             "catatan_tte_teks": rules.get("catatan_tte_teks", BSRE_FOOTER)}
+    for key, value in words.items():
+        if not isinstance(value, str) or not value.strip() or len(value) > 300:
+            raise ValueError(f"office tata_naskah.{key} must be a text of 1 to 300 characters")
+    return {"stamp_heading": words["teks_stempel"], "bsre_footer": CatatanTte(words["catatan_tte_teks"])}
 
 
 def _bsre_client(settings: SignatureSettings) -> BsreClient | None:

@@ -49,12 +49,16 @@ def latin_subset(font_path: Path, *, keep_layout: bool = True) -> bytes:
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    if not keep_layout:
-        options.drop_tables += list(_LAYOUT_TABLES)
     font = ttLib.TTFont(str(font_path))
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(unicodes=[u for lo, hi in _UNICODE_RANGES for u in range(lo, hi + 1)])
     subsetter.subset(font)
+    if not keep_layout:
+        # Dropped after the cut, not by it: the cut with GSUB keeps the glyphs it substitutes (the "fi" of
+        # "sertifikat" shapes to a ligature), so both copies hold the same glyphs under the same IDs.
+        for tag in _LAYOUT_TABLES:
+            if tag in font:
+                del font[tag]
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from signature_service.service_layer.ports import DocumentSigner, SigningError, SigningErrorCode, StampText
+from signature_service.service_layer.ports import (
+    STAMP_HEADING,
+    DocumentSigner,
+    SigningError,
+    SigningErrorCode,
+    StampText,
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,12 @@ class SignerAccount:
     token_sha256: str = field(repr=False)  # the account's API token, hashed (tokens are random, 256 bits)
     key: dict[str, Any] = field(default_factory=dict)  # {"type": "pkcs12"|"pkcs11"|"remote"|"bsre", …}
 
-    def stamp_text(self) -> StampText:
-        return StampText(jabatan=self.jabatan, nama=self.nama, pangkat=self.pangkat)
+    def stamp_text(self, heading: str = STAMP_HEADING) -> StampText:
+        return StampText(jabatan=self.jabatan, nama=self.nama, pangkat=self.pangkat, heading=heading)
+
+    @property
+    def signs_with_bsre(self) -> bool:
+        return self.key.get("type") == "bsre"
 
     def has_token(self, token: str) -> bool:
         return hmac.compare_digest(hashlib.sha256(token.encode()).hexdigest(), self.token_sha256)

@@ -63,7 +63,8 @@ def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerA
         return later
     signer = signing._open_key(account, passphrase, ready[0][2])
     deferred = getattr(signer, "checks_passphrase_when_signing", False)
-    items = [SignItem(data, field_name(account.id), account.stamp_text(), None, signing.verify_url(req.document_id))
+    stamp = account.stamp_text(signing.stamp_heading)
+    items = [SignItem(data, field_name(account.id), stamp, None, signing.verify_url(req.document_id))
              for req, data, _ in ready]
     try:
         many = getattr(signer, "sign_many", None)

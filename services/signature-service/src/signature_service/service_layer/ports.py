@@ -24,6 +24,7 @@ class SignatureLevel(enum.Enum):
         return list(SignatureLevel).index(self)
 
 
+# The default heading; an office words it in `tata_naskah.teks_stempel` of its file (NASKAH_OFFICE_FILE).
 STAMP_HEADING = "Telah ditandatangani secara elektronik oleh:"
 
 
@@ -34,9 +35,10 @@ class StampText:
     jabatan: str
     nama: str
     pangkat: str
+    heading: str = STAMP_HEADING
 
     def lines(self) -> list[str]:
-        return [STAMP_HEADING, self.jabatan, self.nama, self.pangkat]
+        return [self.heading, self.jabatan, self.nama, self.pangkat]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredO
 from signature_service.domain.requests import RequestError, SignatureRequest, Status, plan
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.ports import (
+    STAMP_HEADING,
     SignatureLevel,
     SignatureReport,
     SignatureVerifier,
@@ -102,8 +103,12 @@ class SigningService:
                  verify_url: Callable[[str], str], retention_days: int, lockout_attempts: int,
                  lockout_minutes: int, find_anchor: Callable[[bytes, str], StampPlacement | None],
                  prepare_fields: Callable[[bytes, list[tuple[str, StampPlacement]]], bytes],
-                 status_of: Callable[[SignerAccount], SignerStatus] | None = None) -> None:
+                 status_of: Callable[[SignerAccount], SignerStatus] | None = None,
+                 stamp_heading: str = STAMP_HEADING, bsre_footer: Callable[[bytes], bytes] | None = None) -> None:
         self.uow, self.store, self.keyring, self.accounts = uow, store, keyring, accounts
+        # The office's words (tata_naskah): the stamp's heading, and the footer naming BSrE as the issuer that
+        # a document signed with a BSrE certificate carries (added once, before the first signature).
+        self.stamp_heading, self.bsre_footer = stamp_heading, bsre_footer
         self.status_of = status_of  # the key backend's word on a signer before any passphrase (BSrE)
         self.verifier, self.level, self.verify_url = verifier, level, verify_url
         self.retention = timedelta(days=retention_days)
@@ -160,6 +165,10 @@ class SigningService:
         data, _ = self.store.get(source["bucket"], source["key"], source["version_id"])
         if _sha(data) != source["sha256"]:
             raise DocumentTampered(f"{source['key']} does not match its SHA-256")
+        if self.bsre_footer is not None and any(self.accounts[s].signs_with_bsre for s in signers):
+            # Page content, so before any signature: added after one, it would break that signature's
+            # allowed-changes check (only form filling may follow a signature).
+            data = self.bsre_footer(data)
         placements = []
         for i, signer in enumerate(signers):
             if invisible:
@@ -217,7 +226,8 @@ class SigningService:
         try:
             with self.key_lock(account.id):
                 signed = signer.sign(data, field=field_name(account.id), level=self.level,
-                                     stamp=account.stamp_text(), qr_url=self.verify_url(req.document_id))
+                                     stamp=account.stamp_text(self.stamp_heading),
+                                     qr_url=self.verify_url(req.document_id))
         except SigningError as exc:
             if deferred:
                 self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
