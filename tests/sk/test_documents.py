@@ -24,7 +24,6 @@ from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnava
 from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
 from sk_service.adapters.docx_renderer import (
-    REQUIRED_PLACEHOLDERS,
     DocxtplRenderer,
     inspect_template,
     sk_context,
@@ -38,6 +37,7 @@ from sk_service.domain.naskah import (
     tanggal_indonesia,
     without_titles,
 )
+from sk_service.domain.templates import REQUIRED_PLACEHOLDERS
 from sk_service.service_layer.ports import TemplateError
 from tests.data import INJECTIONS, sk_payload
 

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from naskah_shared.convert import ConversionError
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
-from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, LETTER_TEMPLATE, inspect_template, surat_edaran_context
+from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, inspect_template, surat_edaran_context
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
 from sk_service.domain.sk import Sk, TransitionNotAllowed
 from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
+from sk_service.domain.templates import LETTER_TEMPLATE
 from sk_service.service_layer.handlers import on_document_signed
 from sk_service.service_layer.surat_edaran import produce_letters
 from tests.conftest import TEST_SECRET

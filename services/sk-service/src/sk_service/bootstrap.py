@@ -27,6 +27,7 @@ from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
 from sk_service.service_layer.surat_edaran import SuratEdaranNotFound
+from sk_service.service_layer.templates import TemplateCatalogue
 from sk_service.settings import SkSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,6 +42,7 @@ class Container:
     renderer: DocxtplRenderer
     owns_converter: bool = True
     documents: SkDocuments = field(init=False)
+    templates: TemplateCatalogue = field(init=False)
     _templates: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -50,6 +52,8 @@ class Container:
                                      template=self.template, pdfa=self.settings.pdfa, fillable=add_fields,
                                      formulir_key=self.settings.secret_key.encode(),
                                      formulir_url=self.settings.formulir_url)
+        self.templates = TemplateCatalogue(uow=self.uow, store=self.runtime.store, inspector=self.renderer,
+                                           builtin_dir=TEMPLATES, load=self.template)
 
     def uow(self, *, cause: Envelope | None = None) -> SqlSkUnitOfWork:
         return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)

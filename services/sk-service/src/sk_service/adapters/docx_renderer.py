@@ -43,18 +43,14 @@ from lxml import etree
 
 from naskah_shared.convert.docx_safety import docx_findings
 from sk_service.adapters.template_sandbox import TICK, LimitedSandbox, RenderLimit, budget, with_ticks
-from sk_service.domain.naskah import ANCHORS, Office, huruf, ordinal, tanggal_indonesia, without_titles
+from sk_service.domain.naskah import Office, huruf, ordinal, tanggal_indonesia, without_titles
 from sk_service.domain.sk import Sk
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
+from sk_service.domain.templates import requirements
 from sk_service.service_layer.ports import Image, TemplateError, TemplateErrorCode
 
 Code = TemplateErrorCode
 
-# Placeholders a usable SK template must contain (checked at upload).
-REQUIRED_PLACEHOLDERS = frozenset({"nomor", "tentang", "diktum", "anggota", "penandatangan"})
-# The template named "surat_edaran" is the letter of SOP step 8; every other name is an SK Tim.
-LETTER_TEMPLATE = "surat_edaran"
-LETTER_PLACEHOLDERS = frozenset({"nomor", "kampung", "batas_waktu", "penandatangan"})
 BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sk_tim.docx"
 
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
@@ -283,20 +279,13 @@ class DocxtplRenderer:
 _default: DocxtplRenderer | None = None
 
 
-def template_kind(name: str) -> str:
-    return "surat_edaran" if name == LETTER_TEMPLATE else "sk"
-
-
 def inspect_template(data: bytes, max_bytes: int, name: str = "sk_tim") -> list[str]:
-    """Check a template for what its kind needs; answer its placeholders (top-level names) or raise
-    `TemplateError`. A letter needs the Kadis's stamp anchor; an SK both signers'."""
+    """Check a template for what its kind needs (`domain.templates.requirements`); answer its placeholders
+    (top-level names) or raise `TemplateError`."""
     global _default
     if _default is None:
         _default = DocxtplRenderer()
-    if template_kind(name) == "surat_edaran":
-        required, anchors = LETTER_PLACEHOLDERS, (ANCHORS["kadis"],)
-    else:
-        required, anchors = REQUIRED_PLACEHOLDERS, tuple(ANCHORS.values())
+    required, anchors = requirements(name)
     return _default.inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
 
 
