@@ -193,6 +193,8 @@ def test_the_sop_through_faults(tmp_path, amqp_url, dev_pki, animator):
              "parked messages": final["parked"], "nomor gaps": final["nomor_gaps"],
              "longest recovery (s)": round(recovery, 1)}
     print("\n" + _table(injector, table, stats))
+    for line in [*failures, *injector.errors]:  # what the table counts, said (xfail or -q would hide it)
+        print(f"  {line}")
     assert not failures, failures
     assert not injector.errors, injector.errors
     assert len(stats.fivexx) == 0, stats.fivexx[:5]
