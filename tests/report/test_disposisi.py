@@ -1,4 +1,4 @@
-"""The Lembar Disposisi in report-service (SOP steps 1, 2, 7, 8, 12): given with its step, printed through
+"""The Lembar Disposisi in report-service (SOP steps 1, 2, 6, 7, 8, 12): given with its step, printed through
 LibreOffice, sent for the giver's paraf, and marked done by its addressee only, which closes the step.
 
 Real PostgreSQL and LibreOffice; the bus is the in-process one, read back from the outbox.
@@ -193,3 +193,38 @@ def test_the_paraf_anchor_is_on_the_sheet_only_when_the_office_shows_the_paraf()
     shown, hidden = xml(True), xml(False)
     assert "#ttd-kabid#" in shown and "#ttd-kabid#" not in hidden
     assert "Hal &lt;w:t&gt; &amp; {{ x }}" in shown and "Kepala Bidang X" in shown and "Kepala Sub Bidang" in shown
+
+
+def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_kasubid(app: Any) -> None:
+    """Step 6 comes from sk-service's and signature-service's events, not from the API: its Disposisi is
+    given when the Kadis's signature arrives (the step's start), once however often the event is delivered."""
+    from naskah_shared.messages import Envelope
+
+    client = app.test_client()
+    aid = activity(client)
+    assert client.put(f"/api/activities/{aid}/sk", json={"sk_id": "sk-6"}).status_code == 200
+    reports = app.extensions["naskah"].reports
+    signed_at = START + timedelta(days=1)
+    signed = Envelope(type="document.signed", producer="signature-service", occurred_at=signed_at, payload={
+        "kind": "sk", "sk_id": "sk-6", "document_id": "sk-6", "nomor": "800/006/DPMK/2026",
+        "signatures": [{"role": "kabid", "signer": "kabid"}, {"role": "kadis", "signer": "kadis",
+                                                              "at": signed_at.isoformat()}]})
+    reports.on_event(signed)
+    reports.on_event(signed)  # redelivered: claimed once
+    given = client.get(f"/api/activities/{aid}/disposisi").get_json()
+    assert [(d["step"], d["dari"], d["kepada"], d["nomor"], d["tanggal"]) for d in given] == [
+        (6, "kabid", "kasubid", "800/006/DPMK/2026", "2026-11-03")]
+    d = given[0]
+    assert d["instruksi"] == ["untuk ditindaklanjuti", "arsip"]
+    assert datetime.fromisoformat(d["diberikan_at"]) == signed_at
+    assert client.get(d["links"]["pdf"]).data.startswith(b"%PDF")  # printed after the event's commit
+    requested = [b["payload"] for b in outbox(app, "signature.requested") if b["payload"].get("kind") == "disposisi"]
+    assert [(p["document_id"], p["signers"]) for p in requested] == [(d["id"], ["kabid"])]
+
+    # the archive ends step 6 by its own event; the Kasubid still marks the disposition done
+    reports.on_event(Envelope(type="sk.archived", producer="sk-service", occurred_at=signed_at + timedelta(minutes=5),
+                              payload={"sk_id": "sk-6", "nomor": "800/006/DPMK/2026"}))
+    line = next(x for x in client.get(f"/api/activities/{aid}").get_json()["timeline"] if x["step"] == 6)
+    assert datetime.fromisoformat(line["end"]) == signed_at + timedelta(minutes=5)
+    r = client.post(f"/api/disposisi/{d['id']}/done", json={"note": "Diarsipkan"}, headers=as_person("kasubid"))
+    assert r.status_code == 200 and r.get_json()["status"] == "done", r.get_json()

@@ -1,4 +1,4 @@
-"""The demo's Lembar Disposisi (SOP steps 1, 2, 7, 8, 12): each giver's paraf signed, each sheet archived in
+"""The demo's Lembar Disposisi (SOP steps 1, 2, 6, 7, 8, 12): each giver's paraf signed, each sheet archived in
 `out/demo/disposisi/`, and the Kabid marking the Kadis's disposition of step 1 done from the inbox page."""
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ EVENT_TYPES = (
     "activity.step_recorded",
     "activity.step_overdue",  # a step past its mutu baku: once at the deadline, then at an interval
     "activity.step_closed",  # an open step ended: its disposition's addressee marked it done
-    "disposisi.created",  # a Lembar Disposisi given (SOP steps 1, 2, 7, 8, 12): for the addressee's inbox
+    "disposisi.created",  # a Lembar Disposisi given (SOP steps 1, 2, 6, 7, 8, 12): for the addressee's inbox
     "disposisi.done",  # the addressee marked it done, with a note
     "report.compiled",
     "report.signed",

@@ -102,7 +102,7 @@ formulir_submissions = Table(
     UniqueConstraint("letter_id", "version", name="uq_formulir_version"),
 )
 
-# The Lembar Disposisi (SOP steps 1, 2, 7, 8, 12): one row per disposition, its sheet and the giver's paraf.
+# The Lembar Disposisi (SOP steps 1, 2, 6, 7, 8, 12): one row per disposition, its sheet and the giver's paraf.
 disposisi = Table(
     "disposisi", metadata,
     Column("id", String(36), primary_key=True),

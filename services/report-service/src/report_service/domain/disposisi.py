@@ -1,4 +1,4 @@
-"""The Lembar Disposisi: a recorded instruction from one official to another (SOP steps 1, 2, 7, 8 and 12).
+"""The Lembar Disposisi: a recorded instruction from one official to another (SOP steps 1, 2, 6, 7, 8 and 12).
 
 Standard library only. A disposition names who gives it (`dari`) and who receives it (`kepada`) as the
 office's people roles (DESIGN §12: kadis, kabid, kasubid), the document it is about (nomor, tanggal, hal),
@@ -7,7 +7,9 @@ Only the addressee may mark it done; marking it done closes the SOP step it came
 
 Routes: the SOP's Pelaksana column names who passes the step to whom; where the step ends with the Tim
 or the Pokja (7, 8), who are not people accounts, the disposition goes to the Kasubid who leads the Tim,
-on the Kabid's instruction. Step 12's Disposisi is the Kadis's answer on the report he received.
+on the Kabid's instruction. Step 12's Disposisi is the Kadis's answer on the report he received. Step 6's
+(the Kabid hands the signed SK to the Kasubid to document and archive) is given when the Kadis's signature
+arrives, since that event starts the step; the archive's own event ends the step.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 ROLES = ("kadis", "kabid", "kasubid")
-ROUTES: dict[int, tuple[str, str]] = {1: ("kadis", "kabid"), 2: ("kabid", "kasubid"), 7: ("kabid", "kasubid"),
-                                      8: ("kabid", "kasubid"), 12: ("kadis", "kabid")}
+ROUTES: dict[int, tuple[str, str]] = {1: ("kadis", "kabid"), 2: ("kabid", "kasubid"), 6: ("kabid", "kasubid"),
+                                      7: ("kabid", "kasubid"), 8: ("kabid", "kasubid"), 12: ("kadis", "kabid")}
 DISPOSISI_STEPS: frozenset[int] = frozenset(ROUTES)
 MAX_CATATAN = 2000
 

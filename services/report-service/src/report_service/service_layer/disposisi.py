@@ -1,6 +1,6 @@
 """The Lembar Disposisi's use cases: given with its SOP step, printed and sent for the giver's paraf, done.
 
-A step that gives a Disposisi (1, 2, 7, 8, 12) and its disposition are kept in one transaction, with the
+A step that gives a Disposisi (1, 2, 6, 7, 8, 12) and its disposition are kept in one transaction, with the
 `disposisi.created` event in the outbox. The sheet is printed after that commit (LibreOffice never runs
 under a row lock): rendered, converted, stored in naskah-reports under the activity, and sent to
 signature-service for the giver's paraf (`signature.requested`, kind `disposisi`, the giver's signer

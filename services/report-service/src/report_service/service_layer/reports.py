@@ -19,7 +19,7 @@ from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.calendar import Calendar, ElapsedCalendar
-from report_service.domain.disposisi import DISPOSISI_STEPS
+from report_service.domain.disposisi import DISPOSISI_STEPS, Disposisi
 from report_service.domain.streams import activity_stream, sk_stream
 from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
 
@@ -109,6 +109,7 @@ class ReportService:
     def on_event(self, envelope: Envelope) -> None:
         p = envelope.payload
         kind = p.get("kind", "sk")
+        given = None
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
@@ -119,7 +120,28 @@ class ReportService:
             elif p.get("sk_id"):
                 uow.reports.append(sk_stream(p["sk_id"]), ActivityEvent(
                     envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
+                given = self._handover_disposisi(uow, envelope, kind)
             uow.commit()
+        if given is not None:
+            self.disposisi.try_print(given.id)
+
+    def _handover_disposisi(self, uow: Any, envelope: Envelope, kind: str) -> Disposisi | None:
+        """SOP step 6 starts with the Kadis's signature on the SK, and its output is the Kabid's Disposisi
+        handing the SK to the Kasubid to document and archive: given then, to the SK's newest activity."""
+        payload = self._sk_payload(envelope)
+        if (self.disposisi is None or envelope.type != "document.signed" or kind != "sk"
+                or (payload.get("role") or payload.get("signer_role")) != "kadis"):
+            return None
+        activity_id = uow.formulir.activity_of_sk(payload["sk_id"])
+        if activity_id is None:
+            return None  # an SK no activity follows (yet): nothing to hand over in the SOP's record
+        row = self._row(uow, activity_id, for_update=True)
+        activity = Activity.replay(uow.reports.events(row))
+        at = next((line.start for line in activity.timeline() if line.step.number == 6), None) or envelope.occurred_at
+        return self.disposisi.give_in(uow, activity_id, activity, 6, at, DisposisiSpec(
+            instruksi=("untuk ditindaklanjuti", "arsip"), catatan="SK Tim Kegiatan yang telah ditandatangani "
+            "Kepala Dinas untuk didokumentasikan dan diarsipkan.",
+            tanggal=at.astimezone(getattr(self.calendar, "zone", UTC)).date().isoformat()))
 
     @staticmethod
     def _sk_payload(envelope: Envelope) -> dict[str, Any]:
