@@ -17,6 +17,7 @@ test:
 
 lint: bootstrap
 	@$(VENV)/ruff check .
+	@$(VENV)/lint-imports
 
 bench: bootstrap
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done

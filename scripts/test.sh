@@ -6,5 +6,7 @@ cd "$root"
 venv=.venv/bin
 
 "$venv/ruff" check .
+# The layers of STYLE.md (the contracts are in pyproject.toml, [tool.importlinter]).
+"$venv/lint-imports"
 # pytest exits 5 when it collected nothing: that is a failure here, as is any other non-zero code.
 exec "$venv/pytest" "$@"

@@ -27,7 +27,6 @@ from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.pdfium import PdfiumRenderer
 from signature_service.adapters.people import Argon2Hasher
 from signature_service.adapters.report_client import HttpReportDisposisi
-from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.adapters.sk_client import HttpSkReviews
 from signature_service.adapters.tables import metadata, outbox
 from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
@@ -44,7 +43,13 @@ from signature_service.service_layer.disposisi_inbox import EVENTS as DISPOSISI_
 from signature_service.service_layer.disposisi_inbox import DisposisiInbox
 from signature_service.service_layer.inbox import SK_EVENTS, InboxService
 from signature_service.service_layer.people import PeopleService
-from signature_service.service_layer.ports import SignatureLevel, SigningError, SigningErrorCode, VerificationError
+from signature_service.service_layer.ports import (
+    ConcurrentUpdate,
+    SignatureLevel,
+    SigningError,
+    SigningErrorCode,
+    VerificationError,
+)
 from signature_service.service_layer.previews import PreviewBusy, PreviewService, PreviewUnavailable
 from signature_service.service_layer.reconciler import Reconciler
 from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
 from signature_service.domain.requests import SignatureRequest, Status
+from signature_service.service_layer.ports import ConcurrentUpdate
 
 
 def _request(row: Any) -> SignatureRequest:
@@ -22,10 +23,6 @@ def _request(row: Any) -> SignatureRequest:
         source=row["source"], requested_event=row["requested_event"], created_at=aware_utc(row["created_at"]),
         updated_at=aware_utc(row["updated_at"]), result=row["result"], note=row["note"], batch_id=row["batch_id"],
         archive_key=row["archive_key"])
-
-
-class ConcurrentUpdate(Exception):
-    """Another transaction changed the request since it was read (HTTP 409)."""
 
 
 class SqlSignatureRepository:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from signature_service.adapters.repository import ConcurrentUpdate
 from signature_service.api import words
 from signature_service.api.site import office_zone
 from signature_service.domain.requests import NotYourTurn, RequestClosed, RequestError
-from signature_service.service_layer.ports import SigningError, SigningErrorCode
+from signature_service.service_layer.ports import ConcurrentUpdate, SigningError, SigningErrorCode
 from signature_service.service_layer.signing import DocumentTampered, LockedOut
 
 SIGNING = {

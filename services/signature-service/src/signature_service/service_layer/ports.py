@@ -342,3 +342,8 @@ class VerificationCache(Protocol):
     def get(self, bucket: str, key: str, version_id: str) -> DocumentVerification | None: ...
 
     def put(self, bucket: str, key: str, version_id: str, report: DocumentVerification) -> None: ...
+
+
+class ConcurrentUpdate(Exception):
+    """Another transaction changed the request since it was read (HTTP 409). Raised by the request
+    repository; named here so the service layer and the API can catch it without knowing the adapter."""

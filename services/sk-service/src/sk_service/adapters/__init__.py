@@ -1,0 +1,1 @@
+"""sk-service's implementations of its ports: docxtpl, the formulir PDF, SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""sk-service's HTTP contract: blueprints and marshmallow schemas; calls only the service layer."""

@@ -1,0 +1,1 @@
+"""sk-service's use cases and the ports they need."""
