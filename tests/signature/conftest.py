@@ -11,11 +11,11 @@ import pytest
 
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import PadesSigner, prepare_fields
-from signature_service.adapters.remote import LoopbackSigningServer
 from signature_service.adapters.stamp import StampStyles
 from signature_service.adapters.verification import PadesVerifier, VerificationLimits
 from signature_service.app import create_app as signature_app
 from signature_service.pki.devpki import AnimatorServer, DevPki, free_loopback_port
+from signature_service.pki.remote_loopback import LoopbackSigningServer
 from signature_service.pki.sample_pdf import sk_sample_pdf
 from signature_service.pki.softhsm import SoftHsmToken
 from sk_service.app import create_app as sk_app

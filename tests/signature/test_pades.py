@@ -16,9 +16,10 @@ from pyhanko.sign.validation import DocumentSecurityStore
 
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import PadesSigner, load_certs, prepare_fields
-from signature_service.adapters.remote import LoopbackSigningServer, RemoteSigner
+from signature_service.adapters.remote import RemoteSigner
 from signature_service.adapters.verification import PadesVerifier
 from signature_service.pki.devpki import DevPki, free_loopback_port
+from signature_service.pki.remote_loopback import LoopbackSigningServer
 from signature_service.pki.sample_pdf import sk_sample_pdf
 from signature_service.service_layer.ports import (
     ReasonCode,

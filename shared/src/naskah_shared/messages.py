@@ -16,30 +16,6 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 ENVELOPE_VERSION = 1
 
-# Every routing key on the `naskah.events` exchange (DESIGN §3).
-EVENT_TYPES = (
-    "sk.drafted",
-    "sk.submitted",
-    "sk.reviewed",
-    "sk.revised",
-    "sk.approved",
-    "signature.requested",
-    "document.signed",
-    "signature.failed",
-    "signature.rejected",
-    "sk.archived",
-    "surat_edaran.requested",  # step 8: sk-service produces one letter per kampung
-    "surat_edaran.signed",  # the Kadis signed every letter of the batch
-    "surat_edaran.rejected",  # the Kadis refused the letters still unsigned
-    "activity.step_recorded",
-    "activity.step_overdue",  # a step past its mutu baku: once at the deadline, then at an interval
-    "activity.step_closed",  # an open step ended: its disposition's addressee marked it done
-    "disposisi.created",  # a Lembar Disposisi given (SOP steps 1, 2, 6, 7, 8, 12): for the addressee's inbox
-    "disposisi.done",  # the addressee marked it done, with a note
-    "report.compiled",
-    "report.signed",
-)
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

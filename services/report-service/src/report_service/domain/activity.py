@@ -283,7 +283,6 @@ class Activity:
     _seen: set[str] = field(default_factory=set)
     _api_max: int = 0  # highest step recorded through the API
     _sk_revisions: int = 0
-    _kadis_approved_at: datetime | None = None
 
     # --- construction ------------------------------------------------------
 
@@ -475,8 +474,6 @@ class Activity:
         else:
             self._progress[5].add_actor(reviewer)
             self._progress[5].rounds += 1
-            if decision == "approve":
-                self._kadis_approved_at = at
 
     def _on_sk_approved(self, payload: Mapping[str, Any], at: datetime) -> None:
         self.sk_nomor = payload.get("nomor") or self.sk_nomor
@@ -651,7 +648,6 @@ _HANDLERS = {
     "sk.archived": Activity._on_sk_archived,
     "report.compiled": Activity._on_report_compiled,
 }
-HANDLED_EVENT_TYPES: frozenset[str] = frozenset(_HANDLERS)
 
 
 # --- helpers ----------------------------------------------------------------

@@ -8,7 +8,7 @@ first in line is `pending`, the next `waiting` until the one before it signed.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +56,6 @@ class SignatureRequest:
     note: str | None = None
     batch_id: str | None = None  # one of many documents signed together (SOP step 8's letters)
     archive_key: str | None = None
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def check_signer(self, account: str) -> None:
         if account != self.signer:

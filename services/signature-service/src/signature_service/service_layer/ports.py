@@ -78,7 +78,6 @@ class SigningError(Exception):
 
 class VerificationErrorCode(enum.StrEnum):
     INVALID_PDF = "invalid_pdf"
-    NO_SIGNATURES = "no_signatures"
     PASSWORD_REQUIRED = "password_required"  # encrypted with a user password (not permissions only)
     WRONG_PASSWORD = "wrong_password"
     UNSUPPORTED_ENCRYPTION = "unsupported_encryption"  # e.g. encrypted to a certificate

@@ -180,9 +180,6 @@ class Sk:
     def title(self) -> str:
         return f"SK Tim {self.content.get('kegiatan', '')}".strip()
 
-    def rejections(self) -> list[Review]:
-        return [r for r in self.reviews if r.decision is Decision.REJECT]
-
     # --- helpers -----------------------------------------------------------
 
     def _require(self, allowed: set[Status], action: str) -> None:
