@@ -35,6 +35,7 @@ from report_service.settings import ReportSettings, parse_recipients
 
 QUEUE = "report-service.events"
 FORMULIR_QUEUE = "report-service.formulir"  # its own queue: the batch's letters, apart from the SK's steps
+PRINT_QUEUE = "report-service.disposisi"  # disposisi.created → the sheet printed, retried until it is
 
 
 @dataclass
@@ -153,6 +154,7 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         calendar=calendar, verify_url=reports.verify_url,
         visible_paraf=str((office.get("disposisi") or {}).get("paraf", "")).lower() == "tampak")
     runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
+    runtime.bus.subscribe(PRINT_QUEUE, ("disposisi.created",), reports.disposisi.on_created)
     formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
     runtime.bus.subscribe(FORMULIR_QUEUE, FORMULIR_EVENTS, formulir.on_event)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))

@@ -1,10 +1,13 @@
 """The Lembar Disposisi's use cases: given with its SOP step, printed and sent for the giver's paraf, done.
 
 A step that gives a Disposisi (1, 2, 6, 7, 8, 12) and its disposition are kept in one transaction, with the
-`disposisi.created` event in the outbox. The sheet is printed after that commit (LibreOffice never runs
-under a row lock): rendered, converted, stored in naskah-reports under the activity, and sent to
-signature-service for the giver's paraf (`signature.requested`, kind `disposisi`, the giver's signer
-account). A sheet whose printing failed is printed again when it is next asked for (`sheet`).
+`disposisi.created` event in the outbox. The sheet is printed from that event, by this service's own
+consumer of it (`on_created`; LibreOffice never runs under a row lock): rendered, converted, stored in
+naskah-reports under the activity, and sent to signature-service for the giver's paraf
+(`signature.requested`, kind `disposisi`, the giver's signer account). A printing that fails (LibreOffice or
+the store down) fails the delivery, and the bus retries it: an outage through its retry queues with capped
+backoff until the outage has lasted TRANSIENT_LIMIT_S (then parked, with the reason, for a person), any other
+failure for its attempts. A sheet asked for before that (`sheet`) is printed then.
 Marking it done is the addressee's act: it closes the step when the step was left open, at that time.
 """
 
@@ -102,12 +105,20 @@ class DisposisiService:
                 uow.commit()
             return {"pdf": stored.ref(), "signed": None}
 
-    def try_print(self, disposisi_id: str) -> None:
-        """After the step's commit: a failure here leaves the sheet to be printed on its next request."""
+    def on_created(self, envelope: Envelope) -> None:
+        """`disposisi.created` from the outbox: print the sheet. Idempotent (a printed sheet is not printed
+        again); an exception is the bus's cue to deliver it again later."""
+        disposisi_id = envelope.payload.get("disposisi_id")
+        if not disposisi_id:
+            raise ValueError("malformed disposisi.created: no disposisi_id")
         try:
             self.print_sheet(disposisi_id)
-        except Exception:
-            log.exception("Lembar Disposisi %s not printed yet", disposisi_id)
+        except DisposisiNotFound:
+            log.warning("disposisi.created for an unknown disposition %s: nothing to print", disposisi_id)
+        except Exception as exc:
+            log.warning("Lembar Disposisi %s not printed (%s: %s); the delivery is retried", disposisi_id,
+                        type(exc).__name__, exc)
+            raise
 
     def on_signed(self, uow: Any, envelope: Envelope) -> None:
         """signature-service's answer for a sheet: keep the signed PDF (inside the caller's transaction)."""

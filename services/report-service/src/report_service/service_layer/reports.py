@@ -68,19 +68,16 @@ class ReportService:
     def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime | None,
                     outcome: str, figures: Mapping[str, Any], *, disposisi: DisposisiSpec | None = None) -> dict:
         """Record a step; one that gives a Disposisi (1, 2, 7, 8, 12) gives it in the same transaction, and its
-        sheet is printed after the commit. `ended_at` None leaves such a step open until the disposition is done."""
-        given = None
+        sheet is printed from the `disposisi.created` event (`DisposisiService.on_created`, retried by the bus
+        until it is). `ended_at` None leaves such a step open until the disposition is done."""
         with self.uow() as uow:
             row = self._row(uow, activity_id, for_update=True)
             activity = Activity.replay(uow.reports.events(row))
             activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
             if self.disposisi is not None and step in DISPOSISI_STEPS:
-                given = self.disposisi.give_in(uow, activity_id, activity, step, started_at,
-                                               disposisi or DisposisiSpec())
+                self.disposisi.give_in(uow, activity_id, activity, step, started_at, disposisi or DisposisiSpec())
             self._keep(uow, activity_id, activity)
             uow.commit()
-        if given is not None:
-            self.disposisi.try_print(given.id)
         return self.activity(activity_id)
 
     def record_step_in(self, uow: Any, activity_id: str, step: int, actor: str, started_at: datetime,
@@ -109,7 +106,6 @@ class ReportService:
     def on_event(self, envelope: Envelope) -> None:
         p = envelope.payload
         kind = p.get("kind", "sk")
-        given = None
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
@@ -120,10 +116,8 @@ class ReportService:
             elif p.get("sk_id"):
                 uow.reports.append(sk_stream(p["sk_id"]), ActivityEvent(
                     envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
-                given = self._handover_disposisi(uow, envelope, kind)
+                self._handover_disposisi(uow, envelope, kind)
             uow.commit()
-        if given is not None:
-            self.disposisi.try_print(given.id)
 
     def _handover_disposisi(self, uow: Any, envelope: Envelope, kind: str) -> Disposisi | None:
         """SOP step 6 starts with the Kadis's signature on the SK, and its output is the Kabid's Disposisi
