@@ -31,4 +31,9 @@ def test_naskah_run_leaves_the_signed_sk_its_verification_and_the_signed_report(
     letters = sorted((out / "surat-edaran").glob("*.pdf"))
     assert len(letters) == 12 and all(p.read_bytes().count(b"/ETSI.CAdES.detached") == 1 for p in letters)
     assert "TERLAMBAT" in done.stdout and "Rapat Penutupan" in done.stdout
+    # step 1 left open three days: flagged live and reminded by the ticker before the Kabid closes it
+    assert "TERLAMBAT: langkah 1 (15 menit)" in done.stdout, done.stdout
+    assert "Pengingat langkah 1 terkirim: 1x activity.step_overdue" in done.stdout, done.stdout
+    sheets = sorted(p.name.split("-")[1] for p in (out / "disposisi").glob("langkah-*.pdf"))
+    assert sheets == ["01", "02", "06", "07", "08", "12"], sheets  # SOP steps 1, 2, 6, 7, 8 and 12
     assert (tmp_path / "var" / "pki" / "README-TEST-ONLY.txt").exists()

@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from naskah_cli.disposisi_demo import sign_dispositions
+from naskah_cli.disposisi_demo import flag_overdue, mark_done_from_inbox, sign_dispositions
 from naskah_cli.formulir_demo import return_formulir
 from naskah_cli.sample import DISTRIK, KAMPUNG, sk_tim
 
@@ -119,8 +119,16 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
             "POST", f"/api/activities/{aid}/steps", expect=201, json={
                 "step": n, "actor": actor, "started_at": at(start), "ended_at": at(end), "outcome": outcome,
                 "figures": figures or {}})
-        step(1, "Kadis", -40, -28, "Disposisi kepada Kabid untuk menyiapkan kegiatan")
-        p.step("1. Kadis memerintahkan kegiatan", "disposisi ke Kabid")
+        # Step 1 stays open until the Kabid acts on the Kadis's disposition. Given three days ago, it is past
+        # its 15 menit in any working calendar: the live deadlines flag it and the ticker reminds.
+        rep.call("POST", f"/api/activities/{aid}/steps", expect=201, json={
+            "step": 1, "actor": "Kadis", "started_at": (now - timedelta(days=3)).isoformat(),
+            "outcome": "Disposisi kepada Kabid untuk menyiapkan kegiatan"})
+        p.step("1. Kadis memerintahkan kegiatan", "disposisi ke Kabid, menunggu Kabid")
+        flag_overdue(rep, aid, wait=wait, progress=p)
+        first = rep.call("GET", f"/api/activities/{aid}/disposisi")[0]
+        mark_done_from_inbox(rep, kabid, first, "Kegiatan disiapkan; penyusunan SK Tim didisposisikan kepada "
+                             "Kasubid", wait=wait, progress=p)
         step(2, "Kabid", -27, -15, "Disposisi penyusunan konsep SK Tim kepada Kasubid")
         p.step("2. Kabid menugaskan Kasubid")
 
@@ -213,7 +221,7 @@ def run_demo(sk_url: str, sig_url: str, report_url: str, out: Path, *, tokens: d
              "Laporan disampaikan kepada Kadis")
         step(13, "Semua", 60 * 24 * 46, 60 * 24 * 46 + 170, "Pemaparan hasil kegiatan")
         p.step("12-13. Laporan ke Kadis, rapat penutupan")
-        sign_dispositions(rep, sig, aid, out, auth=auth, passphrases=PASSPHRASES, kabid=kabid, wait=wait, progress=p)
+        sign_dispositions(rep, sig, aid, out, auth=auth, passphrases=PASSPHRASES, wait=wait, progress=p)
         final = rep.call("GET", f"/api/activities/{aid}")
     except (DemoFailed, requests.RequestException, KeyError) as exc:
         print(f"\nThe demo failed: {type(exc).__name__}: {exc}")
