@@ -11,7 +11,7 @@ import time
 
 from signature_service.adapters.verification import PadesVerifier, VerificationLimits
 from signature_service.adapters.verification.workers import WorkerPool
-from signature_service.service_layer.ports import Indication
+from signature_service.service_layer.ports import Indication, VerificationError
 
 
 def _pids(pool: WorkerPool) -> set[int]:
@@ -61,3 +61,22 @@ def test_what_a_worker_logs_reaches_the_callers_log(verify_corpus, dev_pki, capl
     forwarded = [r for r in caplog.records if r.processName == "naskah-verify"]
     assert forwarded, [r.getMessage() for r in caplog.records]
     assert all(r.exc_info is None and "Traceback" not in r.getMessage() for r in forwarded)
+
+
+def test_reports_hold_plain_values_only(verify_corpus, dev_pki):
+    """A report crosses a process boundary per entry: a pyHanko string object in it once pickled the whole
+    PDF object graph along (600 KB a message, ten times the verification's own time)."""
+    import pickle
+
+    patient = PadesVerifier([dev_pki.root_cert_pem], limits=VerificationLimits(budget_seconds=60))
+    checked = 0
+    for name, path in verify_corpus.items():
+        try:
+            report = patient.verify_document(path.read_bytes())
+        except VerificationError:
+            continue  # refused whole: nothing crossed
+        for entry in report.signatures + report.timestamps:
+            checked += 1
+            assert type(entry.field) is str, name
+            assert len(pickle.dumps(entry)) < 20_000, name
+    assert checked > 30

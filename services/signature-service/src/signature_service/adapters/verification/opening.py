@@ -105,6 +105,7 @@ def _dict_key(sig_field: object) -> object:
 
 
 def _candidate(reader: PdfFileReader, sig_field: object, name: str) -> Candidate:
+    name = str(name)  # pyHanko's TextStringObject would carry the whole reader into every copy of a report
     try:
         sig_obj = sig_field.get_object()["/V"]
         kind = str(sig_obj.get("/Type", "/Sig")) if isinstance(sig_obj, generic.DictionaryObject) else "/Sig"

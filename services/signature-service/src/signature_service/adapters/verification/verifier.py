@@ -279,8 +279,8 @@ class _Work:
             return _failed(emb.field_name, SubIndication.NO_SIGNING_CERTIFICATE_FOUND,
                            f"the signature carries no certificate of its signer: {_short(e)}")
         subject = signer.subject.native
-        base = {"field": emb.field_name, "signer_name": subject.get("common_name"),
-                "signer_nip": subject.get("serial_number"), "signer_subject": signer.subject.human_friendly}
+        base = {"signer_name": subject.get("common_name"), "signer_nip": subject.get("serial_number"),
+                "signer_subject": signer.subject.human_friendly}
         later = reader.xrefs.total_revisions - 1 - emb.signed_revision
         if later > 0 and self.pages is None:
             self.pages = _page_count(reader, self.v.limits.max_pages)
@@ -322,7 +322,7 @@ class _Work:
             changes.append(modification(ModificationCode.OBJECT_REPLACED, what=str(status.diff_result)[:200]))
         indication, sub, detail = _indication(status, reasons, changes, skip_diff)
         return SignatureReport(
-            **base,
+            field=emb.field_name, **base,
             signing_time=status.signer_reported_dt,
             timestamp_time=ts.timestamp if ts is not None else None,
             intact=status.intact, valid=status.valid, trusted=status.trusted, revoked=status.revoked,
@@ -352,7 +352,7 @@ class _Work:
                            f"the timestamp carries no certificate of its authority: {_short(e)}",
                            kind="document_timestamp")
         subject = tsa.subject.native
-        base = {"field": emb.field_name, "signer_name": subject.get("common_name"), "signer_nip": None,
+        base = {"signer_name": subject.get("common_name"), "signer_nip": None,
                 "signer_subject": tsa.subject.human_friendly, "kind": "document_timestamp"}
         try:
             status = await async_validate_pdf_timestamp(emb, validation_context=self.v.context(dss, None))
@@ -374,7 +374,8 @@ class _Work:
             reasons.append(ReasonCode.NOT_WHOLE_DOCUMENT)
         indication, sub, detail = _indication(status, reasons, [], False)
         return SignatureReport(
-            **base, signing_time=None, timestamp_time=status.timestamp, intact=status.intact, valid=status.valid,
+            field=emb.field_name, **base, signing_time=None, timestamp_time=status.timestamp, intact=status.intact,
+            valid=status.valid,
             trusted=status.trusted, revoked=False, level=None,
             covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             modification_level="none", modifications=[], reasons=reasons,
