@@ -14,13 +14,11 @@ from typing import Any
 
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
-from signature_service.service_layer.ports import SigningError, SigningErrorCode, SignItem
+from signature_service.service_layer.ports import SigningError, SignItem
 from signature_service.service_layer.signing import (
     Client,
-    DocumentTampered,
     SigningInProgress,
     SigningService,
-    _sha,
     field_name,
 )
 
@@ -50,14 +48,7 @@ def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerA
         if req.status is Status.SIGNED:
             continue
         req.ensure_signable()
-        audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
-                 "level": signing.level.value, "remote_addr": client.remote_addr[:100],
-                 "user_agent": client.user_agent[:300]}
-        data, _ = signing.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
-        audit["sha256_in"] = _sha(data)
-        if audit["sha256_in"] != req.source["sha256"]:
-            signing._audit(audit, result="tampered")
-            raise DocumentTampered("the document to sign changed in storage; it was not signed")
+        data, audit = signing._document_to_sign(req, account, client)
         ready.append((req, data, audit))
     if not ready:
         return later
@@ -71,14 +62,9 @@ def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerA
         signed = many(items, signing.level) if many is not None else [
             signer.sign(i.pdf, field=i.field, level=signing.level, stamp=i.stamp, qr_url=i.qr_url) for i in items]
     except SigningError as exc:
-        result = {"result": exc.code.value, "detail": exc.message[:1000]}
-        if deferred:
-            signing._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False,
-                            audit=ready[0][2], **result)
-        else:
-            signing._audit(ready[0][2], **result)
+        signing._signing_failed(account, exc, ready[0][2], deferred=deferred)
         for _, _, audit in ready[1:]:
-            signing._audit(audit, **result)
+            signing._audit(audit, result=exc.code.value, detail=exc.message[:1000])
         raise
     except BaseException:
         if deferred:

@@ -211,14 +211,7 @@ class SigningService:
         if req.status is Status.SIGNED:  # idempotent: the first result, never a second signature
             return req
         req.ensure_signable()
-        audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
-                 "level": self.level.value, "remote_addr": client.remote_addr[:100],
-                 "user_agent": client.user_agent[:300]}
-        data, _ = self.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
-        audit["sha256_in"] = _sha(data)
-        if audit["sha256_in"] != req.source["sha256"]:
-            self._audit(audit, result="tampered")
-            raise DocumentTampered("the document to sign changed in storage; it was not signed")
+        data, audit = self._document_to_sign(req, account, client)
         signer = self._open_key(account, passphrase, audit)
         # A backend that learns whether the passphrase is right only by signing (BSrE) keeps the attempt
         # reserved until its answer, which then counts toward the lockout like a key that would not open.
@@ -229,11 +222,7 @@ class SigningService:
                                      stamp=account.stamp_text(self.stamp_heading),
                                      qr_url=self.verify_url(req.document_id))
         except SigningError as exc:
-            if deferred:
-                self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
-                             result=exc.code.value, detail=exc.message[:1000])
-            else:
-                self._audit(audit, result=exc.code.value, detail=exc.message[:1000])
+            self._signing_failed(account, exc, audit, deferred=deferred)
             raise
         except BaseException:
             if deferred:
@@ -245,6 +234,31 @@ class SigningService:
         if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
             audit["remote_ref"] = ",".join(receipts)[:200]
         return self._archive(req, account, signed, audit)
+
+    def _document_to_sign(self, req: SignatureRequest, account: SignerAccount,
+                          client: Client) -> tuple[bytes, dict[str, Any]]:
+        """The PDF `req` signs and the audit entry of this attempt; a PDF whose SHA-256 is not the one
+        requested is audited as tampered and refused (`DocumentTampered`)."""
+        audit = {"signer": account.id, "request_id": req.id, "document_id": req.document_id, "action": "sign",
+                 "level": self.level.value, "remote_addr": client.remote_addr[:100],
+                 "user_agent": client.user_agent[:300]}
+        data, _ = self.store.get(req.source["bucket"], req.source["key"], req.source["version_id"])
+        audit["sha256_in"] = _sha(data)
+        if audit["sha256_in"] != req.source["sha256"]:
+            self._audit(audit, result="tampered")
+            raise DocumentTampered("the document to sign changed in storage; it was not signed")
+        return data, audit
+
+    def _signing_failed(self, account: SignerAccount, exc: SigningError, audit: dict[str, Any], *,
+                        deferred: bool) -> None:
+        """Audit a signature the backend refused; a backend that checks the passphrase only when signing
+        (`deferred`) also settles the reserved attempt, a wrong passphrase counting toward the lockout."""
+        result = {"result": exc.code.value, "detail": exc.message[:1000]}
+        if deferred:
+            self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
+                         **result)
+        else:
+            self._audit(audit, **result)
 
     def key_lock(self, account_id: str) -> threading.Lock:
         """One signature at a time per key in a process: asn1crypto parses a certificate lazily and not
