@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import io
-import threading
 
 import pypdfium2 as pdfium
 
+from naskah_shared.pdfium_lock import PDFIUM
 from signature_service.service_layer.previews import PreviewUnavailable, RenderedPage
-
-_LOCK = threading.Lock()  # PDFium is not thread-safe
 
 
 class PdfiumRenderer:
     def render(self, pdf: bytes, page: int, *, width: int, max_pixels: int) -> RenderedPage:
-        with _LOCK:
+        with PDFIUM:  # PDFium is not thread-safe (one lock per process, shared with sk-service's)
             try:
                 doc = pdfium.PdfDocument(pdf)
             except pdfium.PdfiumError as exc:
@@ -33,7 +31,8 @@ class PdfiumRenderer:
                     if (w * scale) * (h * scale) > max_pixels:  # a very tall page: narrower, not bigger
                         scale = (max_pixels / (w * h)) ** 0.5
                     bitmap = pdf_page.render(scale=scale, may_draw_forms=True, draw_annots=True)
-                    image = bitmap.to_pil()
+                    image = bitmap.to_pil().copy()  # its own pixels: the bitmap is closed here, in the lock
+                    bitmap.close()
                 finally:
                     pdf_page.close()
             finally:

@@ -29,6 +29,7 @@ from pypdf.generic import (
 )
 
 from naskah_shared import formulir as f
+from naskah_shared.pdfium_lock import PDFIUM
 from sk_service.service_layer.ports import Letterhead
 
 TITLE = "FORMULIR INSTRUMEN PENDATAAN PROFIL KAMPUNG"
@@ -51,29 +52,44 @@ def _find(text: pdfium.PdfTextPage, needle: str) -> tuple[float, float, float, f
 
 
 def _layout(pdf: bytes) -> tuple[int, dict[str, tuple[float, float, float, float]], tuple[float, float]]:
-    """(page index, field rect per row code, (x right, y) of the kampung rows' right edge)."""
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        for index in range(len(doc)):  # bounded by the page count
-            text = doc[index].get_textpage()
-            if _find(text, TITLE) is None:
-                continue
-            isian, kampung = _find(text, "Isian"), _find(text, "Kabupaten")
-            if isian is None or kampung is None:
-                raise FormulirLayoutError("the formulir page has no Isian column")
-            centre = (isian[0] + isian[2]) / 2
-            left, right = centre - ISIAN_W / 2 + 2, centre + ISIAN_W / 2 - 2
-            rects = {}
-            for row in f.ROWS:
-                box = _find(text, row.label)
-                if box is None:
-                    raise FormulirLayoutError(f"the formulir has no row {row.label!r}")
-                mid = (box[1] + box[3]) / 2
-                rects[row.code] = (left, mid - 7, right, mid + 7)
-            return index, rects, (right + KET_W, kampung[1])
-    finally:
-        doc.close()
+    """(page index, field rect per row code, (x right, y) of the kampung rows' right edge).
+
+    Under the process's PDFium lock: letters are laid out by several worker threads at once."""
+    with PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            for index in range(len(doc)):  # bounded by the page count
+                page = doc[index]
+                text = page.get_textpage()
+                try:
+                    found = _rows(text)
+                finally:
+                    text.close()
+                    page.close()
+                if found is not None:
+                    return (index, *found)
+        finally:
+            doc.close()
     raise FormulirLayoutError("the letter has no formulir page")
+
+
+def _rows(text: pdfium.PdfTextPage) -> tuple[dict[str, tuple[float, float, float, float]], tuple[float, float]] | None:
+    """The field rects and the kampung rows' right edge on the formulir page; None on another page."""
+    if _find(text, TITLE) is None:
+        return None
+    isian, kampung = _find(text, "Isian"), _find(text, "Kabupaten")
+    if isian is None or kampung is None:
+        raise FormulirLayoutError("the formulir page has no Isian column")
+    centre = (isian[0] + isian[2]) / 2
+    left, right = centre - ISIAN_W / 2 + 2, centre + ISIAN_W / 2 - 2
+    rects = {}
+    for row in f.ROWS:
+        box = _find(text, row.label)
+        if box is None:
+            raise FormulirLayoutError(f"the formulir has no row {row.label!r}")
+        mid = (box[1] + box[3]) / 2
+        rects[row.code] = (left, mid - 7, right, mid + 7)
+    return rects, (right + KET_W, kampung[1])
 
 
 def _appearance(width: float, height: float, text: str = "") -> DecodedStreamObject:
