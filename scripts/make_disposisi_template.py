@@ -3,7 +3,7 @@
     .venv/bin/python -m scripts.make_disposisi_template
 
 Writes services/report-service/src/report_service/templates/lembar_disposisi.docx, which is committed.
-Built from the helpers of scripts/make_sk_template.py (page, font, kop), so it looks like the office's other
+Built from the helpers of scripts/template_kit.py (page, font, kop, stamp anchor), so it looks like the office's other
 naskah. The paraf cell holds the giver's signature anchor `{{ paraf.anchor }}` (rendered `#ttd-kabid#`,
 `#ttd-kadis#`, ...; white 2 pt text) above an empty area where signature-service draws the paraf.
 
@@ -15,24 +15,23 @@ anchor} and verify_url.
 from __future__ import annotations
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm
 
-from scripts.make_sk_template import OUT as SK_OUT
-from scripts.make_sk_template import (
+from scripts.template_kit import (
+    ROOT,
     TEXT_WIDTH,
     C,
-    exact_height,
+    anchor,
+    compose,
     first_para,
     fixed_table,
     kop,
-    new_document,
     para,
-    save,
-    set_font,
     shade,
+    write,
 )
 
-OUT = SK_OUT.parents[3] / "report-service/src/report_service/templates"
+OUT = ROOT / "services/report-service/src/report_service/templates"
 NAME = "lembar_disposisi.docx"
 LABEL = 40  # mm: the label column
 
@@ -71,10 +70,7 @@ def paraf(doc) -> None:
     cell = t.cell(0, 1)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     first_para(cell, "Paraf {{ dari.jabatan }},", size=10, before=4)
-    p = cell.add_paragraph()
-    exact_height(p, Pt(2))
-    set_font(p.add_run("{{ paraf.anchor }}"), 2, color=RGBColor(0xFF, 0xFF, 0xFF))
-    exact_height(cell.add_paragraph(), Mm(22))
+    anchor(cell, "{{ paraf.anchor }}", space=Mm(22))
     para(cell, "{{ dari.nama }}", size=10, bold=True)
     para(cell, "Tanggal/jam: {{ paraf.waktu }}", size=10)
     left = t.cell(0, 0)
@@ -84,20 +80,16 @@ def paraf(doc) -> None:
     para(left, "ID {{ id }}", size=8)
 
 
-def build(path) -> None:
-    doc = new_document("Lembar Disposisi {{ nomor }}")
-    kop(doc)
+def title(doc) -> None:
     para(doc, "LEMBAR DISPOSISI", align=C, bold=True, before=8, after=8)
-    fields_table(doc)
-    instruction_table(doc)
-    paraf(doc)
-    save(doc, path)
+
+
+def build(path) -> None:
+    compose(path, "Lembar Disposisi {{ nomor }}", kop, title, fields_table, instruction_table, paraf)
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    build(OUT / NAME)
-    print(f"wrote {OUT / NAME}")
+    write(build, OUT / NAME)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Write report-service's Laporan Kegiatan template (a docxtpl DOCX) with python-docx.
 
-    .venv/bin/python scripts/make_laporan_template.py [OUT.docx]
+    .venv/bin/python -m scripts.make_laporan_template [OUT.docx]
 
 The default output is services/report-service/src/report_service/templates/laporan.docx, the
 file the service ships; re-run this after changing the layout and commit the result. Every
@@ -24,9 +24,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-ROOT = Path(__file__).resolve().parents[1]
+from scripts.template_kit import FONT, ROOT, bottom_rule, cant_split, el, put, repeat_header, shade
+
 OUT = ROOT / "services/report-service/src/report_service/templates/laporan.docx"
-FONT = "Arial"  # LibreOffice renders it with the metric-compatible Liberation Sans
 BODY_PT, TABLE_PT = 11, 8
 LEFT, RIGHT = Cm(2.5), Cm(2.0)
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.0
@@ -135,14 +135,6 @@ def _set_cell(cell: _Cell, text: str, *, bold: bool = False, size: float = TABLE
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
-
-
 def _widths(table: Table, widths_cm: list[float]) -> None:
     table.autofit = False
     grid = table._tbl.tblGrid
@@ -151,32 +143,14 @@ def _widths(table: Table, widths_cm: list[float]) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    put(table._tbl.tblPr, el("tblLayout", type="fixed"))
 
 
 def _cell_margins(table: Table, cm: float = 0.1) -> None:
-    mar = OxmlElement("w:tblCellMar")
+    mar = el("tblCellMar")
     for side in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(Cm(cm if side in ("left", "right") else 0.04).twips)))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    table._tbl.tblPr.append(mar)
-
-
-def _repeat_header(row) -> None:
-    trPr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trPr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    trPr.append(cant)
-
-
-def _no_split(row) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        mar.append(el(side, w=str(int(Cm(cm if side in ("left", "right") else 0.04).twips)), type="dxa"))
+    put(table._tbl.tblPr, mar)
 
 
 def _loop_table(doc: Document, headers: list[str], cells: list[str], widths: list[float], *, loop: str,
@@ -190,17 +164,18 @@ def _loop_table(doc: Document, headers: list[str], cells: list[str], widths: lis
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         _set_cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _shade(cell, "D9D9D9")
-    _repeat_header(table.rows[0])
+        shade(cell, "D9D9D9")
+    repeat_header(table.rows[0])
+    cant_split(table.rows[0])
     _set_cell(table.rows[1].cells[0], f"{{%tr for {loop} %}}")
     for cell, text, a in zip(table.rows[2].cells, cells, aligns, strict=True):
         _set_cell(cell, text, align=align[a])
-    _no_split(table.rows[2])
+    cant_split(table.rows[2])
     _set_cell(table.rows[3].cells[0], "{%tr endfor %}")
     if total:
         for cell, text, a in zip(table.rows[4].cells, total, aligns, strict=True):
             _set_cell(cell, text, bold=True, align=align[a])
-            _shade(cell, "F2F2F2")
+            shade(cell, "F2F2F2")
     _widths(table, widths)
     _cell_margins(table)
     return table
@@ -227,13 +202,7 @@ def _kop(doc: Document) -> None:
     _widths(table, [2.6, TEXT_WIDTH_CM - 2.6])  # the text centred right of the logo, as kop surat are
     rule = _para(doc, after=12)
     rule.paragraph_format.line_spacing = 0.5
-    pPr = rule._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "thickThinSmallGap"), ("w:sz", "24"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(k), v)
-    bdr.append(bottom)
-    pPr.append(bdr)
+    bottom_rule(rule)
 
 
 def _title(doc: Document) -> None:
@@ -337,7 +306,7 @@ def _signer(doc: Document) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _left, right = table.rows[0].cells
-    _no_split(table.rows[0])
+    cant_split(table.rows[0])
     _set_cell(right, "{{ tempat }}, {{ generated }}", size=BODY_PT)
     _para(right, "{{ signer.jabatan }},", after=0)
     anchor = _para(right, after=0)
@@ -373,9 +342,9 @@ def _footer(doc: Document) -> None:
 
 def _field(p: Paragraph, code: str) -> None:
     def fld(kind: str) -> OxmlElement:
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        return el
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        return char
 
     for piece in (fld("begin"), code, fld("separate"), "1", fld("end")):
         run = p.add_run()

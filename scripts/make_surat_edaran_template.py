@@ -3,7 +3,7 @@
     .venv/bin/python -m scripts.make_surat_edaran_template
 
 Writes services/sk-service/src/sk_service/templates/surat_edaran.docx, which is committed. It is built
-from the helpers of scripts/make_sk_template.py, so it has the SK template's page, font, kop and the
+from the helpers of scripts/template_kit.py, as the SK template is, so it has the SK template's page, font, kop and the
 Kadis's signature anchor `#ttd-kadis#` in the same place of the same signer column. The rendered
 document is the Surat Edaran from the Kepala Dinas to one Kepala Kampung and, on a new page, the
 Formulir Instrumen Pendataan Profil Kampung that kampung fills in.
@@ -18,27 +18,27 @@ from __future__ import annotations
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt
 
-from scripts.make_sk_template import (
-    OUT,
+from scripts.make_sk_template import OUT
+from scripts.template_kit import (
     TEXT_WIDTH,
     C,
     J,
     L,
     cant_split,
+    compose,
     exact_height,
     first_para,
     fixed_table,
     kadis_signer,
     kop,
-    new_document,
     page_break,
     page_furniture,
     para,
     repeat_header,
-    save,
     set_font,
     shade,
     tembusan,
+    write,
 )
 
 NAME = "surat_edaran.docx"
@@ -185,20 +185,11 @@ def formulir(doc) -> None:
 
 
 def build(path) -> None:
-    doc = new_document("Surat Edaran Nomor {{ nomor }}")
-    page_furniture(doc)
-    kop(doc)
-    heading(doc)
-    body(doc)
-    signer(doc)
-    formulir(doc)
-    save(doc, path)
+    compose(path, "Surat Edaran Nomor {{ nomor }}", page_furniture, kop, heading, body, signer, formulir)
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    build(OUT / NAME)
-    print(f"wrote {OUT / NAME}")
+    write(build, OUT / NAME)
 
 
 if __name__ == "__main__":
