@@ -6,9 +6,11 @@ caller's scope and the key, so of two concurrent duplicates exactly one inserts)
 JSON body, Location) is stored when it finishes. A retry with the same key and the same request is
 answered from the row (`Idempotent-Replayed: true`); with a different request it is a 422
 (`idempotency_key_reused`); while the first is still running the retry waits a little, then gets a
-409 with Retry-After. Server errors (5xx, e.g. a 503 while the database was away) are not stored:
-the retry runs again. The scope is the API client plus a digest of the caller's own credentials
-(bearer token, person session), so one caller can never be answered with another's result.
+409 with Retry-After. A first request whose process died (a SIGKILLed gunicorn worker) leaves its row
+unanswered: a retry takes the key over at once when the row's owner is certainly gone on this host
+(`naskah_shared.owners`), else after `STALE_S`. Server errors (5xx, e.g. a 503 while the database was
+away) are not stored: the retry runs again. The scope is the API client plus a digest of the caller's
+own credentials (bearer token, person session), so one caller can never be answered with another's result.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from flask import Flask, Response, g, request
 from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from naskah_shared.owners import owner_gone, process_owner
 from naskah_shared.web.errors import ApiError
 
 log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 WAIT_S = 10.0  # how long a duplicate waits for the first request before a 409
-STALE_S = 600.0  # a first request this old with no answer died: the key may be used again
+STALE_S = 600.0  # a first request this old with no answer died (its owner on another host): the key is free
 MAX_BODY = 2 * 1024 * 1024
 _CREDENTIALS = ("Authorization", "X-Naskah-Person", "Cookie")
 
@@ -68,7 +71,8 @@ def init_idempotency(app: Flask, engine: Engine, table: Table) -> None:
         while True:
             try:
                 with engine.begin() as conn:
-                    conn.execute(insert(table).values(scope=scope, key=key, request_hash=digest, started_at=now))
+                    conn.execute(insert(table).values(scope=scope, key=key, request_hash=digest, started_at=now,
+                                                      owner=process_owner()))
                 g.idempotency = (scope, key)
                 return None
             except IntegrityError:
@@ -83,10 +87,12 @@ def init_idempotency(app: Flask, engine: Engine, table: Table) -> None:
                 if row.status is not None:
                     return _replay(row)
                 started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
-                if started < now - timedelta(seconds=STALE_S):  # its request died unanswered: take the key over
+                # Its request died unanswered (its process is gone, or it is too old): take the key over.
+                # Compare-and-set on started_at, so of two retries only one takes it.
+                if started < now - timedelta(seconds=STALE_S) or (row.owner and owner_gone(row.owner)):
                     taken = conn.execute(update(table).where(
                         table.c.scope == scope, table.c.key == key, table.c.started_at == row.started_at,
-                        table.c.status.is_(None)).values(started_at=now))
+                        table.c.status.is_(None)).values(started_at=now, owner=process_owner()))
                     if taken.rowcount == 1:
                         g.idempotency = (scope, key)
                         return None
