@@ -52,7 +52,9 @@ def services(pg_database, amqp_url, seaweed, dev_pki, animator, tmp_path) -> Ite
                            "NASKAH_PKI_URL": dev_pki.base_url,
                            # reviews go to sk-service with a plain key: the person assertion is what counts
                            "NASKAH_SK_URL": urls["sk"], "NASKAH_SK_API_KEY": PLAIN_API_KEY,
-                           "NASKAH_REPORT_URL": urls["report"], "NASKAH_REPORT_API_KEY": PLAIN_API_KEY}}
+                           "NASKAH_REPORT_URL": urls["report"], "NASKAH_REPORT_API_KEY": PLAIN_API_KEY},
+             # the demo's overdue step 1 is reminded within seconds, not at the next minute's tick
+             "report": {"NASKAH_DEADLINE_TICK_SECONDS": "2"}}
     procs = {}
     databases = {name: pg_database() for name in ports}
     for name, port in ports.items():
