@@ -9,12 +9,11 @@ that document). A document another call is writing is left for later, as `sign` 
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
-from signature_service.service_layer.ports import SigningError, SignItem
+from signature_service.service_layer.ports import SignItem
 from signature_service.service_layer.signing import (
     Client,
     SigningInProgress,
@@ -57,22 +56,10 @@ def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerA
     stamp = account.stamp_text(signing.stamp_heading)
     items = [SignItem(data, field_name(account.id), stamp, None, signing.verify_url(req.document_id))
              for req, data, _ in ready]
-    try:
+    with signing._signing_attempt(account, [audit for _, _, audit in ready], deferred=deferred):
         many = getattr(signer, "sign_many", None)
         signed = many(items, signing.level) if many is not None else [
             signer.sign(i.pdf, field=i.field, level=signing.level, stamp=i.stamp, qr_url=i.qr_url) for i in items]
-    except SigningError as exc:
-        signing._signing_failed(account, exc, ready[0][2], deferred=deferred)
-        for _, _, audit in ready[1:]:
-            signing._audit(audit, result=exc.code.value, detail=exc.message[:1000])
-        raise
-    except BaseException:
-        if deferred:
-            with contextlib.suppress(Exception):
-                signing._settle(account, wrong=False, right=False)
-        raise
-    if deferred:
-        signing._settle(account, wrong=False, right=True)
     receipts = list(getattr(signer, "receipts", None) or [])
     for i, ((req, _, audit), pdf) in enumerate(zip(ready, signed, strict=True)):
         if i < len(receipts) and receipts[i]:

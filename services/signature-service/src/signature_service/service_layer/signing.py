@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -213,24 +213,10 @@ class SigningService:
         req.ensure_signable()
         data, audit = self._document_to_sign(req, account, client)
         signer = self._open_key(account, passphrase, audit)
-        # A backend that learns whether the passphrase is right only by signing (BSrE) keeps the attempt
-        # reserved until its answer, which then counts toward the lockout like a key that would not open.
         deferred = getattr(signer, "checks_passphrase_when_signing", False)
-        try:
-            with self.key_lock(account.id):
-                signed = signer.sign(data, field=field_name(account.id), level=self.level,
-                                     stamp=account.stamp_text(self.stamp_heading),
-                                     qr_url=self.verify_url(req.document_id))
-        except SigningError as exc:
-            self._signing_failed(account, exc, audit, deferred=deferred)
-            raise
-        except BaseException:
-            if deferred:
-                with contextlib.suppress(Exception):
-                    self._settle(account, wrong=False, right=False)
-            raise
-        if deferred:
-            self._settle(account, wrong=False, right=True)
+        with self._signing_attempt(account, [audit], deferred=deferred), self.key_lock(account.id):
+            signed = signer.sign(data, field=field_name(account.id), level=self.level,
+                                 stamp=account.stamp_text(self.stamp_heading), qr_url=self.verify_url(req.document_id))
         if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
             audit["remote_ref"] = ",".join(receipts)[:200]
         return self._archive(req, account, signed, audit)
@@ -249,16 +235,34 @@ class SigningService:
             raise DocumentTampered("the document to sign changed in storage; it was not signed")
         return data, audit
 
-    def _signing_failed(self, account: SignerAccount, exc: SigningError, audit: dict[str, Any], *,
-                        deferred: bool) -> None:
-        """Audit a signature the backend refused; a backend that checks the passphrase only when signing
-        (`deferred`) also settles the reserved attempt, a wrong passphrase counting toward the lockout."""
-        result = {"result": exc.code.value, "detail": exc.message[:1000]}
+    @contextlib.contextmanager
+    def _signing_attempt(self, account: SignerAccount, audits: list[dict[str, Any]], *,
+                         deferred: bool) -> Iterator[None]:
+        """Around one call of the key backend, for the documents whose audit entries are `audits`.
+
+        A refusal is audited on each of them. A backend that learns whether the passphrase is right only by
+        signing (`deferred`: BSrE) keeps the attempt reserved until its answer, which then counts toward the
+        lockout like a key that would not open; signed, the attempt is settled as right; any other failure
+        gives the reservation back."""
+        try:
+            yield
+        except SigningError as exc:
+            result = {"result": exc.code.value, "detail": exc.message[:1000]}
+            if deferred:
+                self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False,
+                             audit=audits[0], **result)
+            else:
+                self._audit(audits[0], **result)
+            for audit in audits[1:]:
+                self._audit(audit, **result)
+            raise
+        except BaseException:
+            if deferred:
+                with contextlib.suppress(Exception):  # the reservation lapses by itself if this fails too
+                    self._settle(account, wrong=False, right=False)
+            raise
         if deferred:
-            self._settle(account, wrong=exc.code is SigningErrorCode.BAD_PASSPHRASE, right=False, audit=audit,
-                         **result)
-        else:
-            self._audit(audit, **result)
+            self._settle(account, wrong=False, right=True)
 
     def key_lock(self, account_id: str) -> threading.Lock:
         """One signature at a time per key in a process: asn1crypto parses a certificate lazily and not
