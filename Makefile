@@ -1,5 +1,5 @@
 # naskah: the commands people run. Each target installs what it needs first (scripts/bootstrap.sh).
-.PHONY: run test lint bench bootstrap clean
+.PHONY: run test test-unit lint bench bootstrap clean
 
 VENV := .venv/bin
 
@@ -14,6 +14,10 @@ run: bootstrap
 test:
 	@bash scripts/bootstrap.sh --servers
 	@bash scripts/test.sh
+
+## The fast loop: tests/unit alone (domains, helpers; no server), in seconds. `make test` runs them too.
+test-unit: bootstrap
+	@$(VENV)/pytest tests/unit -q
 
 lint: bootstrap
 	@$(VENV)/ruff check .
