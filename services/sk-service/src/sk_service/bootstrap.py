@@ -18,7 +18,6 @@ from naskah_shared.web import ApiError
 from sk_service import consumers
 from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context, surat_edaran_context
 from sk_service.adapters.formulir_pdf import add_fields
-from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
 from sk_service.domain.naskah import Office
@@ -28,6 +27,7 @@ from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
 from sk_service.service_layer.surat_edaran import SuratEdaranNotFound
 from sk_service.service_layer.templates import TemplateCatalogue
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate
 from sk_service.settings import SkSettings
 
 TEMPLATES = Path(__file__).parent / "templates"

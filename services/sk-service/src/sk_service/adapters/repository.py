@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from sk_service.adapters import tables as t
 from sk_service.domain.sk import Decision, Review, Role, Sk, Status
-
-
-class ConcurrentUpdate(Exception):
-    """Someone else changed the SK since it was read (HTTP 409)."""
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate
 
 
 class SqlSkRepository:
@@ -45,6 +42,15 @@ class SqlSkRepository:
                             aware_utc(r["at"]), r["revision"], r["reviewer_nama"] or "", r["vouched_by"])
                      for r in reviews],
         )
+
+    def version_read(self, sk_id: str) -> int:
+        """The version ``get`` read: what ``save`` will expect, in this or (``expect``) a later transaction."""
+        return self._seen[sk_id]
+
+    def expect(self, sk_id: str, version: int) -> None:
+        """``save`` in this transaction refuses the SK unless it is still at ``version`` (read without a lock
+        in an earlier transaction, while its documents were rendered)."""
+        self._seen[sk_id] = version
 
     def add(self, sk: Sk) -> None:
         now = datetime.now(UTC)
@@ -136,6 +142,12 @@ class SqlSkRepository:
         self.session.execute(update(t.nomor_register).where(
             t.nomor_register.c.office == office, t.nomor_register.c.year == year).values(last_seq=seq))
         return seq
+
+    def peek_nomor_seq(self, office: str, year: int) -> int:
+        """The number ``next_nomor_seq`` would take now, without taking it (nor locking anything)."""
+        last = self.session.scalar(select(t.nomor_register.c.last_seq).where(
+            t.nomor_register.c.office == office, t.nomor_register.c.year == year))
+        return (last or 0) + 1
 
     def record_nomor(self, office: str, year: int, seq: int, nomor: str, *, sk_id: str | None = None,
                      surat_edaran_id: str | None = None) -> None:

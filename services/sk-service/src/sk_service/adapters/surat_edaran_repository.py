@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from naskah_shared.owners import owner_gone
 from sk_service.adapters import tables as t
-from sk_service.adapters.repository import ConcurrentUpdate
 from sk_service.domain.surat_edaran import Letter, LetterStatus, Status, SuratEdaran
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate
 
 SE, LETTERS = t.surat_edaran, t.surat_edaran_letters
 

@@ -1,21 +1,28 @@
 """sk-service's use cases: draft, revise, submit, review, and the answers from signing.
 
-Each runs in one unit of work: the SK's new state and its events (outbox)
+Each commits in one unit of work: the SK's new state and its events (outbox)
 commit together. Documents are rendered and stored before the commit; a
 failure before it leaves at most an unreferenced object version, never a
-half-written SK.
+half-written SK. No lock is held while a document converts (up to the
+converter's timeout): revise and review read the SK, render, then commit with
+the optimistic check of the SK's version, and start again from a fresh read
+when someone changed it meanwhile.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from naskah_shared.messages import Envelope
 from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
 from sk_service.service_layer.documents import SkDocuments
-from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate, UnitOfWorkFactory
+
+T = TypeVar("T")
+_ATTEMPTS = 3  # reads and renders again after a concurrent change; past this, the caller gets a 409
 
 
 class SkNotFound(LookupError):
@@ -44,16 +51,19 @@ def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, content: di
 
 def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, content: dict[str, Any],
               actor: str) -> tuple[Sk, list[str]]:
-    with uow_factory() as uow:
-        sk = get_sk(uow, sk_id, for_update=True)
-        sk.ensure_revisable()
+    def attempt() -> tuple[Sk, list[str]]:
+        sk, version = _read(uow_factory, sk_id)
         changed = sk.revise(content, actor)
         docx, pdf = documents.produce(sk)
         sk.attach(pdf)
-        uow.sks.add_version(sk, content, docx, pdf)
-        uow.sks.save(sk)
-        uow.commit_aggregate(sk)
-    return sk, changed
+        with uow_factory() as uow:
+            uow.sks.expect(sk.id, version)
+            uow.sks.save(sk)  # first: it waits for, then refuses, a concurrent writer of the same SK
+            uow.sks.add_version(sk, content, docx, pdf)
+            uow.commit_aggregate(sk)
+        return sk, changed
+
+    return _optimistic(attempt)
 
 
 def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
@@ -73,25 +83,36 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
     `reviewer` is the person's account id; `vouched_by` names the internal system that reviewed in their
     stead (an API key granted the review scope), None when the logged-in person did.
     """
-    with uow_factory() as uow:
-        sk = get_sk(uow, sk_id, for_update=True)
-        sk.review(Role(role), Decision(decision), note, reviewer, _now(), reviewer_nama=reviewer_nama,
-                  vouched_by=vouched_by)
-        if sk.status is Status.SIGNING:
-            tanggal = _now()
-            year = int(sk.content["tahun"])
-            nomor = sk.nomor  # an SK sent back from signing keeps the number it was given
-            if nomor is None:
-                seq = uow.sks.next_nomor_seq(documents.office.code, year)
-                nomor = documents.office.format_nomor(seq, year)
-                uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
-            docx, pdf = documents.produce(sk, nomor=nomor, tanggal=tanggal)
-            uow.sks.add_version(sk, sk.content, docx, pdf)
-            sk.approve_for_signing(nomor, pdf)
-        sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
-        uow.sks.save(sk)
-        uow.commit_aggregate(sk)
-    return sk
+    def attempt() -> Sk:
+        with uow_factory() as uow:
+            sk = get_sk(uow, sk_id)
+            version = uow.sks.version_read(sk.id)
+            latest = _pdf_of(uow.sks.latest_version(sk.id))
+            sk.review(Role(role), Decision(decision), note, reviewer, _now(), reviewer_nama=reviewer_nama,
+                      vouched_by=vouched_by)
+            approved = sk.status is Status.SIGNING
+            year = int(sk.content["tahun"]) if approved else 0
+            # the number this approval takes at its commit, unless another takes it first (then: again)
+            seq = uow.sks.peek_nomor_seq(documents.office.code, year) if approved and sk.nomor is None else None
+        if approved:
+            nomor = sk.nomor or documents.office.format_nomor(seq, year)  # sent back from signing: kept
+            docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
+        with uow_factory() as uow:
+            uow.sks.expect(sk.id, version)
+            if approved:
+                if seq is not None:
+                    if uow.sks.next_nomor_seq(documents.office.code, year) != seq:
+                        raise ConcurrentUpdate(f"nomor {nomor} was taken by another SK meanwhile")
+                    uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
+                sk.approve_for_signing(nomor, latest)
+            sk.attach(latest)
+            uow.sks.save(sk)
+            if approved:
+                uow.sks.add_version(sk, sk.content, docx, latest)
+            uow.commit_aggregate(sk)
+        return sk
+
+    return _optimistic(attempt)
 
 
 def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
@@ -133,6 +154,23 @@ def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str
         if old is None or new is None:
             raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
         return changed_fields(old["content"], new["content"])
+
+
+def _read(uow_factory: UnitOfWorkFactory, sk_id: str) -> tuple[Sk, int]:
+    """The SK as it is now and the version the commit will expect, read without a lock."""
+    with uow_factory() as uow:
+        sk = get_sk(uow, sk_id)
+        return sk, uow.sks.version_read(sk.id)
+
+
+def _optimistic(attempt: Callable[[], T]) -> T:
+    for n in range(_ATTEMPTS):
+        try:
+            return attempt()
+        except ConcurrentUpdate:
+            if n == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def get_sk(uow, sk_id: str, *, for_update: bool = False) -> Sk:

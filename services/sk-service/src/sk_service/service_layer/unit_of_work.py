@@ -11,6 +11,10 @@ from sk_service.domain.sk import DomainEvent
 PRODUCER = "sk-service"
 
 
+class ConcurrentUpdate(Exception):
+    """A save found the aggregate changed since it was read (its version moved on): read it again."""
+
+
 class Aggregate(Protocol):
     """An SK or a Surat Edaran: what it recorded waits in `events` until the commit."""
 
