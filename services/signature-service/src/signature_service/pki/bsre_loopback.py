@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from signature_service.pki.bsrepki import P12_PASSWORD, SIGNERS, BsrePki
+from signature_service.pki.loopback_http import serve, shut
 
 STATUSES = ("ISSUE", "EXPIRED", "RENEW", "WAITING_FOR_VERIFICATION", "NEW", "NO_CERTIFICATE", "NOT_REGISTERED",
             "SUSPEND", "REVOKE")
@@ -96,25 +97,14 @@ class LoopbackBsre:
     # -- life -------------------------------------------------------------------------------------------
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackBsre:
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, *args: object, **kwargs: object) -> None:
-                pass
-
         if host != "127.0.0.1":
             raise ValueError("the loopback BSrE listens on 127.0.0.1 only")
-        self._server = make_server(host, port, self._app, threaded=True, request_handler=QuietHandler)
-        self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-bsre", daemon=True)
-        self._thread.start()
+        self._server, self._thread, self.url = serve(self._app, host, port, name="loopback-bsre")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        shut(self._server)
+        self._server = None
 
     def user(self, label: str) -> BsreUser:
         nik = DEFAULT_USERS[label][0]

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
+from signature_service.pki.loopback_http import serve, shut
+
 
 @dataclass
 class LoopbackSigningServer:
@@ -37,23 +39,12 @@ class LoopbackSigningServer:
         self.keys[key_id] = (key, pems)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackSigningServer:
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, *args: object, **kwargs: object) -> None:
-                pass
-
-        self._server = make_server(host, port, self._app, threaded=True, request_handler=QuietHandler)
-        self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="remote-signer", daemon=True)
-        self._thread.start()
+        self._server, self._thread, self.url = serve(self._app, host, port, name="remote-signer")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        shut(self._server)
+        self._server = None
 
     def _app(self, environ: dict, start_response: Any) -> list[bytes]:
         from werkzeug.wrappers import Request, Response
