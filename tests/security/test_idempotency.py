@@ -138,6 +138,7 @@ def test_a_key_whose_first_request_was_killed_is_taken_over_at_once(pg_url, monk
         monkeypatch.setattr(idempotency, "WAIT_S", 0.5)
         busy = app.test_client().post("/things", json={"n": 1}, headers={"Idempotency-Key": key})
         assert busy.status_code == 409 and busy.json["error"]["code"] == "idempotency_in_progress"  # it lives
+        assert busy.headers["Retry-After"] == "1"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(30)
         # Within WAIT_S, not after STALE_S (ten minutes, the only way out before: a retrying caller gave up).
@@ -150,3 +151,12 @@ def test_a_key_whose_first_request_was_killed_is_taken_over_at_once(pg_url, monk
             child.kill()
             child.wait(30)
         engine.dispose()
+
+
+def test_every_post_documents_the_key(services) -> None:
+    for name in ("sk", "signature", "report"):  # built on first use
+        spec = services[name].test_client().get("/openapi.json").json
+        posts = [(path, ops["post"]) for path, ops in spec["paths"].items() if "post" in ops]
+        assert posts, name
+        for path, op in posts:
+            assert "Idempotency-Key" in {p.get("name") for p in op.get("parameters", [])}, (name, path)

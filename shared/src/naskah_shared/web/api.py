@@ -19,10 +19,30 @@ log = logging.getLogger("naskah.http")
 Check = Callable[[], None]  # raises when the dependency is not ready
 
 
+_IDEMPOTENCY_KEY = {  # naskah_shared.web.idempotency, on every POST
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "Any 1-200 printable ASCII characters naming this request: a retry with the same key and "
+                   "the same request gets the first answer (header Idempotent-Replayed: true) instead of a second "
+                   "effect; with a different request, 422 idempotency_key_reused; while the first still runs, "
+                   "409 idempotency_in_progress with Retry-After.",
+}
+
+
 class NaskahApi(Api):
-    """flask-smorest's Api documenting naskah's error body (not its own) on every operation."""
+    """flask-smorest's Api documenting naskah's error body (not its own) on every operation, and the
+    Idempotency-Key header on every POST."""
 
     ERROR_SCHEMA = ErrorResponseSchema
+
+    def register_blueprint(self, blp, **options):  # type: ignore[no-untyped-def]
+        super().register_blueprint(blp, **options)
+        for operations in self.spec._paths.values():  # apispec keeps no public view of the paths
+            post = operations.get("post")
+            if post is not None:
+                parameters = post.setdefault("parameters", [])
+                if not any(p.get("name") == _IDEMPOTENCY_KEY["name"] for p in parameters):
+                    parameters.append(dict(_IDEMPOTENCY_KEY))
 
 
 def init_web(app: Flask, *, title: str, version: str = "1.0", description: str = "",

@@ -47,7 +47,7 @@ def error_response(status: int, code: str, message: str, details: Mapping[str, A
         body["error"]["request_id"] = rid
     response = jsonify(body)
     response.status_code = status
-    if status in (429, 503):  # a rate limit or a dependency says how long to wait (details.retry_after, s)
+    if status in (429, 503) or "retry_after" in (details or {}):  # how long to wait (details.retry_after, s)
         wait = (details or {}).get("retry_after")
         response.headers["Retry-After"] = str(int(wait) if isinstance(wait, int | float) and wait > 0
                                               else RETRY_AFTER_S)

@@ -98,7 +98,8 @@ def init_idempotency(app: Flask, engine: Engine, table: Table) -> None:
                         return None
             if time.monotonic() > deadline:
                 raise ApiError(409, "idempotency_in_progress",
-                               f"A request with this {HEADER} is still running; retry shortly.", {"key": key})
+                               f"A request with this {HEADER} is still running; retry shortly.",
+                               {"key": key, "retry_after": 1})
             time.sleep(0.1)
 
     @app.after_request
