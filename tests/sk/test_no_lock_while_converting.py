@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from sk_service.app import create_app
 from tests.conftest import keyed
@@ -126,3 +127,49 @@ def test_two_revisions_at_once_both_land_one_after_the_other(sk):
     final = c.get(f"/api/sk/{sk_id}").json
     assert final["revision"] == 3  # one on top of the other, neither lost
     assert [v["revision"] for v in c.get(f"/api/sk/{sk_id}/versions").json] == [1, 2, 3]
+
+
+class RacedConverter:
+    """The service's own converter; before each conversion another taker takes the next nomor (as a Surat
+    Edaran request of another lane does), unless the approval itself holds the counter."""
+
+    def __init__(self, real: Any, container: Any) -> None:
+        self.real, self.container, self.taken = real, container, 0
+        self.where = {"office": container.office.code, "year": int(sk_payload()["tahun"])}
+
+    def to_pdf(self, docx: bytes, **kwargs: Any) -> bytes:
+        with self.container.runtime.engine.connect() as conn:
+            try:
+                conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                conn.execute(text("INSERT INTO nomor_register (office, year, last_seq) VALUES (:office, :year, 0) "
+                                  "ON CONFLICT DO NOTHING"), self.where)
+                seq = conn.execute(text("SELECT last_seq FROM nomor_register WHERE office = :office AND "
+                                        "year = :year FOR UPDATE NOWAIT"), self.where).scalar_one() + 1
+            except OperationalError:  # held by the approval converting under it: nothing can take it now
+                conn.rollback()
+            else:
+                conn.execute(text("UPDATE nomor_register SET last_seq = :seq WHERE office = :office AND "
+                                  "year = :year"), {**self.where, "seq": seq})
+                conn.execute(text("INSERT INTO nomor_assignments (office, year, seq, nomor, assigned_at) "
+                                  "VALUES (:office, :year, :seq, :nomor, now())"),
+                             {**self.where, "seq": seq, "nomor": f"taken-{seq}"})
+                conn.commit()
+                self.taken += 1
+        return self.real.to_pdf(docx, **kwargs)
+
+
+def test_an_approval_whose_number_is_taken_at_every_try_still_lands(sk):
+    """Each optimistic try renders with a number another taker takes meanwhile; the last try takes the
+    number first and holds the counter through its conversion, so the Kadis gets 200, not a 409."""
+    c = sk.test_client()
+    container = sk.extensions["naskah"]
+    sk_id = _with_kadis(c)
+    raced = RacedConverter(container.documents.converter, container)
+    container.documents.converter = raced
+    r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", "decision": "approve", "note": "", **BY})
+    assert r.status_code == 200 and r.json["status"] == "signing", r.json
+    assert raced.taken == 2  # the two optimistic tries lost their number; the last one could not
+    with container.uow() as uow:
+        rows = uow.sks.nomor_assignments(container.office.code, int(sk_payload()["tahun"]))
+    assert [r["seq"] for r in rows] == [1, 2, 3] and rows[2]["sk_id"] == sk_id
+    assert r.json["nomor"] == rows[2]["nomor"]

@@ -83,7 +83,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
     `reviewer` is the person's account id; `vouched_by` names the internal system that reviewed in their
     stead (an API key granted the review scope), None when the logged-in person did.
     """
-    def attempt() -> Sk:
+    def attempt(*, locked: bool = False) -> Sk:
         with uow_factory() as uow:
             sk = get_sk(uow, sk_id)
             version = uow.sks.version_read(sk.id)
@@ -94,13 +94,23 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
             year = int(sk.content["tahun"]) if approved else 0
             # the number this approval takes at its commit, unless another takes it first (then: again)
             seq = uow.sks.peek_nomor_seq(documents.office.code, year) if approved and sk.nomor is None else None
-        if approved:
+        take_now = locked and seq is not None
+        if approved and not take_now:
             nomor = sk.nomor or documents.office.format_nomor(seq, year)  # sent back from signing: kept
             docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
         with uow_factory() as uow:
             uow.sks.expect(sk.id, version)
             if approved:
-                if seq is not None:
+                if take_now:
+                    # Every try so far lost its peeked number to another taker (other approvals, and every
+                    # Surat Edaran request takes from the same register): this one takes it first and holds
+                    # the counter through its one conversion, so the approval lands instead of a 409 (seen
+                    # in the chaos run, six flows at once).
+                    seq = uow.sks.next_nomor_seq(documents.office.code, year)
+                    nomor = documents.office.format_nomor(seq, year)
+                    docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
+                    uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
+                elif seq is not None:
                     if uow.sks.next_nomor_seq(documents.office.code, year) != seq:
                         raise ConcurrentUpdate(f"nomor {nomor} was taken by another SK meanwhile")
                     uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
@@ -112,7 +122,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
             uow.commit_aggregate(sk)
         return sk
 
-    return _optimistic(attempt)
+    return _optimistic(attempt, last=lambda: attempt(locked=True))
 
 
 def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
@@ -163,10 +173,12 @@ def _read(uow_factory: UnitOfWorkFactory, sk_id: str) -> tuple[Sk, int]:
         return sk, uow.sks.version_read(sk.id)
 
 
-def _optimistic(attempt: Callable[[], T]) -> T:
+def _optimistic(attempt: Callable[[], T], *, last: Callable[[], T] | None = None) -> T:
+    """`attempt` again after a concurrent change, `_ATTEMPTS` times at most; `last`, if given, is the final
+    try (one that cannot lose the same race again)."""
     for n in range(_ATTEMPTS):
         try:
-            return attempt()
+            return (last if last is not None and n == _ATTEMPTS - 1 else attempt)()
         except ConcurrentUpdate:
             if n == _ATTEMPTS - 1:
                 raise
