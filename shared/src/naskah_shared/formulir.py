@@ -112,7 +112,7 @@ def validate(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 def _cross_checks(values: dict[str, Any], errors: dict[str, str]) -> None:
     total, men, women, kk = (values.get(c) for c in ("a1_jumlah_penduduk", "a2_laki_laki", "a3_perempuan",
                                                     "a4_jumlah_kk"))
-    if all(isinstance(v, int) for v in (total, men, women)) and men + women != total:
+    if isinstance(total, int) and isinstance(men, int) and isinstance(women, int) and men + women != total:
         errors.setdefault("a1_jumlah_penduduk", f"laki-laki + perempuan = {men + women}, bukan {total}")
     if isinstance(total, int) and isinstance(kk, int) and kk > total:
         errors.setdefault("a4_jumlah_kk", "jumlah KK tidak boleh melebihi jumlah penduduk")

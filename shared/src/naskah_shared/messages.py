@@ -44,7 +44,8 @@ class Envelope:
                    correlation_id=cause.correlation_id, causation_id=cause.id)
 
     def to_dict(self) -> dict[str, Any]:
-        return EnvelopeSchema().dump(self)
+        data: dict[str, Any] = EnvelopeSchema().dump(self)
+        return data
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
@@ -55,7 +56,8 @@ class Envelope:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValidationError(f"not JSON: {exc}") from exc
-        return EnvelopeSchema().load(data)
+        envelope: Envelope = EnvelopeSchema().load(data)  # the schema's post_load makes the Envelope
+        return envelope
 
 
 class EnvelopeSchema(Schema):

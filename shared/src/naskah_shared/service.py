@@ -15,16 +15,21 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from naskah_shared.config import ConfigError
 
+if TYPE_CHECKING:
+    from naskah_shared.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
 
-def runtime_of(app: Flask):
-    return app.extensions["naskah"].runtime
+def runtime_of(app: Flask) -> Runtime:
+    runtime: Runtime = app.extensions["naskah"].runtime  # every service's container holds its Runtime
+    return runtime
 
 
 def main(name: str, app_path: str, create_app: Callable[..., Flask], migrate: Callable[[], None],

@@ -127,8 +127,11 @@ class InProcessBus:
     def pending(self, queue: str | None = None) -> int:
         with self._lock:
             if queue:
-                return self._db.execute("SELECT count(*) FROM messages WHERE queue = ?", (queue,)).fetchone()[0]
-            return self._db.execute("SELECT count(*) FROM messages").fetchone()[0]
+                row = self._db.execute("SELECT count(*) FROM messages WHERE queue = ?", (queue,)).fetchone()
+            else:
+                row = self._db.execute("SELECT count(*) FROM messages").fetchone()
+        count: int = row[0]  # count(*) always answers one integer row
+        return count
 
     def close(self) -> None:
         self._running = min(self._running, 1)

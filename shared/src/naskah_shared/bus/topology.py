@@ -10,6 +10,8 @@ For a consumer queue `Q`:
 
 from __future__ import annotations
 
+from typing import Any
+
 EXCHANGE = "naskah.events"
 ATTEMPT_HEADER = "x-naskah-attempt"
 REASON_HEADER = "x-naskah-reason"
@@ -42,7 +44,7 @@ def topic_matches(pattern: str, key: str) -> bool:
 
 
 def definitions(subscriptions: dict[str, tuple[str, ...]], *, vhost: str = "/",
-                delays_ms: tuple[int, ...] = RETRY_DELAYS_MS) -> dict:
+                delays_ms: tuple[int, ...] = RETRY_DELAYS_MS) -> dict[str, Any]:
     """RabbitMQ definitions (for `load_definitions`) of exactly what `AmqpBus.declare` creates."""
     queues, bindings = [], []
     for queue, keys in sorted(subscriptions.items()):

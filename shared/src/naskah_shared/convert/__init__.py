@@ -5,13 +5,15 @@
 The adapters import lazily so importing the port starts nothing.
 """
 
+from typing import Any
+
 from naskah_shared.convert.ports import ConversionError, Converter, ConverterBusy, ConverterUnavailable
 
 __all__ = ["ConversionError", "Converter", "ConverterBusy", "ConverterUnavailable", "SofficeConverter",
            "UnoserverPool"]
 
 
-def __getattr__(name: str):  # lazy: the adapters are only needed by composition roots
+def __getattr__(name: str) -> Any:  # lazy: the adapters are only needed by composition roots
     if name in ("UnoserverPool", "SofficeConverter"):
         from naskah_shared.convert import libreoffice
 

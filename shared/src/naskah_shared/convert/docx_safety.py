@@ -95,8 +95,8 @@ def _xml_findings(name: str, xml: bytes) -> Iterable[str]:
         yield f"{name}: element {m.group(0)[1:].decode()}"
     # A field code may be split over several runs: join the instruction texts of the part first.
     instructions = " ".join((a or b).decode("utf-8", "replace") for a, b in _INSTR.findall(xml))
-    if m := _FIELDS.search(instructions):
-        yield f"{name}: field {m.group(1).split()[0].upper()}"
+    if field := _FIELDS.search(instructions):
+        yield f"{name}: field {field.group(1).split()[0].upper()}"
 
 
 def check_self_contained(data: bytes) -> None:

@@ -143,10 +143,11 @@ def _interpreter_of(script: str) -> str | None:
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]  # (host, port) for AF_INET
+        return port
 
 
-def _kill_group(proc: subprocess.Popen | None, sig: int = signal.SIGKILL) -> None:
+def _kill_group(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGKILL) -> None:
     if proc is None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -170,7 +171,7 @@ class _Transport(xmlrpc.client.Transport):
         super().__init__()
         self._timeout = timeout
 
-    def make_connection(self, host):
+    def make_connection(self, host: tuple[str, dict[str, str]] | str) -> http.client.HTTPConnection:
         conn = super().make_connection(host)
         conn.timeout = self._timeout
         return conn
@@ -215,7 +216,7 @@ class _Worker:
         self.index = index
         self._pool = config
         self._lock = threading.Lock()  # start/kill exclusion (close() vs a background restart)
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.jobs = 0
         self.generation = 0

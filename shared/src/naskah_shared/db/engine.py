@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -21,19 +25,19 @@ class _AwareSqliteDateTime(SQLITE_DATETIME):
     Without this each repository had to remember `aware_utc`, and the ones that forgot answered
     timestamps with no time zone in the embedded run (not RFC 3339 `date-time`)."""
 
-    def result_processor(self, dialect, coltype):
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], datetime | None]:
         parse = super().result_processor(dialect, coltype)
 
-        def process(value):
+        def process(value: Any) -> datetime | None:
             value = parse(value) if parse else value
             return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
 
         return process
 
-    def bind_processor(self, dialect):
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any]:
         store = super().bind_processor(dialect)
 
-        def process(value):  # an aware time in any zone is stored as its UTC wall clock
+        def process(value: datetime | None) -> Any:  # an aware time in any zone is stored as its UTC wall clock
             if isinstance(value, datetime) and value.tzinfo is not None:
                 value = value.astimezone(UTC).replace(tzinfo=None)
             return store(value) if store else value
@@ -49,8 +53,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         engine.dialect.colspecs = {**engine.dialect.colspecs, DateTime: _AwareSqliteDateTime}
 
+        # WAL lets the relay read while a request writes
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # WAL lets the relay read while a request writes
+        def _pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")

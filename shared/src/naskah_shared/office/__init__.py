@@ -22,6 +22,8 @@ def office_data(path: str | Path | None = None) -> dict[str, Any]:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"office file {source}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"office file {source}: not a JSON object")
     logo = data.get("logo")
     if logo and not Path(logo).is_absolute():
         data["logo"] = str(source.parent / logo)

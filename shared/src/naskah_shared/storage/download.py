@@ -44,6 +44,7 @@ def download_blueprint(store: FilesystemObjectStore) -> Blueprint:
         resp.headers["Cache-Control"] = "private, max-age=0"
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["x-amz-version-id"] = obj.version_id
-        return resp.make_conditional(request)
+        resp.make_conditional(request)  # in place: it answers 304 or 206 through this same response
+        return resp
 
     return bp

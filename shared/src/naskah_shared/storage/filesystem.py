@@ -106,7 +106,8 @@ class FilesystemObjectStore:
 
     def _bucket_conf(self, bucket: str) -> dict[str, object]:
         try:
-            return json.loads((self.root / check_bucket(bucket) / ".bucket.json").read_bytes())
+            conf: dict[str, object] = json.loads((self.root / check_bucket(bucket) / ".bucket.json").read_bytes())
+            return conf  # written by make_bucket above
         except FileNotFoundError:
             raise ObjectNotFound(f"no such bucket {bucket!r}") from None
 

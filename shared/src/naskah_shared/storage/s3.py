@@ -150,9 +150,11 @@ class S3ObjectStore:
                 raise ValueError("retention.until must be in the future")
             mret = MinioRetention(retention.mode, retention.until.astimezone(UTC))
         # Lock headers on a bucket without object lock: S3 answers InvalidRequest, translated to ValueError.
+        # minio's parameter is a dict of str or lists of str (invariant): a copy typed as such.
+        headers: dict[str, str | list[str] | tuple[str]] = dict(meta)
         with self._errors(f"put {bucket}/{key}"):
             res = self._client.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type,
-                                          metadata=meta, retention=mret, legal_hold=legal_hold)
+                                          metadata=headers, retention=mret, legal_hold=legal_hold)
             last_modified = res.last_modified or datetime.now(UTC)
         return StoredObject(bucket=bucket, key=key, version_id=res.version_id or "null", sha256=digest,
                             size=len(data), content_type=content_type, last_modified=last_modified,

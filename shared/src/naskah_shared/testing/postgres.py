@@ -19,7 +19,7 @@ def fresh_database(prefix: str = "naskah_test") -> Iterator[str]:
     with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     info = psycopg.conninfo.conninfo_to_dict(ADMIN_DSN)
-    auth = info.get("user", "postgres") + (f":{info['password']}" if info.get("password") else "")
+    auth = str(info.get("user", "postgres")) + (f":{info['password']}" if info.get("password") else "")
     try:
         yield f"postgresql+psycopg://{auth}@{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}/{name}"
     finally:

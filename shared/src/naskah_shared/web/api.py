@@ -6,8 +6,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from typing import Any
 
-from flask import Blueprint, Flask, g, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_smorest import Api
 
 from naskah_shared.logs import correlation_id
@@ -29,13 +30,13 @@ _IDEMPOTENCY_KEY = {  # naskah_shared.web.idempotency, on every POST
 }
 
 
-class NaskahApi(Api):
+class NaskahApi(Api):  # type: ignore[misc]  # flask-smorest ships no types: its Api is Any to mypy
     """flask-smorest's Api documenting naskah's error body (not its own) on every operation, and the
     Idempotency-Key header on every POST."""
 
     ERROR_SCHEMA = ErrorResponseSchema
 
-    def register_blueprint(self, blp, **options):  # type: ignore[no-untyped-def]
+    def register_blueprint(self, blp: Blueprint, **options: Any) -> None:  # a flask-smorest Blueprint
         super().register_blueprint(blp, **options)
         for operations in self.spec._paths.values():  # apispec keeps no public view of the paths
             post = operations.get("post")
@@ -74,7 +75,7 @@ def _request_ids(app: Flask) -> None:
         g.started = time.perf_counter()
 
     @app.after_request
-    def _finish(response):
+    def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if request.path not in ("/healthz", "/readyz"):
             log.info("%s %s %s", request.method, request.path, response.status_code,
@@ -83,7 +84,7 @@ def _request_ids(app: Flask) -> None:
         return response
 
     @app.teardown_request
-    def _reset(_exc) -> None:
+    def _reset(_exc: BaseException | None) -> None:
         token = g.pop("correlation_token", None)
         if token is not None:
             correlation_id.reset(token)
@@ -93,11 +94,11 @@ def _health_blueprint(checks: dict[str, Check]) -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
-    def healthz():
+    def healthz() -> Response:
         return jsonify(status="ok")
 
     @bp.get("/readyz")
-    def readyz():
+    def readyz() -> Response | tuple[Response, int]:
         failures: dict[str, str] = {}
         for name, check in checks.items():
             try:

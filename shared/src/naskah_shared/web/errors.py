@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, g, jsonify
+from flask import Flask, Response, g, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
@@ -40,8 +40,8 @@ class ErrorResponseSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
-def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None):
-    body = {"error": {"code": code, "message": message, "details": dict(details or {})}}
+def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None) -> Response:
+    body: dict[str, dict[str, Any]] = {"error": {"code": code, "message": message, "details": dict(details or {})}}
     rid = g.get("request_id") if g else None
     if rid:
         body["error"]["request_id"] = rid
@@ -64,11 +64,11 @@ def register_error_handlers(app: Flask,
     """Install the handlers; `mapping` turns a service's domain errors into `ApiError`s."""
 
     @app.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
+    def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.details)
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
+    def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
         details: dict[str, Any] = {}
         data = getattr(exc, "data", None) or {}
@@ -84,7 +84,7 @@ def register_error_handlers(app: Flask,
         app.register_error_handler(exc_type, lambda e, convert=convert: _api_error(convert(e)))
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> Response:
         if (unavailable := database_unavailable(exc)) is not None:
             log.warning("database unavailable", extra={"error_type": type(exc).__name__})
             return _api_error(unavailable)
@@ -101,12 +101,13 @@ def database_unavailable(exc: BaseException) -> ApiError | None:
     """
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+    link: BaseException | None = exc
     seen = 0
-    while exc is not None and seen < 10:  # the chain: a service error may wrap the driver's
-        if isinstance(exc, OperationalError | InterfaceError) or (
-                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+    while link is not None and seen < 10:  # the chain: a service error may wrap the driver's
+        if isinstance(link, OperationalError | InterfaceError) or (
+                isinstance(link, DBAPIError) and link.connection_invalidated):
             return ApiError(503, "database_unavailable", "The database is not reachable; try again shortly.")
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+        link, seen = link.__cause__ or link.__context__, seen + 1
     return None
 
 
