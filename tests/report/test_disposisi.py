@@ -90,7 +90,8 @@ def test_step_gives_a_disposition_printed_with_its_fields(app: Any, tmp_path: Pa
 
     requested = [b for b in outbox(app, "signature.requested") if b["payload"].get("kind") == "disposisi"]
     assert len(requested) == 1
-    assert requested[0]["payload"]["signers"] == ["kadis"] and requested[0]["payload"]["document_id"] == d["id"]
+    payload = requested[0]["payload"]
+    assert payload["signers"] == ["kadis"] and payload["documents"][0]["document_id"] == d["id"]
     created = outbox(app, "disposisi.created")
     assert [b["payload"]["kepada"] for b in created] == ["kabid"]
 
@@ -219,7 +220,7 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
     assert datetime.fromisoformat(d["diberikan_at"]) == signed_at
     assert client.get(d["links"]["pdf"]).data.startswith(b"%PDF")  # printed after the event's commit
     requested = [b["payload"] for b in outbox(app, "signature.requested") if b["payload"].get("kind") == "disposisi"]
-    assert [(p["document_id"], p["signers"]) for p in requested] == [(d["id"], ["kabid"])]
+    assert [(p["documents"][0]["document_id"], p["signers"]) for p in requested] == [(d["id"], ["kabid"])]
 
     # the archive ends step 6 by its own event; the Kasubid still marks the disposition done
     reports.on_event(Envelope(type="sk.archived", producer="sk-service", occurred_at=signed_at + timedelta(minutes=5),

@@ -13,7 +13,7 @@ from typing import Self
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from naskah_shared import logs
+from naskah_shared import contracts, logs
 from naskah_shared.db.outbox import OutboxTables
 from naskah_shared.messages import Envelope, utcnow
 
@@ -34,7 +34,9 @@ class SqlUnitOfWork:
         self.session.close()
 
     def emit(self, envelope: Envelope) -> Envelope:
-        """Queue `envelope` for the outbox; a request's correlation id follows it."""
+        """Queue `envelope` for the outbox; a request's correlation id follows it. A payload that breaks its
+        contract (naskah_shared.contracts) raises here, before anything is written."""
+        contracts.check(envelope.type, envelope.payload)
         correlation = logs.correlation_id.get()
         if correlation and envelope.causation_id is None and envelope.correlation_id == envelope.id:
             envelope = Envelope(type=envelope.type, payload=envelope.payload, producer=envelope.producer,

@@ -99,9 +99,10 @@ class DisposisiService:
                     return row[1]  # another process printed it meanwhile: one paraf request only
                 uow.disposisi.set_files(d.id, pdf=stored.ref())
                 uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
-                    "kind": KIND, "disposisi_id": d.id, "document_id": d.id, "document": stored.ref(),
-                    "signers": [d.dari], "title": f"Lembar Disposisi langkah {d.step}: {d.hal}"[:300],
-                    "nomor": d.nomor or None, "invisible": not self.visible_paraf}))
+                    "kind": KIND, "disposisi_id": d.id, "signers": [d.dari], "nomor": d.nomor or None,
+                    "documents": [{"document_id": d.id, "document": stored.ref(),
+                                   "title": f"Lembar Disposisi langkah {d.step}: {d.hal}"[:300]}],
+                    "invisible": not self.visible_paraf}))
                 uow.commit()
             return {"pdf": stored.ref(), "signed": None}
 

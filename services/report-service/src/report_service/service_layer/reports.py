@@ -200,9 +200,9 @@ class ReportService:
                 "report_id": report_id, "activity_id": activity_id, "document": stored_pdf.ref(),
                 "missing_steps": missing}))
             uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
-                "kind": "report", "report_id": report_id, "document_id": report_id, "document": stored_pdf.ref(),
-                "signers": [self.report_signer], "title": f"Laporan Kegiatan {row['title']}",
-                "nomor": None}))
+                "kind": "report", "report_id": report_id, "signers": [self.report_signer], "nomor": None,
+                "documents": [{"document_id": report_id, "document": stored_pdf.ref(),
+                               "title": f"Laporan Kegiatan {row['title']}"}]}))
             uow.commit()
         return self.report(report_id)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from naskah_shared.contracts import load_signature_requested
 from naskah_shared.messages import Envelope
 from naskah_shared.owners import owner_gone, process_owner, same_process
 from naskah_shared.storage.keys import check_key
@@ -126,36 +127,30 @@ class SigningService:
         One event names one document (an SK, a report) or, with `documents` and a `batch_id`, many that one
         signer signs together (SOP step 8's letters), each archived under its own `archive_key`.
         """
-        p = event.payload
-        kind = p.get("kind", "sk")
-        batch_id = p.get("batch_id")
-        signers = list(p.get("signers") or [])
-        documents = p.get("documents") or [{"document_id": p.get("document_id") or p.get("sk_id")
-                                            or p.get("report_id"), "title": p.get("title"),
-                                            "document": p.get("document")}]
+        command = load_signature_requested(event.payload)  # ContractViolation (a ValueError): parked
+        kind, batch_id, signers, documents = command.kind, command.batch_id, command.signers, command.documents
         unknown = [s for s in signers if s not in self.accounts]
-        if not signers or unknown or not all(d.get("document_id") and d.get("document") for d in documents):
-            raise ValueError(f"bad signature.requested: {len(documents)} document(s), signers {signers}, "
-                             f"unknown signers {unknown}")
+        if unknown:
+            raise ValueError(f"bad signature.requested: unknown signers {unknown}")
         for d in documents:  # the requester names where a batch document is archived, inside its batch only
-            if d.get("archive_key"):
-                check_key(d["archive_key"])
-                if not (batch_id and d["archive_key"].startswith(f"bulk/{batch_id}/")):
-                    raise ValueError(f"archive key {d['archive_key']!r} is not under bulk/{batch_id}/")
-        invisible = bool(p.get("invisible"))  # e.g. a Lembar Disposisi's paraf, where the office shows none
-        prepared = [self._prepare(kind, d["document_id"], d["document"], signers, invisible=invisible)
+            if d.archive_key:
+                check_key(d.archive_key)
+                if not (batch_id and d.archive_key.startswith(f"bulk/{batch_id}/")):
+                    raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
+        # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
+        prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
                     for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
             if not uow.claim(event, PRODUCER):
                 return
             for d, stored in zip(documents, prepared, strict=True):
-                for signer, position, status in plan(d["document_id"], signers):
+                for signer, position, status in plan(d.document_id, signers):
                     uow.requests.add(SignatureRequest(
-                        id=str(uuid.uuid4()), document_id=d["document_id"], kind=kind, signer=signer,
-                        position=position, status=status, title=d.get("title") or f"{kind} {d['document_id']}",
-                        nomor=p.get("nomor"), source=stored.ref(), requested_event=event.id, created_at=now,
-                        updated_at=now, batch_id=batch_id, archive_key=d.get("archive_key")))
+                        id=str(uuid.uuid4()), document_id=d.document_id, kind=kind, signer=signer,
+                        position=position, status=status, title=d.title or f"{kind} {d.document_id}",
+                        nomor=command.nomor, source=stored.ref(), requested_event=event.id, created_at=now,
+                        updated_at=now, batch_id=batch_id, archive_key=d.archive_key))
             uow.commit()
 
     def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str], *,

@@ -149,9 +149,9 @@ class Sk:
         self._require({Status.SIGNING}, "sent to signing")
         self.nomor = nomor
         self._record("sk.approved", nomor=nomor, document=document)
-        self._record("signature.requested", nomor=nomor, document=document, kind="sk",
-                     title=self.title(),
-                     signers=[Role.KABID.value, Role.KADIS.value])
+        self._record("signature.requested", nomor=nomor, kind="sk", title=self.title(),
+                     signers=[Role.KABID.value, Role.KADIS.value],
+                     documents=[{"document_id": self.id, "title": self.title(), "document": document}])
 
     def signing_rejected(self, role: str, note: str) -> None:
         """A signer refused: the SK goes back to the Kabid's review (keeps its nomor)."""
