@@ -67,8 +67,24 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def free_port_pairs(count: int, *, low: int = 20000, high: int = 55000) -> list[int]:
-    """`count` distinct ports P where P and P + 10000 both bind on 127.0.0.1 right now."""
+def _below_ephemeral() -> tuple[int, int]:
+    """Where P and P + 10000 both lie below the kernel's ephemeral range (`ip_local_port_range`), which it
+    hands to outgoing connections: a server stopped and started again on the same ports (the chaos run's S3
+    restarts) must find them free, and a client socket took its filer's port in between, three starts in
+    a row, leaving S3 down for five minutes. The old range when the kernel leaves too little room below."""
+    try:
+        first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 20000, 55000
+    high = first - _GRPC_OFFSET
+    return (10000, high) if high - 10000 >= 5000 else (20000, 55000)
+
+
+def free_port_pairs(count: int, *, low: int | None = None, high: int | None = None) -> list[int]:
+    """`count` distinct ports P where P and P + 10000 both bind on 127.0.0.1 right now (by default below
+    the ephemeral range, see `_below_ephemeral`)."""
+    if low is None or high is None:
+        low, high = _below_ephemeral()
     chosen: list[int] = []
     rng = random.Random()
     for _ in range(2000):
