@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from naskah_shared.messages import Envelope
 from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
 from sk_service.service_layer.documents import SkDocuments
-from sk_service.service_layer.unit_of_work import ConcurrentUpdate, UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate, SkUnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
 _ATTEMPTS = 3  # reads and renders again after a concurrent change; past this, the caller gets a 409
@@ -70,7 +70,7 @@ def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
     with uow_factory() as uow:
         sk = get_sk(uow, sk_id, for_update=True)
         sk.submit(actor)
-        sk.attach(_pdf_of(uow.sks.latest_version(sk.id)))
+        sk.attach(_pdf_of(sk.id, uow.sks.latest_version(sk.id)))
         uow.sks.save(sk)
         uow.commit_aggregate(sk)
     return sk
@@ -87,7 +87,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
         with uow_factory() as uow:
             sk = get_sk(uow, sk_id)
             version = uow.sks.version_read(sk.id)
-            latest = _pdf_of(uow.sks.latest_version(sk.id))
+            latest = _pdf_of(sk.id, uow.sks.latest_version(sk.id))
             sk.review(Role(role), Decision(decision), note, reviewer, _now(), reviewer_nama=reviewer_nama,
                       vouched_by=vouched_by)
             approved = sk.status is Status.SIGNING
@@ -96,7 +96,12 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
             seq = uow.sks.peek_nomor_seq(documents.office.code, year) if approved and sk.nomor is None else None
         take_now = locked and seq is not None
         if approved and not take_now:
-            nomor = sk.nomor or documents.office.format_nomor(seq, year)  # sent back from signing: kept
+            if sk.nomor:
+                nomor = sk.nomor  # sent back from signing: kept
+            elif seq is not None:
+                nomor = documents.office.format_nomor(seq, year)
+            else:  # peeked above whenever the SK has no nomor yet
+                raise RuntimeError(f"SK {sk.id} approved with neither a nomor nor a peeked number")
             docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
         with uow_factory() as uow:
             uow.sks.expect(sk.id, version)
@@ -185,15 +190,19 @@ def _optimistic(attempt: Callable[[], T], *, last: Callable[[], T] | None = None
     raise AssertionError("unreachable")
 
 
-def get_sk(uow, sk_id: str, *, for_update: bool = False) -> Sk:
-    sk = uow.sks.get(sk_id, for_update=for_update)
+def get_sk(uow: SkUnitOfWork, sk_id: str, *, for_update: bool = False) -> Sk:
+    sk: Sk | None = uow.sks.get(sk_id, for_update=for_update)
     if sk is None:
         raise SkNotFound(f"no SK with id {sk_id}")
     return sk
 
 
-def _pdf_of(version: dict[str, Any] | None) -> dict[str, Any] | None:
-    return version["pdf"] if version else None
+def _pdf_of(sk_id: str, version: dict[str, Any] | None) -> dict[str, Any]:
+    """The PDF of the SK's latest version: every SK has one from its draft on."""
+    if not version:
+        raise VersionNotFound(f"SK {sk_id} has no rendered version")
+    pdf: dict[str, Any] = version["pdf"]
+    return pdf
 
 
 __all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "WrongReviewer", "diff", "draft_sk", "get_sk",

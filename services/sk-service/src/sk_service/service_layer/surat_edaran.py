@@ -24,7 +24,7 @@ from sk_service.domain.naskah import Office
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import get_sk
-from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import SkUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +168,8 @@ def _answer(uow_factory: UnitOfWorkFactory, event: Envelope,
         uow.commit_aggregate(se)
 
 
-def get_surat_edaran(uow: Any, se_id: str, *, for_update: bool = False) -> SuratEdaran:
-    se = uow.surat_edaran.get(se_id, for_update=for_update)
+def get_surat_edaran(uow: SkUnitOfWork, se_id: str, *, for_update: bool = False) -> SuratEdaran:
+    se: SuratEdaran | None = uow.surat_edaran.get(se_id, for_update=for_update)
     if se is None:
         raise SuratEdaranNotFound(f"no Surat Edaran with id {se_id}")
     return se

@@ -6,6 +6,7 @@ The API reaches templates only through here; which checks an upload must pass is
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +43,7 @@ class TemplateCatalogue:
         names = {t["name"] for t in builtin}
         return builtin + [t for name, t in uploaded.items() if name not in names]
 
-    def _builtin(self) -> list[dict[str, Any]]:
+    def _builtin(self) -> builtins.list[dict[str, Any]]:  # `list` is the method above in this class
         out = []
         for path in sorted(self.builtin_dir.glob("*.docx")):
             data = path.read_bytes()
