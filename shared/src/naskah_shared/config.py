@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
-T = TypeVar("T")
+T = TypeVar("T", bound="Settings")  # a service's settings: a dataclass with validate()
 
 
 class ConfigError(ValueError):
@@ -140,7 +140,7 @@ def load(cls: type[T], environ: Mapping[str, str] | None = None, **overrides: An
     environ = os.environ if environ is None else environ
     hints = get_type_hints(cls)
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         env = f.metadata.get("env")
         if f.name in overrides:
             values[f.name] = overrides[f.name]
@@ -149,7 +149,7 @@ def load(cls: type[T], environ: Mapping[str, str] | None = None, **overrides: An
         elif f.default is dataclasses.MISSING:
             raise ConfigError(f"{env} is required: {f.metadata.get('help', '')}")
     settings = cls(**values)
-    settings.validate()  # type: ignore[attr-defined]
+    settings.validate()
     return settings
 
 
@@ -183,6 +183,6 @@ def markdown_table(*classes: type) -> str:
 def settings_from(cls: type[T], config: Any = None) -> T:
     """What `create_app(config)` accepts: None (the environment), overrides by field name, or settings."""
     if isinstance(config, cls):
-        config.validate()  # type: ignore[attr-defined]
+        config.validate()
         return config
     return load(cls, **dict(config or {}))
