@@ -158,6 +158,12 @@ class SqlInboxRepository:
         self.session.execute(make(t.inbox_activity).values(event_id=event_id, **values)
                              .on_conflict_do_nothing(index_elements=["event_id"]))
 
+    def last_note(self, sk_id: str) -> str | None:
+        """The note of the SK's latest rejection (what its drafter is asked to change)."""
+        return self.session.scalar(select(t.inbox_activity.c.note).where(
+            t.inbox_activity.c.sk_id == sk_id, t.inbox_activity.c.decision == "reject")
+            .order_by(t.inbox_activity.c.at.desc()).limit(1))
+
     def activity(self, person_id: str, limit: int = 20) -> list[dict[str, Any]]:
         a, s = t.inbox_activity, t.inbox_sk
         rows = self.session.execute(

@@ -168,11 +168,15 @@ def _draft(sk_id: str) -> dict[str, Any]:
 
 
 @bp.get("/review/<sk_id>")
-@require_person(*REVIEWERS)
+@require_person(*REVIEWERS, "kasubid")
 def review(sk_id: str):
     row = _draft(sk_id)
     if row["awaiting"] != current_person().role:
         return _not_your_step(row)
+    if current_person().role == "kasubid":  # sent back to its drafter: read the note and the pages, revise
+        note = _container().inbox.last_note(sk_id)  # through the drafting system (sk-service's API)
+        return render_template("review.html", sk=row, pages=_pages_of(row), error=None, note="", readonly=True,
+                               sent_back_note=note)
     return _review_view(row)
 
 
@@ -183,13 +187,16 @@ def _not_your_step(row: dict[str, Any]) -> tuple[str, int]:
     return forbidden("Draf ini tidak sedang menunggu telaah.")
 
 
+def _pages_of(row: dict[str, Any]) -> list[str]:
+    return page_urls(row["document"], "people.review_image", sk_id=row["sk_id"]) if row.get("document") else []
+
+
 def _review_view(row: dict[str, Any], *, error: str | None = None, note: str = "", status: int = 200):
-    pages = page_urls(row["document"], "people.review_image", sk_id=row["sk_id"]) if row.get("document") else []
-    return render_template("review.html", sk=row, pages=pages, error=error, note=note), status
+    return render_template("review.html", sk=row, pages=_pages_of(row), error=error, note=note), status
 
 
 @bp.get("/review/<sk_id>/halaman/<int:number>.png")
-@require_person(*REVIEWERS)
+@require_person(*REVIEWERS, "kasubid")
 def review_image(sk_id: str, number: int):
     row = _draft(sk_id)
     if not row.get("document"):

@@ -21,6 +21,7 @@ CONSUMER = "signature-service.inbox"
 SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.approved", "sk.archived")
 # Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
 AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
+REVISER = {"rejected_by_kabid": "kasubid"}  # sent back: the drafter revises (not a review, so not `awaiting`)
 # After a review, from (role, decision): the next status, for events older than the `awaiting` field.
 ACTION_WORDS = {"sk.submitted": "diajukan", "sk.reviewed": "ditelaah", "sk.revised": "direvisi"}
 AFTER_REVIEW = {("kabid", "approve"): "with_kadis", ("kabid", "reject"): "rejected_by_kabid",
@@ -37,6 +38,7 @@ class InboxItem:
     before_by: str | None  # who acted before me
     before_at: datetime | None
     count: int = 1  # letters in a batch
+    note: str = ""  # a sent-back draft: what the reviewer asked to change
     before_action: str = ""  # what they did, in the inbox's words: "ditandatangani", "disetujui", "diajukan"
 
 
@@ -45,6 +47,7 @@ class Inbox:
     reviews: list[InboxItem] = field(default_factory=list)
     signatures: list[InboxItem] = field(default_factory=list)
     batches: list[InboxItem] = field(default_factory=list)
+    revisions: list[InboxItem] = field(default_factory=list)  # the Kasubid's drafts sent back
     recent: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -67,6 +70,7 @@ class InboxService:
         elif event.type == "sk.archived":
             status = "archived"
         awaiting = p["awaiting"] if "awaiting" in p and event.type != "sk.approved" else AWAITING.get(status)
+        awaiting = awaiting or REVISER.get(status)
         values: dict[str, Any] = {
             "status": status, "awaiting": awaiting, "revision": int(p.get("revision") or 1),
             "last_action": event.type, "last_by": _actor(p), "last_at": event.occurred_at,
@@ -90,13 +94,18 @@ class InboxService:
         status = str(answer.get("status") or "")
         if not status:
             return
-        values: dict[str, Any] = {"status": status, "awaiting": answer.get("awaiting"),
+        values: dict[str, Any] = {"status": status, "awaiting": answer.get("awaiting") or REVISER.get(status),
                                   "last_action": "sk.reviewed", "last_at": datetime.now(UTC)}
         if answer.get("nomor"):
             values["nomor"] = str(answer["nomor"])[:100]
         with self.uow() as uow:
             uow.inbox.update_sk(sk_id, values)
             uow.commit()
+
+    def last_note(self, sk_id: str) -> str | None:
+        with self.uow() as uow:
+            note: str | None = uow.inbox.last_note(sk_id)
+            return note
 
     def awaiting_review(self, sk_id: str) -> dict[str, Any] | None:
         with self.uow() as uow:
@@ -106,6 +115,8 @@ class InboxService:
     def for_person(self, person: Person) -> Inbox:
         with self.uow() as uow:
             drafts = uow.inbox.awaiting(person.role) if person.role in ("kabid", "kadis") else []
+            sent_back = [(d, uow.inbox.last_note(d["sk_id"])) for d in uow.inbox.awaiting("kasubid")] \
+                if person.role == "kasubid" else []
             recent = uow.inbox.activity(person.id)
             pending: list[SignatureRequest] = []
             signed: list[SignatureRequest] = []
@@ -123,6 +134,8 @@ class InboxService:
                                 earlier[req.id] = other
         reviews = [InboxItem("review", d["sk_id"], d["title"], d["nomor"], "sk", d["last_by"], d["last_at"],
                              before_action=ACTION_WORDS.get(d["last_action"], "")) for d in drafts]
+        revisions = [InboxItem("revision", d["sk_id"], d["title"], d["nomor"], "sk", d["last_by"], d["last_at"],
+                               before_action="dikembalikan", note=note or "") for d, note in sent_back]
         signatures = []
         batches: dict[str, InboxItem] = {}
         for req in pending:
@@ -146,7 +159,7 @@ class InboxService:
         done += [dict(a, kind="review") for a in recent]
         done.sort(key=lambda d: d["at"], reverse=True)
         return Inbox(reviews=reviews, signatures=sorted(signatures, key=lambda i: i.before_at or i.id),
-                     batches=list(batches.values()), recent=done[:20])
+                     batches=list(batches.values()), revisions=revisions, recent=done[:20])
 
 
 def _actor(p: dict[str, Any]) -> str | None:
