@@ -226,15 +226,7 @@ class _Progress:
             return None
         if len(self.spans) < 2:
             return self.end - self.start
-        total, cur_start, cur_end = timedelta(0), None, None
-        for a, b in sorted(self.spans):
-            if cur_end is None or a > cur_end:
-                if cur_end is not None:
-                    total += cur_end - cur_start
-                cur_start, cur_end = a, b
-            else:
-                cur_end = max(cur_end, b)
-        return total + (cur_end - cur_start)
+        return sum((b - a for a, b in self.stretches()), timedelta(0))
 
     def stretches(self) -> list[tuple[datetime, datetime]]:
         """The recorded rounds merged where they overlap; the whole step when it was not recorded in rounds."""
@@ -506,8 +498,7 @@ class Activity:
 
     def _on_step_recorded(self, payload: Mapping[str, Any], at: datetime) -> None:
         n = payload.get("step")
-        s = sop.step(n) if isinstance(n, int) and not isinstance(n, bool) else None
-        if s is None:
+        if not isinstance(n, int) or isinstance(n, bool) or (s := sop.step(n)) is None:
             raise UnknownStep(f"the SOP has steps 1 to {len(sop.STEPS)}, not {n!r}", step=None, given=n)
         if s.source is sop.Source.EVENTS:
             raise StepProducedByEvents(
@@ -606,8 +597,8 @@ class Activity:
         self._expect(lists["verified"] + lists["sent_back"], {KampungStatus.WITH_TIM}, n,
                      "has no data with the Tim to verify")
         for name, _ in lists["published"]:
-            k = self._kampung.get(name)
-            if k is None or not (k.status is KampungStatus.VERIFIED or name in verified):
+            known = self._kampung.get(name)
+            if known is None or not (known.status is KampungStatus.VERIFIED or name in verified):
                 raise InvalidFigures(f"kampung {name!r} must be verified before it is published",
                                      step=n, kampung=name)
         for name, note in lists["verified"]:

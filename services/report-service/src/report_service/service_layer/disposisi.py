@@ -94,7 +94,7 @@ class DisposisiService:
             stored = self.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
                                     content_type="application/pdf", metadata=meta)
             with self.uow() as uow:
-                row = uow.disposisi.get(d.id, for_update=True)
+                row: tuple[dd.Disposisi, dict[str, Any]] | None = uow.disposisi.get(d.id, for_update=True)
                 if row is not None and row[1]["pdf"]:
                     return row[1]  # another process printed it meanwhile: one paraf request only
                 uow.disposisi.set_files(d.id, pdf=stored.ref())
@@ -136,7 +136,7 @@ class DisposisiService:
         with self.uow() as uow:
             row = uow.reports.activity(self._get(disposisi_id)[0].activity_id, for_update=True)
             d, _ = uow.disposisi.get(disposisi_id, for_update=True)
-            done = d.closed(person_id, role, note, at)  # raises for anyone but the addressee
+            done: dd.Disposisi = d.closed(person_id, role, note, at)  # raises for anyone but the addressee
             uow.disposisi.close(done)
             activity = Activity.replay(uow.reports.events(row))
             if activity.is_open(d.step):
@@ -155,7 +155,8 @@ class DisposisiService:
 
     def of_activity(self, activity_id: str) -> list[tuple[dd.Disposisi, dict[str, Any]]]:
         with self.uow() as uow:
-            return uow.disposisi.of_activity(activity_id)
+            rows: list[tuple[dd.Disposisi, dict[str, Any]]] = uow.disposisi.of_activity(activity_id)
+            return rows
 
     def sheet(self, disposisi_id: str, *, signed: bool) -> bytes | None:
         files = self.print_sheet(disposisi_id)
@@ -167,7 +168,7 @@ class DisposisiService:
 
     def _get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:
         with self.uow() as uow:
-            row = uow.disposisi.get(disposisi_id)
+            row: tuple[dd.Disposisi, dict[str, Any]] | None = uow.disposisi.get(disposisi_id)
         if row is None:
             raise DisposisiNotFound(f"no disposition {disposisi_id}")
         return row

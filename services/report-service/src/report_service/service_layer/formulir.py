@@ -72,7 +72,7 @@ class FormulirService:
     def close_batch(self, batch_id: str, at: datetime | None = None) -> int:
         """The data collection is over: the batch's web-form links stop working."""
         with self.uow() as uow:
-            n = uow.formulir.close_batch(batch_id, at or datetime.now(UTC))
+            n: int = uow.formulir.close_batch(batch_id, at or datetime.now(UTC))  # the links closed
             uow.commit()
         return n
 
@@ -81,7 +81,7 @@ class FormulirService:
         if not (8 <= len(token) <= 100):
             raise FormulirNotFound("no Formulir at this link")
         with self.uow() as uow:
-            letter = uow.formulir.letter_by_token(f.token_digest(token))
+            letter: dict[str, Any] | None = uow.formulir.letter_by_token(f.token_digest(token))
         if letter is None or letter["closed_at"] is not None:
             raise FormulirNotFound("no Formulir at this link")  # unknown and expired look the same
         return letter
@@ -167,7 +167,7 @@ class FormulirService:
     # --- reading ---------------------------------------------------------------------
     def submission(self, letter_id: str, version: int) -> dict[str, Any]:
         with self.uow() as uow:
-            sub = uow.formulir.submission(letter_id, version)
+            sub: dict[str, Any] | None = uow.formulir.submission(letter_id, version)
         if sub is None:
             raise FormulirNotFound(f"no submission {version} of this kampung")
         return sub
@@ -202,6 +202,7 @@ class FormulirService:
         return header, rows
 
     def _letter(self, letter_id: str, *, uow: Any = None, for_update: bool = False) -> dict[str, Any]:
+        letter: dict[str, Any] | None
         if uow is None:
             with self.uow() as own:
                 letter = own.formulir.letter(letter_id)

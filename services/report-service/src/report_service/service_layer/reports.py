@@ -49,7 +49,8 @@ class ReportService:
         self.disposisi: DisposisiService | None = None  # wired by bootstrap: the Lembar Disposisi of steps
 
     # --- activities -------------------------------------------------------------------
-    def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str, sk_id: str | None) -> dict:
+    def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str,
+                        sk_id: str | None) -> dict[str, Any]:
         activity_id = str(uuid.uuid4())
         activity = Activity.create(activity_id, kegiatan, tahun=tahun, unit_kerja=unit_kerja, sk_id=sk_id)
         with self.uow() as uow:
@@ -58,7 +59,7 @@ class ReportService:
             uow.commit()
         return self.activity(activity_id)
 
-    def link_sk(self, activity_id: str, sk_id: str) -> dict:
+    def link_sk(self, activity_id: str, sk_id: str) -> dict[str, Any]:
         with self.uow() as uow:
             self._row(uow, activity_id, for_update=True)
             uow.reports.link_sk(activity_id, sk_id)
@@ -66,7 +67,8 @@ class ReportService:
         return self.activity(activity_id)
 
     def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime | None,
-                    outcome: str, figures: Mapping[str, Any], *, disposisi: DisposisiSpec | None = None) -> dict:
+                    outcome: str, figures: Mapping[str, Any], *,
+                    disposisi: DisposisiSpec | None = None) -> dict[str, Any]:
         """Record a step; one that gives a Disposisi (1, 2, 7, 8, 12) gives it in the same transaction, and its
         sheet is printed from the `disposisi.created` event (`DisposisiService.on_created`, retried by the bus
         until it is). `ended_at` None leaves such a step open until the disposition is done."""
@@ -88,7 +90,7 @@ class ReportService:
         activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
         self._keep(uow, activity_id, activity)
 
-    def activity(self, activity_id: str) -> dict:
+    def activity(self, activity_id: str) -> dict[str, Any]:
         with self.uow() as uow:
             row = self._row(uow, activity_id)
             activity = Activity.replay(uow.reports.events(row))
@@ -161,7 +163,7 @@ class ReportService:
             uow.reports.update_report(report_id, status="rejected", error=str(envelope.payload.get("note"))[:500])
 
     # --- compiling ------------------------------------------------------------------------
-    def compile(self, activity_id: str, *, written_at: datetime | None = None) -> dict:
+    def compile(self, activity_id: str, *, written_at: datetime | None = None) -> dict[str, Any]:
         """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature.
 
         `written_at` is when the Tim finished writing the report (step 11 ends then); default now.
@@ -211,15 +213,15 @@ class ReportService:
         signed = [e for e in events if e.type == "document.signed"]
         return signed[-1].occurred_at if signed else None
 
-    def report(self, report_id: str) -> dict:
+    def report(self, report_id: str) -> dict[str, Any]:
         with self.uow() as uow:
-            report = uow.reports.report(report_id)
+            report: dict[str, Any] | None = uow.reports.report(report_id)
         if report is None:
             raise ReportNotFound(f"no report {report_id}")
         return report
 
-    def _row(self, uow: Any, activity_id: str, *, for_update: bool = False) -> dict:
-        row = uow.reports.activity(activity_id, for_update=for_update)
+    def _row(self, uow: Any, activity_id: str, *, for_update: bool = False) -> dict[str, Any]:
+        row: dict[str, Any] | None = uow.reports.activity(activity_id, for_update=for_update)
         if row is None:
             raise ActivityNotFound(f"no activity {activity_id}")
         return row
