@@ -154,7 +154,7 @@ class BatchSigning:
 
     def _requests(self, batch_id: str, account: SignerAccount | None) -> list[SignatureRequest]:
         with self.signing.uow() as uow:
-            requests = uow.requests.for_batch(batch_id, signer=account.id if account else None)
+            requests: list[SignatureRequest] = uow.requests.for_batch(batch_id, signer=account.id if account else None)
         if not requests:
             raise BatchNotFound(f"no signature batch {batch_id}" + (f" for {account.id}" if account else ""))
         return requests

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from naskah_shared.messages import Envelope
 from signature_service.service_layer.people import Person
@@ -19,8 +19,14 @@ EVENTS = ("disposisi.created", "disposisi.done")
 NOTE_MAX = 2000
 
 
+class DisposisiDone(Protocol):
+    """The port to report-service, which alone decides a disposition done (adapters.report_client)."""
+
+    def done(self, disposisi_id: str, person: Person, note: str, *, request_id: str = "") -> dict[str, Any]: ...
+
+
 class DisposisiInbox:
-    def __init__(self, *, uow: Callable[..., Any], client: Any) -> None:
+    def __init__(self, *, uow: Callable[..., Any], client: DisposisiDone) -> None:
         self.uow, self.client = uow, client
 
     def on_event(self, event: Envelope) -> None:
@@ -43,11 +49,13 @@ class DisposisiInbox:
 
     def for_person(self, person: Person) -> list[dict[str, Any]]:
         with self.uow() as uow:
-            return uow.disposisi.for_role(person.role)
+            rows: list[dict[str, Any]] = uow.disposisi.for_role(person.role)
+            return rows
 
     def get(self, disposisi_id: str) -> dict[str, Any] | None:
         with self.uow() as uow:
-            return uow.disposisi.get(disposisi_id)
+            row: dict[str, Any] | None = uow.disposisi.get(disposisi_id)
+            return row
 
     def done(self, row: dict[str, Any], person: Person, note: str, *, request_id: str = "") -> dict[str, Any]:
         """report-service decides (only the addressee); its answer moves the row at once."""

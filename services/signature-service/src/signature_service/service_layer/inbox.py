@@ -64,7 +64,9 @@ class InboxService:
             raise ValueError(f"{event.type} without sk_id")
         status = str(p.get("status") or "draft")
         if event.type == "sk.reviewed":
-            status = p.get("status_after") or AFTER_REVIEW.get((p.get("role"), p.get("decision")), status)
+            role, decision = p.get("role"), p.get("decision")
+            after = AFTER_REVIEW.get((role, decision)) if isinstance(role, str) and isinstance(decision, str) else None
+            status = p.get("status_after") or after or status
         elif event.type == "sk.approved":
             status = "signing"
         elif event.type == "sk.archived":
@@ -109,7 +111,8 @@ class InboxService:
 
     def awaiting_review(self, sk_id: str) -> dict[str, Any] | None:
         with self.uow() as uow:
-            return uow.inbox.get_sk(sk_id)
+            row: dict[str, Any] | None = uow.inbox.get_sk(sk_id)
+            return row
 
     # --- one person's inbox ------------------------------------------------------------
     def for_person(self, person: Person) -> Inbox:
@@ -154,8 +157,9 @@ class InboxService:
             else:
                 by, at, action = None, req.created_at, "diajukan"
             signatures.append(InboxItem("sign", req.id, req.title, req.nomor, req.kind, by, at, before_action=action))
-        done = [{"kind": "signed", "title": r.title, "nomor": r.nomor, "document_kind": r.kind, "at": r.updated_at,
-                 "request_id": r.id} for r in signed]
+        done: list[dict[str, Any]] = [
+            {"kind": "signed", "title": r.title, "nomor": r.nomor, "document_kind": r.kind, "at": r.updated_at,
+             "request_id": r.id} for r in signed]
         done += [dict(a, kind="review") for a in recent]
         done.sort(key=lambda d: d["at"], reverse=True)
         return Inbox(reviews=reviews, signatures=sorted(signatures, key=lambda i: i.before_at or i.id),

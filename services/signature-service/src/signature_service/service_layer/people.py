@@ -122,7 +122,7 @@ class PeopleService:
         _check_password(password)
         hashed = self.hasher.hash(password)
         with self.uow() as uow:
-            found = uow.people.find(login.strip().lower()) or uow.people.find(login.strip())
+            found: tuple[Person, str] | None = uow.people.find(login.strip().lower()) or uow.people.find(login.strip())
             if found is None:
                 raise PersonNotFound(f"no person {login!r}")
             uow.people.set_password(found[0].id, hashed, _now())
@@ -133,11 +133,13 @@ class PeopleService:
 
     def list(self) -> list[Person]:
         with self.uow() as uow:
-            return uow.people.all()
+            people: list[Person] = uow.people.all()
+            return people
 
     def get(self, person_id: str) -> Person | None:
         with self.uow() as uow:
-            return uow.people.get(person_id)
+            person: Person | None = uow.people.get(person_id)
+            return person
 
     # --- login ----------------------------------------------------------------------
     def authenticate(self, login: str, password: str) -> Person:
@@ -147,7 +149,8 @@ class PeopleService:
         """
         login = login.strip()
         with self.uow() as uow:
-            found = (uow.people.find(login.lower()) or uow.people.find(login)) if login else None
+            found: tuple[Person, str] | None = (uow.people.find(login.lower()) or uow.people.find(login)
+                                                if login else None)  # (person, password hash)
         if found is None:
             self.hasher.verify(self._dummy, password)
             raise LoginFailed("wrong login or password")

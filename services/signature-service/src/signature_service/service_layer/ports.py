@@ -7,6 +7,7 @@ ISO 32000-2 clause 12.8.4.3), B-LTA (plus a document timestamp covering the DSS)
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -180,14 +181,15 @@ class SignatureReport:
     level: SignatureLevel | None
     covers_whole_document: bool
     modification_level: str  # none | lta_updates | form_filling | annotations | other
-    modifications: list[str] = field(default_factory=list)
-    reasons: list[ReasonCode] = field(default_factory=list)
+    # dataclasses.field, spelled in full: this class has a field named `field`
+    modifications: list[str] = dataclasses.field(default_factory=list)
+    reasons: list[ReasonCode] = dataclasses.field(default_factory=list)
     # ETSI EN 319 102-1: TOTAL_PASSED only when nothing above is wrong; ``detail`` says why otherwise
     kind: str = "signature"  # signature | document_timestamp
     indication: Indication = Indication.INDETERMINATE
     sub_indication: SubIndication | None = None
     detail: str | None = None
-    changes: list[Modification] = field(default_factory=list)
+    changes: list[Modification] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -198,7 +200,7 @@ class SignatureReport:
         """The inverse of ``to_json``."""
         values: dict[str, Any] = {}
         for f in fields(cls):
-            value = data.get(f.name)
+            value: Any = data.get(f.name)  # JSON: checked by the conversion below
             if f.name in ("signing_time", "timestamp_time") and value is not None:
                 value = datetime.fromisoformat(value)
             elif f.name == "level" and value is not None:

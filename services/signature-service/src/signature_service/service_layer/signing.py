@@ -504,10 +504,11 @@ class SigningService:
         sender = getattr(self, "totp_sender", None)
         if sender is None or account.key.get("credential") != "totp":
             raise NotTotpAccount(f"account {account.id} signs with a passphrase, not a TOTP")
-        return sender(account, 1)
+        answer: dict[str, Any] = sender(account, 1)  # the key backend's answer (where the code went)
+        return answer
 
     def _get(self, uow: Any, request_id: str, *, for_update: bool = True) -> SignatureRequest:
-        req = uow.requests.get(request_id, for_update=for_update)
+        req: SignatureRequest | None = uow.requests.get(request_id, for_update=for_update)
         if req is None:
             raise RequestNotFound(f"no signature request {request_id}")
         return req
