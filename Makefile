@@ -22,6 +22,7 @@ test-unit: bootstrap
 lint: bootstrap
 	@$(VENV)/ruff check .
 	@$(VENV)/lint-imports
+	@$(VENV)/mypy
 
 bench: bootstrap
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done

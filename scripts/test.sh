@@ -8,5 +8,7 @@ venv=.venv/bin
 "$venv/ruff" check .
 # The layers of STYLE.md (the contracts are in pyproject.toml, [tool.importlinter]).
 "$venv/lint-imports"
+# Types: strict on every domain and service layer and on naskah_shared (pyproject.toml, [tool.mypy]).
+"$venv/mypy"
 # pytest exits 5 when it collected nothing: that is a failure here, as is any other non-zero code.
 exec "$venv/pytest" "$@"
