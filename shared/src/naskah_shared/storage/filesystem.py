@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal, NotRequired, TypedDict
 from urllib.parse import quote, urlencode
 
 from naskah_shared.storage.keys import check_bucket, check_key, check_metadata
@@ -45,6 +46,26 @@ from naskah_shared.storage.ports import (
 
 MAX_PRESIGN = timedelta(days=7)  # the S3 limit, mirrored so both adapters refuse the same requests
 _MAX_DIRNAME = 200
+
+
+class _RetentionDescription(TypedDict):
+    mode: Literal["COMPLIANCE", "GOVERNANCE"]
+    until: str  # ISO 8601, UTC
+
+
+class _Description(TypedDict):
+    """`<version_id>.json` beside a version's bytes: written by `put`, read back by everything else."""
+
+    key: str
+    version_id: str
+    sha256: str
+    size: int
+    content_type: str
+    last_modified: str  # ISO 8601
+    metadata: dict[str, str]
+    retention: _RetentionDescription | None
+    legal_hold: bool
+    is_latest: NotRequired[bool]  # never stored: added when read
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -143,7 +164,7 @@ class FilesystemObjectStore:
         self._last_ns = ns
         return f"{ns:016x}{secrets.randbits(32):08x}"
 
-    def _read_desc(self, bucket: str, key: str, version_id: str | None) -> tuple[Path, dict[str, object]]:
+    def _read_desc(self, bucket: str, key: str, version_id: str | None) -> tuple[Path, _Description]:
         kdir = self._key_dir(bucket, key)
         self._bucket_conf(bucket)  # NoSuchBucket before NoSuchKey
         versions = self._version_ids(kdir)
@@ -154,23 +175,23 @@ class FilesystemObjectStore:
         elif not (len(version_id) == 24 and all(c in "0123456789abcdef" for c in version_id)):
             raise ObjectNotFound(f"no such version {bucket}/{key}@{version_id}")
         try:
-            desc = json.loads((kdir / f"{version_id}.json").read_bytes())
+            desc: _Description = json.loads((kdir / f"{version_id}.json").read_bytes())
         except FileNotFoundError:
             raise ObjectNotFound(f"no such version {bucket}/{key}@{version_id}") from None
         desc["is_latest"] = bool(versions) and versions[0] == version_id
         return kdir, desc
 
     @staticmethod
-    def _describe(bucket: str, desc: Mapping[str, object]) -> StoredObject:
+    def _describe(bucket: str, desc: _Description) -> StoredObject:
         return StoredObject(
             bucket=bucket,
             key=str(desc["key"]),
             version_id=str(desc["version_id"]),
             sha256=str(desc["sha256"]),
-            size=int(desc["size"]),  # type: ignore[call-overload]
+            size=int(desc["size"]),
             content_type=str(desc["content_type"]),
             last_modified=datetime.fromisoformat(str(desc["last_modified"])),
-            metadata=dict(desc["metadata"]),  # type: ignore[call-overload]
+            metadata=dict(desc["metadata"]),
             is_latest=bool(desc.get("is_latest", True)),
         )
 
@@ -194,7 +215,7 @@ class FilesystemObjectStore:
                 _atomic_write(kdir / "key", key.encode())
             version_id = self._new_version_id(kdir)
             now = datetime.fromtimestamp(int(version_id[:16], 16) / 1e9, UTC)
-            desc = {
+            desc: _Description = {
                 "key": key, "version_id": version_id, "sha256": digest, "size": len(data),
                 "content_type": content_type, "last_modified": now.isoformat(), "metadata": meta,
                 "retention": None if retention is None else
@@ -222,7 +243,7 @@ class FilesystemObjectStore:
         out: list[StoredObject] = []
         for vid in self._version_ids(kdir):
             try:
-                desc = json.loads((kdir / f"{vid}.json").read_bytes())
+                desc: _Description = json.loads((kdir / f"{vid}.json").read_bytes())
             except FileNotFoundError:
                 continue  # deleted meanwhile
             out.append(self._describe(bucket, {**desc, "is_latest": not out}))
@@ -273,7 +294,7 @@ class FilesystemObjectStore:
         ret = self._read_desc(bucket, key, version_id)[1]["retention"]
         if not ret:
             return None
-        return Retention(mode=ret["mode"], until=datetime.fromisoformat(ret["until"]))  # type: ignore[index]
+        return Retention(mode=ret["mode"], until=datetime.fromisoformat(ret["until"]))
 
     def presigned_get_url(self, bucket: str, key: str, version_id: str | None = None,
                           expires: timedelta = timedelta(minutes=15)) -> str:
@@ -330,10 +351,10 @@ def _check_retention(retention: Retention) -> None:
         raise ValueError("retention.until must be in the future")
 
 
-def _refuse_if_locked(desc: Mapping[str, object]) -> None:
+def _refuse_if_locked(desc: _Description) -> None:
     where = f"{desc['key']}@{desc['version_id']}"
     if desc.get("legal_hold"):
         raise ObjectLocked(f"{where} is under legal hold")
     ret = desc.get("retention")
-    if ret and datetime.fromisoformat(ret["until"]) > datetime.now(UTC):  # type: ignore[index]
-        raise ObjectLocked(f"{where} is under {ret['mode']} retention until {ret['until']}")  # type: ignore[index]
+    if ret and datetime.fromisoformat(ret["until"]) > datetime.now(UTC):
+        raise ObjectLocked(f"{where} is under {ret['mode']} retention until {ret['until']}")
