@@ -84,7 +84,7 @@ def test_draft_to_archive_records_each_step() -> None:
     assert (kadis.data["status"], kadis.data["status_after"], kadis.data["awaiting"]) == ("with_kadis", "signing", None)
     requested = sk.events[5].data
     assert requested["signers"] == ["kabid", "kadis"] and requested["kind"] == "sk"
-    assert requested["nomor"] == NOMOR and requested["document"] == DOCUMENT
+    assert requested["nomor"] == NOMOR and [d["document"] for d in requested["documents"]] == [DOCUMENT]
     assert sk.events[6].data["document"] == SIGNED and sk.events[6].data["nomor"] == NOMOR
     assert [(r.role, r.decision) for r in sk.reviews] == [(Role.KABID, Decision.APPROVE),
                                                           (Role.KADIS, Decision.APPROVE)]
