@@ -192,10 +192,14 @@ class ChaosStack:
         return problems
 
     # --- what the stores hold --------------------------------------------------------------------
-    def query(self, name: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    def connect(self, name: str) -> psycopg.Connection[Any]:
+        """An autocommit connection to `name`'s database (each statement sees the latest commits)."""
         url = make_url(self.databases[name])
-        with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database,
-                             connect_timeout=5) as conn:
+        return psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database,
+                               connect_timeout=5, autocommit=True)
+
+    def query(self, name: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with self.connect(name) as conn:
             return conn.execute(sql, params).fetchall()
 
     def parked(self) -> int:

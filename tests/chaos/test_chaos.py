@@ -102,35 +102,46 @@ class Injector:
 
     def _kill_convert(self, flow: dict[str, Any]) -> bool:
         """SIGKILL the sk-service worker that holds a lease on one of this flow's letters, as it converts."""
-        return self._kill_owner(flow, "sk", "kill-convert", lambda: [
-            c for (c,) in self.stack.query(
-                "sk", "SELECT l.claimed_by FROM surat_edaran_letters l JOIN surat_edaran s ON s.id = "
-                      "l.surat_edaran_id WHERE s.sk_id = %s AND l.status = 'pending' AND l.claimed_until > now()",
-                flow["sk_id"]) if c])
+        return self._kill_owner(flow, "sk", "kill-convert", lambda conn: [
+            c for (c,) in conn.execute(
+                "SELECT l.claimed_by FROM surat_edaran_letters l JOIN surat_edaran s ON s.id = "
+                "l.surat_edaran_id WHERE s.sk_id = %s AND l.status = 'pending' AND l.claimed_until > now()",
+                (flow["sk_id"],)).fetchall() if c])
 
     def _kill_sign(self, flow: dict[str, Any]) -> bool:
         """SIGKILL the signature-service worker writing one of this flow's letters to the locked archive."""
-        return self._kill_owner(flow, "signature", "kill-sign", lambda: [
-            o for (o,) in self.stack.query(
-                "signature", "SELECT i.owner FROM archive_intents i JOIN signature_requests r ON r.id = "
-                             "i.request_id WHERE r.batch_id = %s", flow.get("se_id") or "-")])
+        return self._kill_owner(flow, "signature", "kill-sign", lambda conn: [
+            o for (o,) in conn.execute(
+                "SELECT i.owner FROM archive_intents i JOIN signature_requests r ON r.id = "
+                "i.request_id WHERE r.batch_id = %s", (flow.get("se_id") or "-",)).fetchall()])
 
     def _kill_owner(self, flow: dict[str, Any], service: str, fault: str, owners: Any) -> bool:
+        """Watch for the moment through one kept connection: an archive intent lives only while its S3 write
+        runs (tens of ms), and a new connection per look (as before) missed one batch of five on a loaded
+        machine. Bounded: 90 s, or until the flow is done."""
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not flow.get("done"):
-            try:
-                found = owners()
-            except Exception:  # a database backend another fault just ended: look again
-                found = []
-            pids = {int(o.split(":")[1]) for o in found if o.count(":") >= 2 and o.split(":")[1].isdigit()}
-            live = [p for p in pids if p in self.stack.workers(service)]
-            if live:
-                self.stack.kill_worker(service, live[0])
-                flow["injected_at"] = time.monotonic()
-                with self.lock:
-                    self.hit[fault] += 1
-                return True
-            time.sleep(0.02)
+        conn: psycopg.Connection[Any] | None = None
+        try:
+            while time.monotonic() < deadline and not flow.get("done"):
+                try:
+                    conn = conn or self.stack.connect(service)
+                    found = owners(conn)
+                except psycopg.Error:  # a database backend another fault just ended: look again
+                    if conn is not None:
+                        conn.close()
+                    conn, found = None, []
+                pids = {int(o.split(":")[1]) for o in found if o.count(":") >= 2 and o.split(":")[1].isdigit()}
+                live = [p for p in pids if p in self.stack.workers(service)]
+                if live:
+                    self.stack.kill_worker(service, live[0])
+                    flow["injected_at"] = time.monotonic()
+                    with self.lock:
+                        self.hit[fault] += 1
+                    return True
+                time.sleep(0.005)
+        finally:
+            if conn is not None:
+                conn.close()
         return False  # the flow got past the window before the worker could be caught in it
 
 
