@@ -7,18 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from report_service.domain import sop
-from report_service.domain.activity import (
-    Activity,
-    ActivityEvent,
+from report_service.domain.activity import Activity, ActivityEvent
+from report_service.domain.errors import (
     InvalidEvent,
     InvalidFigures,
     InvalidStep,
-    KampungStatus,
     StepAlreadyRecorded,
     StepOutOfOrder,
     StepProducedByEvents,
     UnknownStep,
 )
+from report_service.domain.kampung import KampungStatus
 from tests.report.scenario import KAMPUNG, build_activity, sk_event, wit
 
 

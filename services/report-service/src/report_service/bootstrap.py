@@ -23,9 +23,9 @@ from report_service.adapters.laporan import ZONE_LABELS, render_laporan
 from report_service.adapters.mailer import SmtpMailer
 from report_service.adapters.tables import metadata, outbox
 from report_service.adapters.unit_of_work import SqlReportUnitOfWork
-from report_service.domain.activity import ActivityError
 from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
 from report_service.domain.disposisi import AlreadyDone, DisposisiError, NotAddressee
+from report_service.domain.errors import ActivityError
 from report_service.service_layer.deadlines import DeadlineService
 from report_service.service_layer.disposisi import DisposisiNotFound, DisposisiService
 from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS

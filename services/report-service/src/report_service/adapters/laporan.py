@@ -28,8 +28,10 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from report_service.domain.activity import Activity, KampungFigures, KampungStatus, ReviewRound, StepLine
+from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
+from report_service.domain.kampung import KampungFigures, KampungStatus
+from report_service.domain.timeline import ReviewRound, StepLine
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")

@@ -63,16 +63,29 @@ Kadis's signature, so the two never overlap and a Kadis's rejection lengthens st
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from report_service.domain import sop
-from report_service.domain.calendar import Calendar, ElapsedCalendar
+from report_service.domain import kampung, sop, timeline
+from report_service.domain.calendar import Calendar
 from report_service.domain.disposisi import DISPOSISI_STEPS
+
+# api/formulir.py still imports ActivityError from here; api/ is being reworked by another change this session.
+from report_service.domain.errors import ActivityError as ActivityError
+from report_service.domain.errors import (
+    InvalidEvent,
+    InvalidFigures,
+    InvalidStep,
+    StepAlreadyRecorded,
+    StepOutOfOrder,
+    StepProducedByEvents,
+    UnknownStep,
+)
+from report_service.domain.kampung import KampungFigures, _Kampung
+from report_service.domain.timeline import DueStep, ReviewRound, StepLine, _Progress
 
 # --- events ---------------------------------------------------------------
 
@@ -83,177 +96,6 @@ class ActivityEvent:
     occurred_at: datetime
     payload: Mapping[str, Any]
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-
-# --- errors ---------------------------------------------------------------
-
-
-class ActivityError(Exception):
-    """A command or event the SOP does not allow; `code` is machine-readable (mapped to HTTP 4xx)."""
-
-    code = "activity_error"
-
-    def __init__(self, message: str, *, step: int | None = None, **details: Any) -> None:
-        super().__init__(message)
-        self.step = step
-        self.details = {"step": step, **details} if step is not None else dict(details)
-
-
-class UnknownStep(ActivityError):
-    code = "unknown_step"
-
-
-class StepProducedByEvents(ActivityError):
-    """Steps 3-6 and 11 come from sk-service, signature-service and the report compile."""
-
-    code = "step_produced_by_events"
-
-
-class StepAlreadyRecorded(ActivityError):
-    code = "step_already_recorded"
-
-
-class StepOutOfOrder(ActivityError):
-    """`details["reason"]`: ends_before_start, prerequisite_missing, starts_before_prerequisite,
-    later_step_recorded or report_compiled."""
-
-    code = "step_out_of_order"
-
-
-class InvalidStep(ActivityError):
-    code = "invalid_step"
-
-
-class InvalidFigures(InvalidStep):
-    code = "invalid_figures"
-
-
-class InvalidEvent(ActivityError):
-    """An event whose payload lacks what its handler needs (the consumer parks it)."""
-
-    code = "invalid_event"
-
-
-# --- read models ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepLine:
-    step: sop.SopStep
-    actor: str  # who did it, by name, when known ("" otherwise)
-    start: datetime | None
-    end: datetime | None
-    actual: timedelta | None  # end - start; for a repeated step the time its rounds cover (their union)
-    standard: timedelta
-    late: bool  # actual > standard (equal is on time); a running step when past it at `now`
-    missing: bool  # not finished (never started, or still running)
-    in_progress: bool
-    outcome: str
-    rounds: int  # how many times it was recorded (steps 9 and 10 repeat)
-    due: datetime | None = None  # the deadline of the step (of its last stretch of rounds), when it has a start
-
-    @property
-    def number(self) -> int:
-        return self.step.number
-
-
-@dataclass(frozen=True)
-class DueStep:
-    """A step people are expected to be doing now, and when it falls due."""
-
-    step: sop.SopStep
-    start: datetime  # its own start, or the end of the step before it when it is not recorded yet
-    deadline: datetime
-    started: bool  # False: waiting for its first record (the start is the step before's end)
-    actors: tuple[str, ...]  # who did it so far, by name (the SOP's roles are in `step.actors`)
-
-    def overdue(self, now: datetime) -> bool:
-        return now > self.deadline
-
-    @property
-    def number(self) -> int:
-        return self.step.number
-
-
-@dataclass(frozen=True)
-class ReviewRound:
-    number: int  # 1, 2, ... in the order the reviews happened
-    role: str  # kabid | kadis
-    reviewer: str
-    decision: str  # approve | reject
-    note: str
-    at: datetime
-    revision: int | None
-    at_signing: bool  # refused at the signature, not at the review
-
-    @property
-    def rejected(self) -> bool:
-        return self.decision == "reject"
-
-
-class KampungStatus(enum.StrEnum):
-    WITH_POKJA = "with_pokja"  # assigned, or sent back for correction
-    WITH_TIM = "with_tim"  # manual data handed over, awaiting verification
-    VERIFIED = "verified"
-    PUBLISHED = "published"  # entered into the Prodeskel website
-
-
-@dataclass(frozen=True)
-class KampungFigures:
-    kampung: str
-    assigned: bool
-    returned: int  # times the Pokja handed its data over
-    verified: bool
-    sent_back: int  # times the Tim sent it back
-    published: bool
-    status: KampungStatus
-    notes: tuple[str, ...]
-
-
-@dataclass
-class _Progress:
-    start: datetime | None = None
-    end: datetime | None = None
-    actors: list[str] = field(default_factory=list)
-    outcomes: list[str] = field(default_factory=list)
-    rounds: int = 0
-    spans: list[tuple[datetime, datetime]] = field(default_factory=list)  # recorded rounds (API steps)
-
-    def actual(self) -> timedelta | None:
-        """End minus start; for a step recorded in several rounds, the time its rounds cover (their
-        union), so kampung handing over in batches a week apart do not count the week between."""
-        if self.start is None or self.end is None:
-            return None
-        if len(self.spans) < 2:
-            return self.end - self.start
-        return sum((b - a for a, b in self.stretches()), timedelta(0))
-
-    def stretches(self) -> list[tuple[datetime, datetime]]:
-        """The recorded rounds merged where they overlap; the whole step when it was not recorded in rounds."""
-        if len(self.spans) < 2:
-            return [(self.start, self.end)] if self.start is not None and self.end is not None else []
-        merged: list[tuple[datetime, datetime]] = []
-        for a, b in sorted(self.spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
-
-    def add_actor(self, actor: str) -> None:
-        if actor and actor not in self.actors:
-            self.actors.append(actor)
-
-
-@dataclass
-class _Kampung:
-    name: str
-    status: KampungStatus = KampungStatus.WITH_POKJA
-    returned: int = 0
-    sent_back: int = 0
-    verified: bool = False
-    published: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 # --- the aggregate --------------------------------------------------------
@@ -337,35 +179,12 @@ class Activity:
     # --- queries -----------------------------------------------------------
 
     def timeline(self, now: datetime | None = None, calendar: Calendar | None = None) -> list[StepLine]:
-        cal = calendar or ElapsedCalendar()
-        lines = []
-        for s in sop.STEPS:
-            p = self._progress[s.number]
-            running = p.start is not None and p.end is None
-            stretches = p.stretches()
-            late = any(end > cal.deadline(start, s.standard) for start, end in stretches)
-            due = cal.deadline(stretches[-1][0] if stretches else p.start, s.standard) if p.start else None
-            if running and now is not None and due is not None:
-                late = now > due
-            lines.append(StepLine(step=s, actor=", ".join(p.actors), start=p.start, end=p.end, actual=p.actual(),
-                                  standard=s.standard, late=late, missing=p.end is None, in_progress=running,
-                                  outcome=self._outcome(s.number, p), rounds=p.rounds, due=due))
-        return lines
+        return timeline.timeline(self._progress, self._reviews, self._sk_revisions, self.sk_nomor, now, calendar)
 
     def due_steps(self, calendar: Calendar | None = None) -> list[DueStep]:
         """Steps not finished that have a start: their own, or the end of the step before them."""
-        cal = calendar or ElapsedCalendar()
-        out = []
-        for s in sop.STEPS:
-            p = self._progress[s.number]
-            if p.end is not None:
-                continue
-            before = self._progress.get(s.number - 1)
-            start = p.start or (before.end if before is not None else None)
-            if start is None:
-                continue
-            out.append(DueStep(s, start, cal.deadline(start, s.standard), p.start is not None, tuple(p.actors)))
-        return out
+        return timeline.due_steps(self._progress, calendar)
+
 
     def missing_steps(self) -> list[sop.SopStep]:
         return [s for s in sop.STEPS if self._progress[s.number].end is None]
@@ -377,15 +196,11 @@ class Activity:
         return [r for r in self._reviews if r.rejected]
 
     def kampung_figures(self) -> list[KampungFigures]:
-        return [KampungFigures(k.name, True, k.returned, k.verified, k.sent_back, k.published, k.status,
-                               tuple(k.notes)) for k in self._kampung.values()]
+        return kampung.kampung_figures(self._kampung)
 
     def figure_totals(self) -> dict[str, int]:
         """Kampung counted once per figure: how many were assigned, returned, verified, sent back, published."""
-        ks = list(self._kampung.values())
-        return {"assigned": len(ks), "returned": sum(k.returned > 0 for k in ks),
-                "verified": sum(k.verified for k in ks), "sent_back": sum(k.sent_back > 0 for k in ks),
-                "published": sum(k.published for k in ks)}
+        return kampung.figure_totals(self._kampung)
 
     # --- internals ---------------------------------------------------------
 
@@ -395,28 +210,6 @@ class Activity:
         self.apply(event)  # raises before anything is kept when the SOP says no
         self.new_events.append(event)
         return event
-
-    def _outcome(self, number: int, p: _Progress) -> str:
-        parts = list(p.outcomes)
-        rejected = [r for r in self._reviews if r.rejected]
-        if number == 3 and self._sk_revisions:
-            parts.append(f"Konsep SK direvisi {self._sk_revisions} kali")
-        if number == 4 and p.end:
-            n = sum(r.role == "kabid" for r in rejected)
-            parts.append("Disetujui Kabid" + (f" setelah {n} kali dikembalikan" if n else ""))
-        if number == 5:
-            n = sum(r.role == "kadis" for r in rejected)
-            if n:
-                parts.append(f"Dikembalikan Kadis {n} kali")
-            if p.end:
-                parts.append("SK ditandatangani Kadis" + (f", nomor {self.sk_nomor}" if self.sk_nomor else ""))
-        if number == 6 and p.end:
-            parts.append("SK diarsipkan" + (f" (nomor {self.sk_nomor})" if self.sk_nomor else ""))
-        if number == 11 and p.end:
-            parts.append("Laporan Kegiatan disusun")
-        return "; ".join(x for x in parts if x)
-
-    # --- event handlers ------------------------------------------------------
 
     def _on_created(self, payload: Mapping[str, Any], at: datetime) -> None:
         self.activity_id = str(payload.get("activity_id") or self.activity_id)
@@ -520,7 +313,7 @@ class Activity:
         figures = payload.get("figures") or {}
         if not isinstance(figures, Mapping):
             raise InvalidFigures("figures must be an object", step=n)
-        self._apply_figures(n, figures)
+        kampung.apply_figures(self._kampung, n, figures)
         p = self._progress[n]
         p.start = started if p.start is None else min(p.start, started)
         if ended is not None:  # else open until its disposition is done (`_on_step_closed`)
@@ -562,69 +355,6 @@ class Activity:
             if before.start is not None and started < before.start:
                 raise StepOutOfOrder(f"step {n} cannot start before step {n - 1} started", step=n,
                                      reason="starts_before_prerequisite", requires=n - 1)
-
-    def _apply_figures(self, n: int, figures: Mapping[str, Any]) -> None:
-        allowed = {8: {"assigned"}, 9: {"returned"}, 10: {"verified", "sent_back", "published"}}.get(n)
-        if allowed is None:
-            return  # other steps may carry free figures (attendance, ...); nothing is derived from them
-        unknown = set(figures) - allowed
-        if unknown:
-            raise InvalidFigures(f"step {n} takes figures {sorted(allowed)}, not {sorted(unknown)}", step=n)
-        lists = {key: _kampung_list(figures.get(key), key, n) for key in allowed}
-        if n == 8:
-            seen: set[str] = set()
-            for name, _ in lists["assigned"]:
-                if name in seen:
-                    raise InvalidFigures(f"kampung {name!r} listed twice", step=n, kampung=name)
-                seen.add(name)
-            for name, note in lists["assigned"]:
-                self._kampung[name] = _Kampung(name, notes=[note] if note else [])
-            return
-        # Check the whole batch first, so a refused step changes nothing.
-        if self._kampung and not any(lists.values()):
-            raise InvalidFigures(f"step {n} must name at least one kampung", step=n)
-        if n == 9:
-            self._expect(lists["returned"], {KampungStatus.WITH_POKJA}, n, "is not with the Pokja")
-            for name, note in lists["returned"]:
-                k = self._kampung[name]
-                k.status, k.returned = KampungStatus.WITH_TIM, k.returned + 1
-                _note(k, note)
-            return
-        verified = {name for name, _ in lists["verified"]}
-        sent_back = {name for name, _ in lists["sent_back"]}
-        if verified & sent_back:
-            raise InvalidFigures(f"kampung both verified and sent back: {sorted(verified & sent_back)}", step=n)
-        self._expect(lists["verified"] + lists["sent_back"], {KampungStatus.WITH_TIM}, n,
-                     "has no data with the Tim to verify")
-        for name, _ in lists["published"]:
-            known = self._kampung.get(name)
-            if known is None or not (known.status is KampungStatus.VERIFIED or name in verified):
-                raise InvalidFigures(f"kampung {name!r} must be verified before it is published",
-                                     step=n, kampung=name)
-        for name, note in lists["verified"]:
-            k = self._kampung[name]
-            k.status, k.verified = KampungStatus.VERIFIED, True
-            _note(k, note)
-        for name, note in lists["sent_back"]:
-            k = self._kampung[name]
-            k.status, k.sent_back = KampungStatus.WITH_POKJA, k.sent_back + 1
-            _note(k, note)
-        for name, note in lists["published"]:
-            k = self._kampung[name]
-            k.status, k.published = KampungStatus.PUBLISHED, True
-            _note(k, note)
-
-    def _expect(self, items: list[tuple[str, str]], states: set[KampungStatus], n: int, why: str) -> None:
-        names = [name for name, _ in items]
-        for name in names:
-            k = self._kampung.get(name)
-            if k is None:
-                raise InvalidFigures(f"kampung {name!r} was not assigned in step 8", step=n, kampung=name)
-            if k.status not in states:
-                raise InvalidFigures(f"kampung {name!r} {why} (it is {k.status.value})", step=n, kampung=name)
-        if len(set(names)) != len(names):
-            raise InvalidFigures("a kampung is listed twice", step=n)
-
 
 _HANDLERS = {
     "activity.created": Activity._on_created,
@@ -668,22 +398,3 @@ def _required(payload: Mapping[str, Any], key: str, type: str) -> Any:
         raise InvalidEvent(f"{type} without {key}", missing=key)
     return value
 
-
-def _kampung_list(value: Any, key: str, step: int) -> list[tuple[str, str]]:
-    """[(name, note)] from a list of names or of {"kampung", "note"} objects."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InvalidFigures(f"figures.{key} must be a list of kampung", step=step)
-    out = []
-    for item in value:
-        name, note = (item.get("kampung"), item.get("note") or "") if isinstance(item, Mapping) else (item, "")
-        if not isinstance(name, str) or not name.strip() or not isinstance(note, str):
-            raise InvalidFigures(f"figures.{key} holds {item!r}, not a kampung name", step=step)
-        out.append((name.strip(), note.strip()))
-    return out
-
-
-def _note(k: _Kampung, note: str) -> None:
-    if note:
-        k.notes.append(note)

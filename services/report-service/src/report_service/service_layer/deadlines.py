@@ -25,8 +25,9 @@ from typing import Any, Protocol
 
 from naskah_shared.messages import Envelope
 from report_service.domain import sop
-from report_service.domain.activity import Activity, DueStep
+from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
+from report_service.domain.timeline import DueStep
 from report_service.service_layer.reports import ActivityNotFound
 
 log = logging.getLogger(__name__)
