@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask_smorest import Blueprint
 
 from naskah_shared.web import ApiError
+from report_service.api.container import container
 from report_service.api.schemas import (
     ActivityInputSchema,
     ActivitySchema,
@@ -26,7 +27,7 @@ FILES = {"docx": ("docx", "application/vnd.openxmlformats-officedocument.wordpro
 
 
 def _svc():
-    return current_app.extensions["naskah"].reports
+    return container().reports
 
 
 def report_view(r: dict) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from flask_smorest import Blueprint
 
+from report_service.api.container import container
 from report_service.api.schemas import DueQuerySchema, DueStepSchema
 
 blp = Blueprint("deadlines", __name__, url_prefix="/api",
@@ -14,7 +14,7 @@ blp = Blueprint("deadlines", __name__, url_prefix="/api",
 
 
 def _deadlines():
-    return current_app.extensions["naskah"].deadlines
+    return container().deadlines
 
 
 @blp.route("/overdue", methods=["GET"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from naskah_shared.web import ApiError, person
+from report_service.api.container import container
 from report_service.api.schemas import DisposisiDoneSchema, DisposisiSchema
 from report_service.domain.disposisi import Disposisi
 
@@ -20,7 +21,7 @@ blp = Blueprint("disposisi", __name__, url_prefix="/api", description="The Lemba
 
 
 def _svc():
-    return current_app.extensions["naskah"].disposisi
+    return container().disposisi
 
 
 def view(d: Disposisi, files: dict) -> dict:
@@ -36,7 +37,7 @@ def view(d: Disposisi, files: dict) -> dict:
 @blp.response(200, DisposisiSchema(many=True))
 def list_disposisi(activity_id: str):
     """The activity's dispositions, in SOP order."""
-    current_app.extensions["naskah"].reports.activity(activity_id)  # 404 for an unknown activity
+    container().reports.activity(activity_id)  # 404 for an unknown activity
     return [view(d, files) for d, files in _svc().of_activity(activity_id)]
 
 
@@ -68,7 +69,7 @@ def mark_done(body, disposisi_id: str):
     if not token:
         raise ApiError(401, "unauthenticated", "Marking a disposition done needs the person (X-Naskah-Person).")
     try:
-        who = person.verify(current_app.extensions["naskah"].settings.secret_key, token)
+        who = person.verify(container().settings.secret_key, token)
     except person.InvalidAssertion as exc:
         raise ApiError(403, "invalid_person", "The person assertion is not valid.", {"reason": str(exc)}) from None
     d = _svc().mark_done(disposisi_id, person_id=who.id, role=who.role, note=(body or {}).get("note", ""))

@@ -7,12 +7,13 @@ import io
 from datetime import datetime
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from naskah_shared import formulir as f
 from naskah_shared.web import ApiError
+from report_service.api.container import container
 from report_service.domain.activity import ActivityError
 from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid
 
@@ -36,7 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _svc():
-    return current_app.extensions["naskah"].formulir
+    return container().formulir
 
 
 def _iso(value):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from naskah_shared.storage.ports import Buckets
+from signature_service.api.container import container
 from signature_service.api.schemas import ArchiveKeySchema, ArchiveQuerySchema, DownloadSchema, StoredObjectSchema
 
 blp = Blueprint("archive", __name__, url_prefix="/api/archive", description="Signed documents under object lock")
@@ -15,7 +15,7 @@ EXPIRES = timedelta(minutes=10)
 
 
 def _store():
-    return current_app.extensions["naskah"].runtime.store
+    return container().runtime.store
 
 
 def _view(obj) -> dict:

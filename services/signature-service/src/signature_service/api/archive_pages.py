@@ -12,7 +12,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -22,6 +21,7 @@ from flask import (
 
 from signature_service.api import words
 from signature_service.api.auth import client
+from signature_service.api.container import container
 from signature_service.api.session import current_person, require_person
 from signature_service.api.site import not_found, office_zone
 from signature_service.service_layer.archive import KINDS, ArchiveError, ArchiveQuery, search_csv
@@ -31,7 +31,7 @@ ROLES = ("arsiparis", "admin")
 
 
 def _archive() -> Any:
-    return current_app.extensions["naskah"].archive
+    return container().archive
 
 
 def _query() -> tuple[ArchiveQuery, str | None]:
@@ -48,7 +48,7 @@ def _query() -> tuple[ArchiveQuery, str | None]:
     if kind and kind not in KINDS:
         kind, error = "", "Jenis dokumen tidak dikenal."
     signer = args.get("penanda", "")
-    if signer and signer not in current_app.extensions["naskah"].accounts:
+    if signer and signer not in container().accounts:
         signer, error = "", "Penanda tangan tidak dikenal."
     return ArchiveQuery(text=args.get("q", "")[:200], nomor=args.get("nomor", "")[:100], kind=kind, year=year,
                         signer=signer), error
@@ -65,7 +65,7 @@ def search():
     results = _archive().search(query) if _searched() and not error else []
     holds = {d.document_id: _archive().holds(d.document_id)[:5] for d in results}
     return render_template("archive.html", query=query, results=results, error=error, searched=_searched(),
-                           kinds=KINDS, signers=current_app.extensions["naskah"].accounts, holds=holds,
+                           kinds=KINDS, signers=container().accounts, holds=holds,
                            message=request.args.get("pesan", "")[:200], csv_args=request.args.to_dict())
 
 
@@ -126,7 +126,7 @@ def batch_zip(batch_id: str):
         first = next(chunks)  # the size check runs before the answer starts
     except ArchiveError as exc:
         return render_template("archive.html", query=ArchiveQuery(), results=[], error=str(exc), searched=False,
-                               kinds=KINDS, signers=current_app.extensions["naskah"].accounts, holds={},
+                               kinds=KINDS, signers=container().accounts, holds={},
                                message="", csv_args={}), 422
 
     def body():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import g, request
 
 from naskah_shared.web import ApiError
+from signature_service.api.container import container
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.signing import Client
 
@@ -13,7 +14,7 @@ def current_signer() -> SignerAccount:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     if token:
-        for account in current_app.extensions["naskah"].accounts.values():
+        for account in container().accounts.values():
             if account.has_token(token):
                 return account
     raise ApiError(401, "unauthenticated", "A signer's API token is required (Authorization: Bearer …).")

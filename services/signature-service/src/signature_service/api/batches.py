@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_smorest import Blueprint
 
 from signature_service.api.auth import client, current_signer, signer_scope
+from signature_service.api.container import container
 from signature_service.api.schemas import BatchProgressSchema, RejectInputSchema, SignInputSchema
 
 blp = Blueprint("batches", __name__, url_prefix="/api/signature-batches",
@@ -13,7 +14,7 @@ blp = Blueprint("batches", __name__, url_prefix="/api/signature-batches",
 
 
 def _batches():
-    return current_app.extensions["naskah"].batches
+    return container().batches
 
 
 def _view(progress: dict) -> dict:

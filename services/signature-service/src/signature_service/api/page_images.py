@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 
+from signature_service.api.container import container
 from signature_service.service_layer.previews import PreviewBusy, PreviewUnavailable
 
 
 def previews():
-    return current_app.extensions["naskah"].previews
+    return container().previews
 
 
 def page_image(ref: dict[str, Any], number: int) -> Response:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from signature_service.api.auth import client
+from signature_service.api.container import container
 from signature_service.api.page_images import page_image, page_urls
 from signature_service.api.session import current_person, require_person
 from signature_service.api.sign_messages import failure_message
@@ -31,14 +32,10 @@ DONE = {"signed": "Dokumen berhasil ditandatangani. Halaman di bawah menunjukkan
         "batch_rejected": "Surat-surat yang belum ditandatangani ditolak dengan catatan Anda."}
 
 
-def _container() -> Any:
-    return current_app.extensions["naskah"]
-
-
 def _account() -> SignerAccount:
     """The signer account of the logged-in person; 404 for people who sign nothing."""
     person = current_person()
-    account = _container().accounts.get(person.signer_id) if person and person.signer_id else None
+    account = container().accounts.get(person.signer_id) if person and person.signer_id else None
     if account is None:
         raise not_found() from None
     return account
@@ -47,7 +44,7 @@ def _account() -> SignerAccount:
 def _own_request(request_id: str) -> tuple[SignatureRequest, SignerAccount]:
     account = _account()
     try:
-        req = _container().signing.request(request_id)
+        req = container().signing.request(request_id)
     except RequestNotFound:
         raise not_found() from None
     if req.signer != account.id:  # another signer's document: as if it did not exist
@@ -70,7 +67,7 @@ def sign_page(request_id: str):
 def _sign_view(req: SignatureRequest, *, error: str | None = None, done: str | None = None, status: int = 200):
     pages = page_urls(_shown_ref(req), "pages.sign_page_image", request_id=req.id)
     # asked before the passphrase: a BSrE signer whose certificate is not active is told why, not asked
-    signer = _container().signing.signer_status(req.signer) if req.status is Status.PENDING else None
+    signer = container().signing.signer_status(req.signer) if req.status is Status.PENDING else None
     return render_template("sign.html", req=req, pages=pages, error=error, done=done, signer=signer), status
 
 
@@ -86,7 +83,7 @@ def sign_page_image(request_id: str, number: int):
 def sign_submit(request_id: str):
     req, account = _own_request(request_id)
     action = request.form.get("action", "")
-    signing = _container().signing
+    signing = container().signing
     if action == "sign":
         passphrase = request.form.get("passphrase", "")
         if not passphrase or len(passphrase) > PASSPHRASE_MAX:
@@ -121,13 +118,13 @@ def sign_submit(request_id: str):
 def _batch(batch_id: str) -> tuple[dict[str, Any], SignerAccount]:
     account = _account()
     try:
-        return _container().batches.progress(batch_id, account), account
+        return container().batches.progress(batch_id, account), account
     except BatchNotFound:
         raise not_found() from None
 
 
 def _letters(batch_id: str, account: SignerAccount) -> list[SignatureRequest]:
-    with _container().signing.uow() as uow:
+    with container().signing.uow() as uow:
         return uow.requests.for_batch(batch_id, signer=account.id)
 
 
@@ -185,7 +182,7 @@ def sign_batch_progress(batch_id: str):
 def sign_batch_submit(batch_id: str):
     progress, account = _batch(batch_id)
     action = request.form.get("action", "")
-    batches = _container().batches
+    batches = container().batches
     try:
         if action == "sign":
             passphrase = request.form.get("passphrase", "")

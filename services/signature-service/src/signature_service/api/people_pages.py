@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 
 from naskah_shared.web.ratelimit import client_key
+from signature_service.api.container import container
 from signature_service.api.page_images import page_image, page_urls
 from signature_service.api.session import (
     current_person,
@@ -35,10 +36,6 @@ ROLE_WORDS = {"kabid": "Kepala Bidang", "kadis": "Kepala Dinas", "kasubid": "Kep
 DONE = {"disetujui": "Draf disetujui dan diteruskan.", "ditolak": "Draf dikembalikan dengan catatan Anda.",
         "keluar": "Anda sudah keluar.", "disposisi": "Disposisi ditandai selesai dengan catatan Anda."}
 DISPOSISI_NOTE_MAX = 2000
-
-
-def _container() -> Any:
-    return current_app.extensions["naskah"]
 
 
 def _here(path: str) -> str:
@@ -67,7 +64,7 @@ def login_post():
     login_name = request.form.get("login", "")[:100]
     password = request.form.get("password", "")[:1000]
     target = safe_next(request.form.get("next"))
-    limiter = _container().login_limiter
+    limiter = container().login_limiter
     wait = limiter.check(client_key()) if limiter is not None else None
     if wait is not None:
         seconds = max(1, math.ceil(wait))
@@ -77,7 +74,7 @@ def login_post():
     if not login_name.strip() or not password:
         return _login_error("Isi NIP atau nama pengguna dan kata sandi.", login_name, target, 422)
     try:
-        person = _container().people.authenticate(login_name, password)
+        person = container().people.authenticate(login_name, password)
     except LoginLocked as exc:
         wait = max(1, int((exc.until - datetime.now(UTC)).total_seconds()))
         page, status = _login_error(
@@ -88,8 +85,8 @@ def login_post():
         return _login_error("NIP/nama pengguna atau kata sandi salah.", login_name, target, 401)
     old = request.cookies.get("naskah_session", "")
     if old:  # a new id at every login: a session id planted before login is worth nothing after it
-        _container().people.close_session(old)
-    session_id, session = _container().people.open_session(person)
+        container().people.close_session(old)
+    session_id, session = container().people.open_session(person)
     g.person_session = session
     response = redirect(_here(target))
     start_session(response, session_id)
@@ -117,8 +114,8 @@ def logout():
 @require_person()
 def inbox():
     person = current_person()
-    box = _container().inbox.for_person(person)
-    dispositions = _container().disposisi.for_person(person) if _container().disposisi is not None else []
+    box = container().inbox.for_person(person)
+    dispositions = container().disposisi.for_person(person) if container().disposisi is not None else []
     return render_template("inbox.html", box=box, done=DONE.get(request.args.get("selesai", "")), error=None,
                            dispositions=dispositions, now=datetime.now(UTC))
 
@@ -128,7 +125,7 @@ def inbox():
 @require_person("kadis", "kabid", "kasubid")
 def disposisi_done(disposisi_id: str):
     person = current_person()
-    row = _container().disposisi.get(disposisi_id) if len(disposisi_id) <= 36 else None
+    row = container().disposisi.get(disposisi_id) if len(disposisi_id) <= 36 else None
     if row is None:
         abort(404)
     if row["kepada"] != person.role:
@@ -137,7 +134,7 @@ def disposisi_done(disposisi_id: str):
     if len(note) > DISPOSISI_NOTE_MAX:
         return _inbox_error(f"Catatan paling panjang {DISPOSISI_NOTE_MAX} karakter.", 422)
     try:
-        _container().disposisi.done(row, person, note, request_id=g.get("request_id", ""))
+        container().disposisi.done(row, person, note, request_id=g.get("request_id", ""))
     except ReviewUnavailable:
         return _inbox_error("Layanan laporan sedang tidak dapat dihubungi. Disposisi belum tercatat selesai; "
                             "coba lagi sebentar lagi.", 503)
@@ -153,15 +150,15 @@ def disposisi_done(disposisi_id: str):
 
 def _inbox_error(message: str, status: int):
     person = current_person()
-    return render_template("inbox.html", box=_container().inbox.for_person(person), error=message, done=None,
-                           dispositions=_container().disposisi.for_person(person), now=datetime.now(UTC)), status
+    return render_template("inbox.html", box=container().inbox.for_person(person), error=message, done=None,
+                           dispositions=container().disposisi.for_person(person), now=datetime.now(UTC)), status
 
 
 # --- reviewing a draft SK -------------------------------------------------------------------
 def _draft(sk_id: str) -> dict[str, Any]:
     if len(sk_id) > 36:
         abort(404)
-    row = _container().inbox.awaiting_review(sk_id)
+    row = container().inbox.awaiting_review(sk_id)
     if row is None:
         abort(404)
     return row
@@ -174,7 +171,7 @@ def review(sk_id: str):
     if row["awaiting"] != current_person().role:
         return _not_your_step(row)
     if current_person().role == "kasubid":  # sent back to its drafter: read the note and the pages, revise
-        note = _container().inbox.last_note(sk_id)  # through the drafting system (sk-service's API)
+        note = container().inbox.last_note(sk_id)  # through the drafting system (sk-service's API)
         return render_template("review.html", sk=row, pages=_pages_of(row), error=None, note="", readonly=True,
                                sent_back_note=note)
     return _review_view(row)
@@ -221,7 +218,7 @@ def review_post(sk_id: str):
     if decision == "reject" and not note:
         return _review_view(row, error="Penolakan perlu catatan: tuliskan apa yang harus diperbaiki.", status=422)
     try:
-        answer = _container().sk_reviews.review(sk_id, person, decision, note, request_id=g.get("request_id", ""))
+        answer = container().sk_reviews.review(sk_id, person, decision, note, request_id=g.get("request_id", ""))
     except ReviewUnavailable:
         return _review_view(row, error="Layanan SK sedang tidak dapat dihubungi. Keputusan Anda belum tercatat; "
                                        "coba lagi sebentar lagi.", note=note, status=503)
@@ -235,5 +232,5 @@ def review_post(sk_id: str):
                                            "masuk Anda.", status=409)
         return _review_view(row, error="Keputusan tidak dapat diterima; periksa catatan Anda.", note=note,
                             status=422)
-    _container().inbox.note_review(sk_id, answer)
+    container().inbox.note_review(sk_id, answer)
     return redirect(_here("/inbox?selesai=" + ("disetujui" if decision == "approve" else "ditolak")))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from signature_service.api.auth import client, current_signer, signer_scope
+from signature_service.api.container import container
 from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
 from signature_service.domain.requests import SignatureRequest
 
@@ -15,7 +16,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/signature-requests",
 
 
 def _svc():
-    return current_app.extensions["naskah"].signing
+    return container().signing
 
 
 def view(req: SignatureRequest) -> dict:

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, Response, g, redirect, render_template, request, url_for
 
+from signature_service.api.container import container
 from signature_service.service_layer.people import Person, PersonSession
 
 SESSION_COOKIE = "naskah_session"
@@ -35,7 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _people() -> Any:
-    return current_app.extensions["naskah"].people
+    return container().people
 
 
 def _session() -> PersonSession | None:
@@ -113,7 +114,7 @@ def end_session(response: Response) -> None:
 
 
 def _secure() -> bool:
-    settings = current_app.extensions["naskah"].settings
+    settings = container().settings
     return request.is_secure or settings.public_url.startswith("https://")
 
 

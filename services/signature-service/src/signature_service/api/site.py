@@ -10,10 +10,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_file
+from flask import Blueprint, Flask, Response, abort, render_template, send_file
 
 from naskah_shared.office import office_data
 from signature_service.api import words
+from signature_service.api.container import container
 
 bp = Blueprint("site", __name__, static_folder="../static", static_url_path="/static")
 
@@ -29,7 +30,7 @@ def _office(path: str) -> dict[str, Any]:
 
 
 def office() -> dict[str, Any]:
-    return _office(current_app.extensions["naskah"].settings.office_file)
+    return _office(container().settings.office_file)
 
 
 def office_zone() -> str:

@@ -8,33 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from naskah_shared.web import ApiError
 from naskah_shared.web.errors import ErrorResponseSchema
 from naskah_shared.web.ratelimit import rate_limited
+from signature_service.api.container import container
 from signature_service.api.schemas import VerificationSchema, VerifyQuerySchema, VerifyUploadSchema
 
 blp = Blueprint("verify", __name__, url_prefix="/api/verify", description="Verification of PAdES signatures")
 
 
-def _container() -> Any:
-    return current_app.extensions["naskah"]
-
-
 def _limiter() -> Any:
-    return getattr(_container(), "verify_limiter", None)
+    return getattr(container(), "verify_limiter", None)
 
 
 def verification(pdf: bytes, password: str | None = None) -> dict[str, Any]:
     """The answer's fields, with the reports as objects (the schema and the pages read their attributes)."""
-    container = _container()
-    service = getattr(container, "verification", None)
+    services = container()
+    service = getattr(services, "verification", None)
     if service is not None:
         report = service.verify_upload(pdf, password)
     else:  # an app wired without the verification service (older containers in tests)
-        report = container.signing.verifier.verify_document(pdf, password=password)
+        report = services.signing.verifier.verify_document(pdf, password=password)
     return {"document_sha256": report.sha256, "signatures": report.signatures, "all_ok": report.all_ok,
             "timestamps": report.timestamps, "indication": report.indication.value, "conclusion": report.conclusion,
             "conclusion_id": report.conclusion_id, "encrypted": report.encrypted, "complete": report.complete,
@@ -75,8 +72,8 @@ def verify(query, files):
     if password is not None and not 0 < len(password) <= 1024:
         raise ApiError(422, "invalid_input", "The password must be 1 to 1024 characters.")
     if _wants_xml(query):
-        service = getattr(_container(), "verification", None)
+        service = getattr(container(), "verification", None)
         xml = service.etsi_report(data, password) if service is not None \
-            else _container().signing.verifier.etsi_report(data, password=password)
+            else container().signing.verifier.etsi_report(data, password=password)
         return Response(xml, status=200, mimetype="application/xml")
     return verification(data, password)

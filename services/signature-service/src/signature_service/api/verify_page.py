@@ -15,19 +15,16 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 
 from naskah_shared.web.ratelimit import client_key
 from signature_service.api import words
+from signature_service.api.container import container
 from signature_service.api.site import not_found
 from signature_service.service_layer.archive import ArchivedDocument
 from signature_service.service_layer.ports import ReasonCode, SignatureReport, VerificationError
 
 bp = Blueprint("verify_page", __name__, template_folder="../templates")
-
-
-def _container() -> Any:
-    return current_app.extensions["naskah"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ MODIFICATION_LEVEL = {
 
 def signer_rows(reports: list[SignatureReport]) -> list[dict[str, Any]]:
     """Each signature as the page shows it: the signer's account (nama, jabatan, pangkat) matched by NIP."""
-    by_nip = {a.nip: a for a in _container().accounts.values() if a.nip}
+    by_nip = {a.nip: a for a in container().accounts.values() if a.nip}
     zone = _zone()
     rows = []
     for r in reports:
@@ -104,10 +101,10 @@ def _zone() -> str:
 
 
 def archived(document_id: str) -> tuple[ArchivedDocument, list[SignatureReport]] | None:
-    doc = _container().archive.document(document_id, versions=False)
+    doc = container().archive.document(document_id, versions=False)
     if doc is None:
         return None
-    verification = getattr(_container(), "verification", None)
+    verification = getattr(container(), "verification", None)
     if verification is None:
         return doc, _cached_reports(doc.ref)
     result = verification.archived(document_id)  # computed once per archived version, then kept
@@ -124,8 +121,8 @@ def _cached_reports(ref: dict[str, str]) -> list[SignatureReport]:
     with _CACHE_LOCK:
         if ref["sha256"] in _CACHE:
             return _CACHE[ref["sha256"]]
-    data, _ = _container().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
-    reports = _container().signing.verify(data)
+    data, _ = container().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
+    reports = container().signing.verify(data)
     with _CACHE_LOCK:
         if len(_CACHE) > 1000:
             _CACHE.clear()
@@ -141,7 +138,7 @@ def _page(document_id: str, *, upload: dict[str, Any] | None = None, status: int
     doc, reports = found
     body = render_template("verify.html", doc=doc, document_id=document_id, verdict=verdict(reports),
                            signers=signer_rows(reports), upload=upload, error=error,
-                           download=_container().settings.verify_download)
+                           download=container().settings.verify_download)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return body, status, headers
 
@@ -154,11 +151,11 @@ def verify_page(document_id: str):
 @bp.get("/verify/<document_id>/unduh")
 def download(document_id: str):
     """The archived copy through a short-lived presigned URL, unless the office switched it off."""
-    if not _container().settings.verify_download:
+    if not container().settings.verify_download:
         raise not_found() from None
-    if _container().archive.document(document_id, versions=False) is None:
+    if container().archive.document(document_id, versions=False) is None:
         raise not_found() from None
-    return redirect(_container().archive.download_url(document_id), 303)
+    return redirect(container().archive.download_url(document_id), 303)
 
 
 @bp.post("/verify/<document_id>")
@@ -175,12 +172,12 @@ def verify_upload(document_id: str):
     if not data.startswith(b"%PDF-"):
         return _page(document_id, status=422, error="Berkas itu bukan PDF.")
     try:
-        verification = getattr(_container(), "verification", None)
+        verification = getattr(container(), "verification", None)
         if verification is not None:
             result = verification.verify_upload(data)
             reports = list(result.signatures) + list(result.timestamps)
         else:
-            reports = _container().signing.verify(data)
+            reports = container().signing.verify(data)
     except VerificationError:
         return _page(document_id, status=422, error="Berkas PDF itu rusak atau tidak dapat dibaca.")
     found = archived(document_id)
@@ -192,6 +189,6 @@ def verify_upload(document_id: str):
 
 def _upload_wait() -> int:
     """Seconds this client must wait before another upload (0: go ahead); the same limiter as /api/verify."""
-    limiter = getattr(_container(), "verify_limiter", None)
+    limiter = getattr(container(), "verify_limiter", None)
     wait = limiter.check(client_key()) if limiter is not None else None
     return max(1, math.ceil(wait)) if wait is not None else 0

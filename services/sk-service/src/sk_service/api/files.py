@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
+
+from sk_service.api.container import container
 
 
 def stored_file(ref: dict[str, Any], mimetype: str, filename: str) -> Response:
-    data, obj = current_app.extensions["naskah"].runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
+    data, obj = container().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
     return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "ETag": obj.sha256,
         "X-Content-SHA256": obj.sha256})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from naskah_shared.web import ApiError, person
 from naskah_shared.web.auth import OPEN, has_scope
+from sk_service.api.container import container
 from sk_service.api.files import stored_file
 from sk_service.api.schemas import (
     ActorSchema,
@@ -24,10 +25,6 @@ from sk_service.api.schemas import (
 from sk_service.service_layer import handlers
 
 blp = Blueprint("sk", __name__, url_prefix="/api/sk", description="SK Tim: drafting and the review loop")
-
-
-def _svc():
-    return current_app.extensions["naskah"]
 
 
 def _actor(default: str) -> str:
@@ -73,7 +70,7 @@ class SkCollection(MethodView):
     @blp.response(200, SkSummary(many=True))
     def get(self, query):
         """List SKs, newest first."""
-        with _svc().uow() as uow:
+        with container().uow() as uow:
             return uow.sks.list(**query)
 
     @blp.arguments(SkInputSchema)
@@ -83,7 +80,7 @@ class SkCollection(MethodView):
 
         The drafter is the `X-Actor` header (default `kasubid`).
         """
-        svc = _svc()
+        svc = container()
         sk = handlers.draft_sk(svc.uow, svc.documents, body, _actor("kasubid"))
         return _view(sk), 201, {"Location": url_for("sk.SkItem", sk_id=sk.id)}
 
@@ -93,14 +90,14 @@ class SkItem(MethodView):
     @blp.response(200, SkSchema)
     def get(self, sk_id: str):
         """One SK with its status, reviews and links."""
-        with _svc().uow() as uow:
+        with container().uow() as uow:
             return _view(handlers.get_sk(uow, sk_id))
 
     @blp.arguments(SkInputSchema)
     @blp.response(200, SkSchema)
     def put(self, body, sk_id: str):
         """Revise an SK (only while a draft or sent back by the Kabid): a new revision and version."""
-        svc = _svc()
+        svc = container()
         sk, changed = handlers.revise_sk(svc.uow, svc.documents, sk_id, body, _actor("kasubid"))
         view = _view(sk)
         view["changed_fields"] = changed
@@ -112,7 +109,7 @@ class SkItem(MethodView):
 @blp.response(200, SkSchema)
 def submit(body, sk_id: str):
     """Hand the draft to the Kabid (SOP step 3 → 4)."""
-    sk = handlers.submit_sk(_svc().uow, sk_id, (body or {}).get("actor") or _actor("kasubid"))
+    sk = handlers.submit_sk(container().uow, sk_id, (body or {}).get("actor") or _actor("kasubid"))
     return _view(sk)
 
 
@@ -128,7 +125,7 @@ def review(body, sk_id: str):
     as `vouched_by`). Anyone else gets 401/403, in the open embedded run too. A role that does not match
     the SK's step gets 403; an SK that awaits no review at all gets 409.
     """
-    svc = _svc()
+    svc = container()
     reviewer, nama, vouched_by = _reviewer(body)
     sk = handlers.review_sk(svc.uow, svc.documents, sk_id, body["role"], body["decision"], body["note"], reviewer,
                             reviewer_nama=nama, vouched_by=vouched_by)
@@ -140,7 +137,7 @@ def _reviewer(body: dict[str, Any]) -> tuple[str, str, str | None]:
     token = request.headers.get(person.HEADER, "")
     if token:
         try:
-            who = person.verify(_svc().settings.secret_key, token)
+            who = person.verify(container().settings.secret_key, token)
         except person.InvalidAssertion as exc:
             raise ApiError(403, "invalid_person", "The person assertion is not valid.", {"reason": str(exc)}) from None
         if who.role != body["role"]:
@@ -161,7 +158,7 @@ def _reviewer(body: dict[str, Any]) -> tuple[str, str, str | None]:
 @blp.response(200, VersionSchema(many=True))
 def versions(sk_id: str):
     """Every stored rendering of the SK, oldest first, with download links."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         handlers.get_sk(uow, sk_id)
         rows = uow.sks.versions(sk_id)
     for row in rows:
@@ -175,7 +172,7 @@ def versions(sk_id: str):
 def diff(query, sk_id: str):
     """Which fields changed between two revisions."""
     return {"from_": query["from_"], "to": query["to"],
-            "changed_fields": handlers.diff(_svc().uow, sk_id, query["from_"], query["to"])}
+            "changed_fields": handlers.diff(container().uow, sk_id, query["from_"], query["to"])}
 
 
 _MIME = {"pdf": "application/pdf",
@@ -186,7 +183,7 @@ _MIME = {"pdf": "application/pdf",
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def version_file(sk_id: str, n: int, ext: str):
     """Download version `n` as DOCX or PDF."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         handlers.get_sk(uow, sk_id)
         row = uow.sks.version(sk_id, n)
     return _file(sk_id, row, ext, n)
@@ -196,7 +193,7 @@ def version_file(sk_id: str, n: int, ext: str):
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def latest_file(sk_id: str, ext: str):
     """Download the latest version as DOCX or PDF."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         handlers.get_sk(uow, sk_id)
         row = uow.sks.latest_version(sk_id)
     return _file(sk_id, row, ext, row["n"] if row else 0)

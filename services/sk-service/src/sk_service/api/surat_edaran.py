@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_smorest import Blueprint
 
 from naskah_shared.web import ApiError
+from sk_service.api.container import container
 from sk_service.api.files import stored_file
 from sk_service.api.schemas import SuratEdaranInputSchema, SuratEdaranSchema, SuratEdaranSummarySchema
 from sk_service.domain.surat_edaran import SuratEdaran
@@ -16,10 +17,6 @@ from sk_service.service_layer.surat_edaran import get_surat_edaran, request_sura
 
 blp = Blueprint("surat_edaran", __name__, url_prefix="/api",
                 description="Surat Edaran and Formulir Instrumen to every kampung (SOP step 8)")
-
-
-def _svc():
-    return current_app.extensions["naskah"]
 
 
 def _view(se: SuratEdaran, *, letters: bool = True) -> dict[str, Any]:
@@ -47,7 +44,7 @@ def create(body, sk_id: str):
     Answers at once with the batch and its nomor; the letters are produced in the background
     (follow `progress` at the `self` link), then go to the Kadis to be signed as one batch.
     """
-    svc = _svc()
+    svc = container()
     body["batas_waktu"] = body["batas_waktu"].isoformat()
     actor = request.headers.get("X-Actor", "").strip()[:200] or "tim"
     se = request_surat_edaran(svc.uow, svc.office, sk_id, body, actor)
@@ -58,7 +55,7 @@ def create(body, sk_id: str):
 @blp.response(200, SuratEdaranSummarySchema(many=True))
 def list_for_sk(sk_id: str):
     """The Surat Edaran batches issued under an SK."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         handlers.get_sk(uow, sk_id)
         return uow.surat_edaran.list_for_sk(sk_id)
 
@@ -67,7 +64,7 @@ def list_for_sk(sk_id: str):
 @blp.response(200, SuratEdaranSchema)
 def get_batch(se_id: str):
     """A batch with its progress and every letter (`?letters=false` for the progress alone)."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         se = get_surat_edaran(uow, se_id)
     return _view(se, letters=request.args.get("letters", "true").lower() != "false")
 
@@ -76,7 +73,7 @@ def get_batch(se_id: str):
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def letter_pdf(se_id: str, slug: str):
     """One kampung's letter: the signed PDF once the Kadis signed it, the unsigned one before."""
-    with _svc().uow() as uow:
+    with container().uow() as uow:
         se = get_surat_edaran(uow, se_id)
     letter = next((x for x in se.letters if x.slug == slug), None)
     if letter is None:

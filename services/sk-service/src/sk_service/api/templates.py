@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
 from naskah_shared.web import ApiError
+from sk_service.api.container import container
 from sk_service.api.schemas import TemplateSchema
 from sk_service.service_layer.documents import DOCX
 from sk_service.service_layer.templates import TemplateCatalogue
@@ -24,7 +25,7 @@ class UploadSchema(Schema):
 
 
 def _catalogue() -> TemplateCatalogue:
-    return current_app.extensions["naskah"].templates
+    return container().templates
 
 
 @blp.route("", methods=["GET"])
@@ -49,7 +50,7 @@ def upload(files, name: str):
         # An upload under a built-in's name would silently change every document made from it.
         raise ApiError(409, "builtin_template", f"{name!r} is a built-in template; upload under another name.",
                        {"name": name})
-    limit = current_app.extensions["naskah"].settings.max_template_mb * 1024 * 1024
+    limit = container().settings.max_template_mb * 1024 * 1024
     return _catalogue().upload(name, files["file"].read(), max_bytes=limit,
                                actor=request.headers.get("X-Actor", "api")[:200])
 
