@@ -23,7 +23,8 @@ from pathlib import Path
 
 from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
-from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer, sk_context
+from sk_service.adapters.docx_context import sk_context
+from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -3,7 +3,7 @@
     .venv/bin/python -m scripts.make_sk_template
 
 Writes services/sk-service/src/sk_service/templates/sk_tim.docx and the example office's logo; both are
-committed. The template holds docxtpl placeholders (see sk_context in adapters/docx_renderer.py)
+committed. The template holds docxtpl placeholders (see sk_context in adapters/docx_context.py)
 and two signature anchors, `#ttd-kabid#` and `#ttd-kadis#`, in white 2 pt text at the top
 of an empty area 25 mm high where the signature-service draws the visible stamps.
 

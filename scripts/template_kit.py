@@ -230,7 +230,7 @@ def no_borders(cell, *sides: str) -> None:
 
 
 def page_furniture(doc) -> None:
-    """The office's Tata Naskah Dinas page rules (`tata_naskah` of the office, see docx_renderer):
+    """The office's Tata Naskah Dinas page rules (`tata_naskah` of the office, see docx_context):
     the page number "- 2 -" centred at the top from the second page on (`nomor_halaman`), and the
     electronic-signature footer naming the certificate's issuer on every page (`catatan_tte`)."""
     sec = doc.sections[0]

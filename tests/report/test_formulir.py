@@ -23,7 +23,8 @@ from naskah_shared.messages import Envelope
 from naskah_shared.office import EXAMPLE
 from naskah_shared.web.auth import key_hash
 from report_service.app import create_app
-from sk_service.adapters.docx_renderer import DocxtplRenderer, surat_edaran_context
+from sk_service.adapters.docx_context import surat_edaran_context
+from sk_service.adapters.docx_renderer import DocxtplRenderer
 from sk_service.adapters.formulir_pdf import add_fields
 from sk_service.domain.naskah import Office
 from sk_service.service_layer.ports import Letterhead

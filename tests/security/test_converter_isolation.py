@@ -17,7 +17,8 @@ import pytest
 import naskah_shared.convert.libreoffice as libreoffice
 from naskah_shared.convert.docx_safety import UnsafeDocument
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
-from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer, sk_context
+from sk_service.adapters.docx_context import sk_context
+from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
 from tests.data import sk_payload
 from tests.security.make_template_corpus import PNG_1PX, external_image

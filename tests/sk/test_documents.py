@@ -23,11 +23,8 @@ import pytest
 from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnavailable
 from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
-from sk_service.adapters.docx_renderer import (
-    DocxtplRenderer,
-    inspect_template,
-    sk_context,
-)
+from sk_service.adapters.docx_context import sk_context
+from sk_service.adapters.docx_renderer import DocxtplRenderer
 from sk_service.domain.naskah import (
     ANCHOR_KABID,
     ANCHOR_KADIS,
@@ -37,12 +34,18 @@ from sk_service.domain.naskah import (
     tanggal_indonesia,
     without_titles,
 )
-from sk_service.domain.templates import REQUIRED_PLACEHOLDERS
+from sk_service.domain.templates import REQUIRED_PLACEHOLDERS, requirements
 from sk_service.service_layer.ports import TemplateError
 from tests.data import INJECTIONS, sk_payload
 
 TANGGAL = date(2026, 11, 25)
 NOMOR = "800/123/DPMK/2026"
+
+
+def inspect_template(data: bytes, max_bytes: int, name: str = "sk_tim") -> list[str]:
+    """What the template catalogue checks at upload: the placeholders and anchors its kind needs."""
+    required, anchors = requirements(name)
+    return DocxtplRenderer().inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
 
 
 # -- naming ----------------------------------------------------------------------------------------------

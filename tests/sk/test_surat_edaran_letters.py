@@ -13,13 +13,14 @@ from sqlalchemy import select
 from naskah_shared.convert import ConversionError
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
-from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, inspect_template, surat_edaran_context
+from sk_service.adapters.docx_context import surat_edaran_context
+from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
 from sk_service.domain.sk import Sk, TransitionNotAllowed
 from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
-from sk_service.domain.templates import LETTER_TEMPLATE
+from sk_service.domain.templates import LETTER_TEMPLATE, requirements
 from sk_service.service_layer.handlers import on_document_signed
 from sk_service.service_layer.surat_edaran import produce_letters
 from tests.conftest import TEST_SECRET
@@ -28,6 +29,12 @@ from tests.flow import as_person
 
 LETTER = BUILTIN_TEMPLATE.with_name(f"{LETTER_TEMPLATE}.docx")
 AT = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 25 November, 07:30 WIT in Jayapura
+
+
+def inspect_template(data: bytes, max_bytes: int, name: str = "sk_tim") -> list[str]:
+    """What the template catalogue checks at upload: the placeholders and anchors its kind needs."""
+    required, anchors = requirements(name)
+    return DocxtplRenderer().inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
 
 
 

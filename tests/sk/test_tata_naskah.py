@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from naskah_cli.sample import sk_tim
-from sk_service.adapters.docx_renderer import sk_context
+from sk_service.adapters.docx_context import sk_context
 from sk_service.domain.naskah import BSRE_FOOTER, Office, TataNaskah, without_titles
 from tests.data import sk_payload
 

@@ -16,7 +16,8 @@ from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web import ApiError
 from sk_service import consumers
-from sk_service.adapters.docx_renderer import DocxtplRenderer, sk_context, surat_edaran_context
+from sk_service.adapters.docx_context import sk_context, surat_edaran_context
+from sk_service.adapters.docx_renderer import DocxtplRenderer
 from sk_service.adapters.formulir_pdf import add_fields
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork

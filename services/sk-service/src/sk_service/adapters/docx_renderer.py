@@ -25,12 +25,9 @@ import hashlib
 import io
 import re
 import threading
-import zipfile
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from datetime import date
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +38,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
-from naskah_shared.convert.docx_safety import docx_findings
+from sk_service.adapters.docx_checks import ZipLimits, check_contained, check_zip
 from sk_service.adapters.template_sandbox import TICK, LimitedSandbox, RenderLimit, budget, with_ticks
-from sk_service.domain.naskah import Office, huruf, ordinal, tanggal_indonesia, without_titles
-from sk_service.domain.sk import Sk
-from sk_service.domain.surat_edaran import Letter, SuratEdaran
-from sk_service.domain.templates import requirements
 from sk_service.service_layer.ports import Image, TemplateError, TemplateErrorCode
 
 Code = TemplateErrorCode
@@ -56,56 +49,9 @@ BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sk_ti
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
-@dataclass(frozen=True)
-class ZipLimits:
-    """Limits read from the zip central directory before extraction."""
-
-    max_entries: int = 1000
-    max_uncompressed: int = 64 * 1024 * 1024
-    max_ratio: float = 100.0  # per entry above `ratio_floor` bytes, and for the whole archive
-    ratio_floor: int = 1024 * 1024
-
-
 def make_environment() -> jinja2.Environment:
     """The sandbox (template_sandbox.py): escaping no template can switch off, bounded work."""
     return LimitedSandbox(undefined=jinja2.StrictUndefined)
-
-
-def check_contained(data: bytes) -> None:
-    """Refuse a template that reaches outside itself or carries code (docx_safety.py)."""
-    if findings := docx_findings(data):
-        raise TemplateError(Code.UNSAFE_TEMPLATE, "the template is not self-contained: " + "; ".join(findings[:5]),
-                            {"findings": findings[:20]})
-
-
-def check_zip(data: bytes, *, max_bytes: int, limits: ZipLimits = ZipLimits()) -> None:
-    """Refuse what is too large, not a DOCX, or a zip bomb, without decompressing anything."""
-    if len(data) > max_bytes:
-        raise TemplateError(Code.TOO_LARGE, f"template is {len(data)} bytes; the limit is {max_bytes}",
-                            {"size": len(data), "max_bytes": max_bytes})
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise TemplateError(Code.NOT_DOCX, f"not a DOCX file (not a zip archive: {exc})") from exc
-    names = {i.filename for i in infos}
-    if not {"[Content_Types].xml", "word/document.xml"} <= names:
-        raise TemplateError(Code.NOT_DOCX, "not a DOCX file (no word/document.xml)")
-    if len(infos) > limits.max_entries:
-        raise TemplateError(Code.ZIP_BOMB, f"archive has {len(infos)} entries (limit {limits.max_entries})",
-                            {"entries": len(infos)})
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > limits.max_uncompressed:
-        raise TemplateError(Code.ZIP_BOMB, f"archive expands to {total} bytes (limit {limits.max_uncompressed})",
-                            {"uncompressed": total})
-    for i in infos:
-        if i.file_size > limits.ratio_floor and i.file_size > limits.max_ratio * max(i.compress_size, 1):
-            raise TemplateError(Code.ZIP_BOMB, f"entry {i.filename} expands {i.file_size // max(i.compress_size, 1)}×",
-                                {"entry": i.filename, "uncompressed": i.file_size, "compressed": i.compress_size})
-    if total > limits.ratio_floor and total > limits.max_ratio * max(packed, 1):
-        raise TemplateError(Code.ZIP_BOMB, f"archive expands {total // max(packed, 1)}×",
-                            {"uncompressed": total, "compressed": packed})
 
 
 @dataclass(frozen=True)
@@ -276,19 +222,6 @@ class DocxtplRenderer:
         return sorted(parsed.names)
 
 
-_default: DocxtplRenderer | None = None
-
-
-def inspect_template(data: bytes, max_bytes: int, name: str = "sk_tim") -> list[str]:
-    """Check a template for what its kind needs (`domain.templates.requirements`); answer its placeholders
-    (top-level names) or raise `TemplateError`."""
-    global _default
-    if _default is None:
-        _default = DocxtplRenderer()
-    required, anchors = requirements(name)
-    return _default.inspect(data, max_bytes=max_bytes, required=required, anchors=anchors)
-
-
 def _with_images(tpl: DocxTemplate, value: Any) -> Any:
     """Swap `Image` values for docxtpl `InlineImage`s bound to this render."""
     if isinstance(value, Image):
@@ -299,100 +232,3 @@ def _with_images(tpl: DocxTemplate, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_with_images(tpl, v) for v in value]
     return value
-
-
-@lru_cache(maxsize=8)
-def _read_logo(path: str) -> bytes:
-    return Path(path).read_bytes()
-
-
-def _kop(office: Office) -> dict[str, Any]:
-    """The letterhead every naskah of the office opens with."""
-    return {"kop": {"pemerintah": office.pemerintah.upper(), "dinas": office.nama_dinas.upper(),
-                    "alamat": office.alamat, "kontak": office.kontak},
-            "logo": Image(_read_logo(office.logo), width_mm=22) if office.logo else None}
-
-
-def _numbered(items: Iterable[str]) -> list[dict[str, str]]:
-    return [{"nomor": f"{i}.", "teks": t} for i, t in enumerate(items, 1)]
-
-
-def _signer(pejabat: Mapping[str, Any]) -> dict[str, str]:
-    return {k: pejabat[k] for k in ("jabatan", "nama", "pangkat", "nip")}
-
-
-def _keputusan_signer(signer: dict[str, str], office: Office) -> dict[str, str]:
-    """On a Keputusan the signer's name goes without academic titles unless the office reads it otherwise."""
-    if office.tata_naskah.gelar_pada_keputusan:
-        return signer
-    return {**signer, "nama": without_titles(signer["nama"])}
-
-
-def _tata_naskah(office: Office, catatan_tte: bool | None) -> dict[str, Any]:
-    """Page numbers and the electronic-signature footer (a document's `catatan_tte` overrides the office's)."""
-    rules = office.tata_naskah
-    shown = rules.catatan_tte if catatan_tte is None else bool(catatan_tte)
-    return {"nomor_halaman": rules.nomor_halaman, "catatan_tte": rules.catatan_tte_teks if shown else ""}
-
-
-def sk_tentang(content: Mapping[str, Any]) -> str:
-    return content.get("tentang") or (f"Pembentukan Tim Kegiatan {content['kegiatan']} "
-                                      f"Tahun Anggaran {int(content['tahun'])}")
-
-
-def sk_context(content: Mapping[str, Any], office: Office, nomor: str | None = None,
-               tanggal: date | None = None) -> dict[str, Any]:
-    """The render context of an SK Tim (SkInputSchema content) for the office.
-
-    Before the Kadis's approval the nomor is the office format with the sequence left
-    open ("800/ … /DPMK/2026") and the date is empty; `konsep` tells the template so.
-    """
-    tahun = int(content["tahun"])
-    return {
-        **_kop(office),
-        "pejabat": office.kepala,
-        "nomor": nomor or office.nomor_konsep(tahun),
-        "konsep": nomor is None,
-        "tentang": sk_tentang(content).upper(),
-        "kegiatan": content["kegiatan"],
-        "tahun": tahun,
-        "unit_kerja": content.get("unit_kerja", ""),
-        "menimbang": [{"huruf": huruf(i), "teks": t} for i, t in enumerate(content["menimbang"], 1)],
-        "mengingat": _numbered(content["mengingat"]),
-        "diktum": [{"ordinal": ordinal(i), "teks": t} for i, t in enumerate(content["diktum"], 1)],
-        "anggota": [{"no": i, **{k: a[k] for k in ("nama", "nip", "pangkat_golongan", "jabatan",
-                                                    "kedudukan_dalam_tim")}}
-                    for i, a in enumerate(content["anggota"], 1)],
-        "penandatangan": _keputusan_signer(_signer(content.get("penandatangan") or asdict(office.kadis)), office),
-        "kabid": asdict(office.kabid),
-        **_tata_naskah(office, content.get("catatan_tte")),
-        "tembusan": _numbered(content.get("tembusan") or []),
-        "ditetapkan_di": content.get("ditetapkan_di") or office.kota,
-        "tanggal": tanggal_indonesia(tanggal) if tanggal else "",
-    }
-
-
-def surat_edaran_context(se: SuratEdaran, sk: Sk, letter: Letter, office: Office) -> dict[str, Any]:
-    """The render context of one kampung's Surat Edaran and its Formulir Instrumen."""
-    content = se.content
-    return {
-        **_kop(office),
-        "kota": office.kota,
-        "tanggal": tanggal_indonesia(office.local_date(se.created_at)),
-        "nomor": se.nomor,
-        "sifat": content["sifat"],
-        "lampiran": "1 (satu) berkas",
-        "perihal": content["perihal"],
-        # The template says "Kepala Kampung {{ kampung.nama }}": "Kampung Sereh" prints as "Sereh" there.
-        "kampung": {"nama": re.sub(r"(?i)^kampung\s+", "", letter.kampung["nama"]),
-                    "distrik": re.sub(r"(?i)^distrik\s+", "", letter.kampung["distrik"]),
-                    "kepala": letter.kampung.get("kepala") or ""},
-        "kegiatan": sk.content["kegiatan"],
-        "tahun": int(sk.content["tahun"]),
-        "sk": {"nomor": sk.nomor or "", "tentang": sk_tentang(sk.content)},
-        "batas_waktu": tanggal_indonesia(date.fromisoformat(content["batas_waktu"])),
-        "penandatangan": _signer(asdict(office.kadis)),
-        "tembusan": _numbered(content.get("tembusan") or []),
-        **_tata_naskah(office, content.get("catatan_tte")),
-        "wilayah": office.daerah.removeprefix("KABUPATEN ").removeprefix("KOTA ").title(),
-    }
