@@ -15,22 +15,18 @@ from naskah_shared.office import holidays_text, office_data
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.ticker import Ticker
-from naskah_shared.web import ApiError
 from report_service.adapters import formulir_pdf
 from report_service.adapters.disposisi_docx import render_disposisi
-from report_service.adapters.formulir_pdf import FormulirRejected
 from report_service.adapters.laporan import ZONE_LABELS, render_laporan
 from report_service.adapters.mailer import SmtpMailer
 from report_service.adapters.tables import metadata, outbox
 from report_service.adapters.unit_of_work import SqlReportUnitOfWork
 from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
-from report_service.domain.disposisi import AlreadyDone, DisposisiError, NotAddressee
-from report_service.domain.errors import ActivityError
 from report_service.service_layer.deadlines import DeadlineService
-from report_service.service_layer.disposisi import DisposisiNotFound, DisposisiService
+from report_service.service_layer.disposisi import DisposisiService
 from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS
-from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid, FormulirNotFound, FormulirService
-from report_service.service_layer.reports import SK_EVENTS, ActivityNotFound, ReportNotFound, ReportService
+from report_service.service_layer.formulir import FormulirService
+from report_service.service_layer.reports import SK_EVENTS, ReportService
 from report_service.settings import ReportSettings, parse_recipients
 
 QUEUE = "report-service.events"
@@ -61,7 +57,7 @@ class Container:
                 "description": "Activity timelines from the SOP's events, the steps past their mutu baku, and the "
                                "Laporan Kegiatan (steps 8-12).",
                 "blueprints": [blp, deadlines_blp, formulir_blp, disposisi_blp], "plain_blueprints": [formulir_pages],
-                "error_mapping": ERRORS, "auth_exempt": _pokja_form}
+                "auth_exempt": _pokja_form}
 
     def close(self) -> None:
         if self.ticker is not None:  # also when only the runtime's start hooks ran (tests)
@@ -71,11 +67,6 @@ class Container:
             self.converter.close()  # type: ignore[attr-defined]
 
 
-def _activity_error(exc: Exception) -> ApiError:
-    assert isinstance(exc, ActivityError)
-    return ApiError(409 if exc.code in ("step_already_recorded", "step_out_of_order") else 422, exc.code, str(exc),
-                    exc.details)
-
 
 def _pokja_form() -> bool:
     """The Pokja's web form: its link's token is the credential (scoped to one kampung's letter)."""
@@ -83,20 +74,6 @@ def _pokja_form() -> bool:
 
     return request.path.startswith("/formulir/")
 
-
-ERRORS = {
-    FormulirNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    FormulirInvalid: lambda e: ApiError(422, "invalid_formulir", str(e), {"fields": e.errors}),
-    FormulirConflict: lambda e: ApiError(409, e.code, str(e)),
-    FormulirRejected: lambda e: ApiError(422, e.code, str(e), e.details),
-    ActivityNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    DisposisiNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    NotAddressee: lambda e: ApiError(403, e.code, str(e), e.details),
-    AlreadyDone: lambda e: ApiError(409, e.code, str(e), e.details),
-    DisposisiError: lambda e: ApiError(422, e.code, str(e), e.details),
-    ReportNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    ActivityError: _activity_error,
-}
 
 
 def _office(settings: ReportSettings) -> dict[str, Any]:

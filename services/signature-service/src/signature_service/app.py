@@ -12,6 +12,7 @@ from naskah_shared.config import settings_from
 from naskah_shared.db.migrations import upgrade
 from naskah_shared.storage.ports import ObjectStore
 from naskah_shared.web.app import service_app
+from signature_service.api.errors import ERRORS
 from signature_service.bootstrap import bootstrap
 from signature_service.service_layer.people import PeopleService
 from signature_service.settings import SignatureSettings
@@ -55,4 +56,4 @@ def create_app(config: Any = None, *, bus: Bus | None = None, store: ObjectStore
     if migrate:
         migrate_database(settings)
     container = bootstrap(settings, bus=bus, store=store)
-    return service_app(__name__, settings, container, **container.web())
+    return service_app(__name__, settings, container, error_mapping=ERRORS, **container.web())

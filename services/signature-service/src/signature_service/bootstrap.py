@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.runtime import Runtime
-from naskah_shared.storage.ports import Buckets, ObjectLocked, ObjectStore
-from naskah_shared.web import ApiError
+from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web.ratelimit import RateLimiter
 from signature_service.adapters.accounts import (
     load_accounts,
@@ -33,26 +32,21 @@ from signature_service.adapters.unit_of_work import SqlSignatureUnitOfWork
 from signature_service.adapters.verification import PadesVerifier, VerificationLimits
 from signature_service.adapters.verification.workers import default_pool
 from signature_service.adapters.verification_cache import SqlVerificationCache
-from signature_service.domain.requests import RequestError
 from signature_service.pki.accounts import dev_accounts
 from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
-from signature_service.service_layer.archive import ArchiveError, ArchiveService
-from signature_service.service_layer.batches import BatchNotFound, BatchSigning
+from signature_service.service_layer.archive import ArchiveService
+from signature_service.service_layer.batches import BatchSigning
 from signature_service.service_layer.disposisi_inbox import EVENTS as DISPOSISI_EVENTS
 from signature_service.service_layer.disposisi_inbox import DisposisiInbox
 from signature_service.service_layer.inbox import SK_EVENTS, InboxService
 from signature_service.service_layer.people import PeopleService
 from signature_service.service_layer.ports import (
-    ConcurrentUpdate,
     SignatureLevel,
-    SigningError,
-    SigningErrorCode,
-    VerificationError,
 )
-from signature_service.service_layer.previews import PreviewBusy, PreviewService, PreviewUnavailable
+from signature_service.service_layer.previews import PreviewService
 from signature_service.service_layer.reconciler import Reconciler
-from signature_service.service_layer.signing import DocumentTampered, LockedOut, RequestNotFound, SigningService
+from signature_service.service_layer.signing import SigningService
 from signature_service.service_layer.verification import VerificationService
 from signature_service.settings import SignatureSettings
 
@@ -99,7 +93,7 @@ class Container:
                 "description": "PAdES signatures for the Kabid and the Kadis, verification, the locked archive.",
                 "blueprints": [requests, batches, verify, archive],
                 "plain_blueprints": [site, pages, people_pages, verify_page, archive_pages],
-                "error_mapping": ERRORS, "auth_exempt": _signer_or_public}
+                "auth_exempt": _signer_or_public}
 
     def serve_pki(self) -> None:
         """Serve the TEST-ONLY PKI's OCSP/CRL/TSA here, unless something already answers on its port."""
@@ -131,47 +125,6 @@ def _signer_or_public() -> bool:
     return request.path == "/api/verify" or request.path.startswith(("/api/signature-requests",
                                                                      "/api/signature-batches"))
 
-
-def _signing_error(exc: Exception) -> ApiError:
-    assert isinstance(exc, SigningError)
-    status = {SigningErrorCode.BAD_PASSPHRASE: 403, SigningErrorCode.TIMESTAMP_FAILED: 502,
-              SigningErrorCode.REVOCATION_FAILED: 502, SigningErrorCode.KEY_UNAVAILABLE: 503,
-              SigningErrorCode.INVALID_PDF: 422, SigningErrorCode.CERTIFICATE_REVOKED: 409,
-              SigningErrorCode.UNTRUSTED_CERTIFICATE: 409, SigningErrorCode.FIELD_ALREADY_SIGNED: 409,
-              SigningErrorCode.FIELD_MISSING: 422, SigningErrorCode.SIGNER_NOT_ELIGIBLE: 409,
-              SigningErrorCode.BSRE_UNAVAILABLE: 503, SigningErrorCode.BSRE_BAD_ANSWER: 502}.get(exc.code, 500)
-    return ApiError(status, exc.code.value, exc.message, exc.details)
-
-
-def _request_error(exc: Exception) -> ApiError:
-    assert isinstance(exc, RequestError)
-    return ApiError(exc.status, exc.code, str(exc))
-
-
-def _locked_out(exc: Exception) -> ApiError:
-    assert isinstance(exc, LockedOut)
-    return ApiError(423, "locked_out", str(exc), {"locked_until": exc.until.isoformat()})
-
-
-def _verification_error(exc: Exception) -> ApiError:
-    assert isinstance(exc, VerificationError)
-    return ApiError(422, exc.code.value, exc.message)
-
-
-ERRORS = {
-    RequestNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    BatchNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    RequestError: _request_error,
-    LockedOut: _locked_out,
-    SigningError: _signing_error,
-    VerificationError: _verification_error,
-    DocumentTampered: lambda e: ApiError(409, "document_tampered", str(e)),
-    ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
-    ObjectLocked: lambda e: ApiError(409, "object_locked", str(e)),
-    PreviewUnavailable: lambda e: ApiError(404, "no_page_image", str(e)),
-    PreviewBusy: lambda e: ApiError(503, "preview_busy", str(e), {"retry_after": 5}),
-    ArchiveError: lambda e: ApiError(422, "archive_refused", str(e)),
-}
 
 
 def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: ObjectStore | None = None) -> Container:

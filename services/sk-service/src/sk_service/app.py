@@ -13,6 +13,7 @@ from naskah_shared.convert import Converter
 from naskah_shared.db.migrations import upgrade
 from naskah_shared.storage.ports import ObjectStore
 from naskah_shared.web.app import service_app
+from sk_service.api.errors import ERRORS
 from sk_service.bootstrap import bootstrap
 from sk_service.settings import SkSettings
 
@@ -30,4 +31,4 @@ def create_app(config: Any = None, *, bus: Bus | None = None, store: ObjectStore
     if migrate:
         migrate_database(settings)
     container = bootstrap(settings, bus=bus, store=store, converter=converter)
-    return service_app(__name__, settings, container, **container.web())
+    return service_app(__name__, settings, container, error_mapping=ERRORS, **container.web())

@@ -14,7 +14,6 @@ from naskah_shared.messages import Envelope
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
-from naskah_shared.web import ApiError
 from sk_service import consumers
 from sk_service.adapters.docx_context import sk_context, surat_edaran_context
 from sk_service.adapters.docx_renderer import DocxtplRenderer
@@ -22,13 +21,9 @@ from sk_service.adapters.formulir_pdf import add_fields
 from sk_service.adapters.tables import metadata, outbox
 from sk_service.adapters.unit_of_work import SqlSkUnitOfWork
 from sk_service.domain.naskah import Office
-from sk_service.domain.sk import TransitionNotAllowed, WrongReviewer
 from sk_service.service_layer.documents import SkDocuments
-from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
-from sk_service.service_layer.surat_edaran import SuratEdaranNotFound
 from sk_service.service_layer.templates import TemplateCatalogue
-from sk_service.service_layer.unit_of_work import ConcurrentUpdate
 from sk_service.settings import SkSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -91,8 +86,7 @@ class Container:
         return {"title": "naskah sk-service",
                 "description": "SK Tim drafting from DOCX templates, PDF conversion and the review loop "
                                "(SOP steps 2-5); the Surat Edaran to every kampung (step 8).",
-                "blueprints": [sk_blp, surat_edaran_blp, templates_blp], "error_mapping": ERRORS,
-                "checks": {"converter": self._converter_ready}}
+                "blueprints": [sk_blp, surat_edaran_blp, templates_blp], "checks": {"converter": self._converter_ready}}
 
     def _converter_ready(self) -> None:
         if not self.converter.ping():
@@ -104,21 +98,6 @@ class Container:
         if self.owns_converter:
             self.converter.close()  # type: ignore[attr-defined]
 
-
-def _template_error(exc: Exception) -> ApiError:
-    assert isinstance(exc, TemplateError)
-    return ApiError(422, exc.code, exc.message, exc.details)
-
-
-ERRORS = {
-    SkNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    SuratEdaranNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    VersionNotFound: lambda e: ApiError(404, "not_found", str(e)),
-    TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
-    WrongReviewer: lambda e: ApiError(403, "wrong_reviewer", str(e)),
-    ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),
-    TemplateError: _template_error,
-}
 
 
 def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStore | None = None,

@@ -22,17 +22,10 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from naskah_shared import formulir as f
+from report_service.service_layer.formulir import FormulirRejected
 
 log = logging.getLogger(__name__)
 MAX_PAGES, MAX_FIELDS = 20, 200  # the letter has two pages and 22 fields; a reader filling it adds none
-
-
-class FormulirRejected(ValueError):
-    """An upload that is not a returned Formulir of this letter; `code` says why (the API answers 4xx)."""
-
-    def __init__(self, code: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.code, self.details = code, details
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,16 @@ class FormulirConflict(ValueError):
         self.code = code
 
 
+class FormulirRejected(ValueError):
+    """An upload that is not a returned Formulir of this letter; `code` says why (the API answers 4xx).
+
+    Raised by the `read_pdf` port (adapters/formulir_pdf.py); named here so api/errors.py can map it."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code, self.details = code, details
+
+
 class FormulirService:
     def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, reports: Any,
                  read_pdf: Callable[..., Any]) -> None:
