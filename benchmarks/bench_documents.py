@@ -21,7 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
+from naskah_shared.convert.baseline import SofficeConverter
+from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer

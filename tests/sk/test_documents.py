@@ -21,7 +21,8 @@ from datetime import date
 import pytest
 
 from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnavailable
-from naskah_shared.convert.libreoffice import SofficeConverter, UnoserverPool
+from naskah_shared.convert.baseline import SofficeConverter
+from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import DocxtplRenderer
@@ -449,7 +450,8 @@ def test_no_process_outlives_its_pool_owner(tmp_path, how: str) -> None:
     """atexit closes a pool left open; a SIGKILLed owner is noticed by the watchdog in each unoserver."""
     script = textwrap.dedent(f"""
         import sys, time
-        from naskah_shared.convert.libreoffice import UnoserverPool, tiny_docx
+        from naskah_shared.convert.libreoffice import UnoserverPool
+        from naskah_shared.convert.sample import tiny_docx
         pool = UnoserverPool(1, workdir={str(tmp_path)!r})
         pool.to_pdf(tiny_docx())
         print(pool.pids()[0], flush=True)

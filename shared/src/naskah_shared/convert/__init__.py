@@ -14,8 +14,12 @@ __all__ = ["ConversionError", "Converter", "ConverterBusy", "ConverterUnavailabl
 
 
 def __getattr__(name: str) -> Any:  # lazy: the adapters are only needed by composition roots
-    if name in ("UnoserverPool", "SofficeConverter"):
-        from naskah_shared.convert import libreoffice
+    if name == "UnoserverPool":
+        from naskah_shared.convert.libreoffice import UnoserverPool
 
-        return getattr(libreoffice, name)
+        return UnoserverPool
+    if name == "SofficeConverter":
+        from naskah_shared.convert.baseline import SofficeConverter
+
+        return SofficeConverter
     raise AttributeError(name)
