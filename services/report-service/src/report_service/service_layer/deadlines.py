@@ -29,6 +29,7 @@ from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
 from report_service.domain.timeline import DueStep
 from report_service.service_layer.reports import ActivityNotFound
+from report_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PRODUCER = "report-service"
@@ -42,7 +43,7 @@ class Mailer(Protocol):
 
 
 class DeadlineService:
-    def __init__(self, *, uow: Callable[..., Any], calendar: Calendar, zone: tzinfo, zone_label: str,
+    def __init__(self, *, uow: UnitOfWorkFactory, calendar: Calendar, zone: tzinfo, zone_label: str,
                  repeat: timedelta, recipients: Mapping[str, tuple[str, ...]], mailer: Mailer | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.uow, self.calendar, self.zone, self.zone_label = uow, calendar, zone, zone_label

@@ -29,6 +29,7 @@ from report_service.domain import sop
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
 from report_service.domain.streams import activity_stream
+from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PRODUCER = "report-service"
@@ -54,7 +55,7 @@ class DisposisiSpec:
 
 
 class DisposisiService:
-    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter,
+    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, converter: Converter,
                  render: Callable[..., bytes], office: Mapping[str, Any], calendar: Calendar,
                  verify_url: Callable[[str], str], visible_paraf: bool = True) -> None:
         self.uow, self.store, self.converter, self.render = uow, store, converter, render
@@ -62,7 +63,7 @@ class DisposisiService:
         self._stripes = [threading.Lock() for _ in range(16)]
 
     # --- given with its step (inside the step's transaction) ---------------------------------
-    def give_in(self, uow: Any, activity_id: str, activity: Activity, step: int, started_at: datetime,
+    def give_in(self, uow: ReportUnitOfWork, activity_id: str, activity: Activity, step: int, started_at: datetime,
                 spec: DisposisiSpec) -> dd.Disposisi:
         s = sop.step(step)
         assert s is not None  # the step was just recorded
@@ -121,11 +122,11 @@ class DisposisiService:
                         type(exc).__name__, exc)
             raise
 
-    def on_signed(self, uow: Any, envelope: Envelope) -> None:
+    def on_signed(self, uow: ReportUnitOfWork, envelope: Envelope) -> None:
         """signature-service's answer for a sheet: keep the signed PDF (inside the caller's transaction)."""
         disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
         row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
-        if row is None or envelope.type != "document.signed":
+        if row is None or not disposisi_id or envelope.type != "document.signed":
             return
         uow.disposisi.set_files(disposisi_id, signed=envelope.payload["document"])
 
@@ -135,7 +136,9 @@ class DisposisiService:
         at = at or datetime.now(UTC)
         with self.uow() as uow:
             row = uow.reports.activity(self._get(disposisi_id)[0].activity_id, for_update=True)
-            d, _ = uow.disposisi.get(disposisi_id, for_update=True)
+            got = uow.disposisi.get(disposisi_id, for_update=True)
+            assert row is not None and got is not None  # _get found the sheet; a sheet's activity is kept
+            d, _ = got
             done: dd.Disposisi = d.closed(person_id, role, note, at)  # raises for anyone but the addressee
             uow.disposisi.close(done)
             activity = Activity.replay(uow.reports.events(row))

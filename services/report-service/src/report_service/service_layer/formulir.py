@@ -18,6 +18,8 @@ from typing import Any
 from naskah_shared import formulir as f
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
+from report_service.service_layer.reports import ReportService
+from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
 
 EVENTS = ("signature.requested", "surat_edaran.rejected")
 SOURCES = ("pdf", "web", "tim")
@@ -54,7 +56,7 @@ class FormulirRejected(ValueError):
 
 
 class FormulirService:
-    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, reports: Any,
+    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, reports: ReportService,
                  read_pdf: Callable[..., Any]) -> None:
         self.uow, self.store, self.reports, self.read_pdf = uow, store, reports, read_pdf
 
@@ -168,8 +170,8 @@ class FormulirService:
             uow.commit()
         return self.submission(letter_id, version)
 
-    def _step(self, uow: Any, letter: dict[str, Any], step: int, actor: str, start: datetime, end: datetime,
-              outcome: str, figures: dict[str, Any]) -> None:
+    def _step(self, uow: ReportUnitOfWork, letter: dict[str, Any], step: int, actor: str, start: datetime,
+              end: datetime, outcome: str, figures: dict[str, Any]) -> None:
         activity_id = uow.formulir.activity_of_sk(letter["sk_id"])
         if activity_id is not None:  # no activity for this SK yet: the data is kept, the timeline has no run
             self.reports.record_step_in(uow, activity_id, step, actor, start, end, outcome, figures)
@@ -211,7 +213,8 @@ class FormulirService:
                              *[accepted["values"].get(c) for c in f.CODES]])
         return header, rows
 
-    def _letter(self, letter_id: str, *, uow: Any = None, for_update: bool = False) -> dict[str, Any]:
+    def _letter(self, letter_id: str, *, uow: ReportUnitOfWork | None = None,
+                for_update: bool = False) -> dict[str, Any]:
         letter: dict[str, Any] | None
         if uow is None:
             with self.uow() as own:

@@ -22,6 +22,7 @@ from report_service.domain.calendar import Calendar, ElapsedCalendar
 from report_service.domain.disposisi import DISPOSISI_STEPS, Disposisi
 from report_service.domain.streams import activity_stream, sk_stream
 from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
+from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
 
 PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,7 +40,7 @@ class ReportNotFound(LookupError):
 
 
 class ReportService:
-    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, converter: Converter, render: Render,
+    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, converter: Converter, render: Render,
                  office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid",
                  calendar: Calendar | None = None) -> None:
         self.uow, self.store, self.converter, self.render = uow, store, converter, render
@@ -82,7 +83,7 @@ class ReportService:
             uow.commit()
         return self.activity(activity_id)
 
-    def record_step_in(self, uow: Any, activity_id: str, step: int, actor: str, started_at: datetime,
+    def record_step_in(self, uow: ReportUnitOfWork, activity_id: str, step: int, actor: str, started_at: datetime,
                        ended_at: datetime, outcome: str, figures: Mapping[str, Any]) -> None:
         """A step recorded inside the caller's transaction (the Formulir's submissions and verdicts)."""
         row = self._row(uow, activity_id, for_update=True)
@@ -97,7 +98,7 @@ class ReportService:
             reports = uow.reports.reports_of(activity_id)
         return {"row": row, "activity": activity, "reports": reports}
 
-    def _keep(self, uow: Any, activity_id: str, activity: Activity) -> None:
+    def _keep(self, uow: ReportUnitOfWork, activity_id: str, activity: Activity) -> None:
         for event in activity.new_events:
             uow.reports.append(activity_stream(activity_id), event)
             uow.emit(Envelope(type=event.type, producer=PRODUCER, id=event.event_id,
@@ -121,7 +122,7 @@ class ReportService:
                 self._handover_disposisi(uow, envelope, kind)
             uow.commit()
 
-    def _handover_disposisi(self, uow: Any, envelope: Envelope, kind: str) -> Disposisi | None:
+    def _handover_disposisi(self, uow: ReportUnitOfWork, envelope: Envelope, kind: str) -> Disposisi | None:
         """SOP step 6 starts with the Kadis's signature on the SK, and its output is the Kabid's Disposisi
         handing the SK to the Kasubid to document and archive: given then, to the SK's newest activity."""
         payload = self._sk_payload(envelope)
@@ -149,10 +150,10 @@ class ReportService:
             p.setdefault("at", last.get("at"))
         return p
 
-    def _report_answer(self, uow: Any, envelope: Envelope) -> None:
+    def _report_answer(self, uow: ReportUnitOfWork, envelope: Envelope) -> None:
         report_id = envelope.payload.get("report_id") or envelope.payload.get("document_id")
-        report = uow.reports.report(report_id, for_update=True)
-        if report is None:
+        report = uow.reports.report(report_id, for_update=True) if report_id else None
+        if report is None or not report_id:
             return  # not ours
         if envelope.type == "document.signed":
             uow.reports.update_report(report_id, status="signed", signed=envelope.payload["document"])
@@ -220,7 +221,7 @@ class ReportService:
             raise ReportNotFound(f"no report {report_id}")
         return report
 
-    def _row(self, uow: Any, activity_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    def _row(self, uow: ReportUnitOfWork, activity_id: str, *, for_update: bool = False) -> dict[str, Any]:
         row: dict[str, Any] | None = uow.reports.activity(activity_id, for_update=for_update)
         if row is None:
             raise ActivityNotFound(f"no activity {activity_id}")

@@ -20,6 +20,7 @@ from typing import Any
 from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.signing import Client
+from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 KINDS = ("sk", "surat_edaran", "report")
 MAX_RESULTS = 50
@@ -81,7 +82,7 @@ def _documents(rows: Iterable[SignatureRequest]) -> list[ArchivedDocument]:
 
 
 class ArchiveService:
-    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore) -> None:
         self.uow, self.store = uow, store
 
     def search(self, query: ArchiveQuery, *, limit: int = MAX_RESULTS) -> list[ArchivedDocument]:

@@ -7,12 +7,12 @@ never waits on report-service to show what it has; a `disposisi.done` event conf
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from naskah_shared.messages import Envelope
 from signature_service.service_layer.people import Person
+from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = "signature-service.disposisi"
 EVENTS = ("disposisi.created", "disposisi.done")
@@ -26,7 +26,7 @@ class DisposisiDone(Protocol):
 
 
 class DisposisiInbox:
-    def __init__(self, *, uow: Callable[..., Any], client: DisposisiDone) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, client: DisposisiDone) -> None:
         self.uow, self.client = uow, client
 
     def on_event(self, event: Envelope) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from naskah_shared.messages import Envelope
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.people import Person
+from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = "signature-service.inbox"
 SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.approved", "sk.archived")
@@ -52,7 +53,7 @@ class Inbox:
 
 
 class InboxService:
-    def __init__(self, *, uow: Callable[..., Any], signer_name: Callable[[str], str]) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, signer_name: Callable[[str], str]) -> None:
         self.uow = uow
         self.signer_name = signer_name  # signer account id → nama, for "who signed before me"
 

@@ -20,7 +20,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
+
+from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 ROLES = ("kasubid", "kabid", "kadis", "arsiparis", "admin")
@@ -82,7 +84,7 @@ def session_hash(session_id: str) -> str:
 
 
 class PeopleService:
-    def __init__(self, *, uow: Callable[..., Any], hasher: PasswordHasher, lockout_attempts: int = 5,
+    def __init__(self, *, uow: UnitOfWorkFactory, hasher: PasswordHasher, lockout_attempts: int = 5,
                  lockout_minutes: int = 15, idle_minutes: int = 30, lifetime_minutes: int = 720,
                  signers: Callable[[], set[str]] = set) -> None:
         self.uow, self.hasher = uow, hasher

@@ -37,6 +37,7 @@ from signature_service.service_layer.ports import (
     SigningErrorCode,
     StampPlacement,
 )
+from signature_service.service_layer.unit_of_work import SignatureUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PRODUCER = "signature-service"
@@ -99,7 +100,7 @@ def _names(req: SignatureRequest) -> dict[str, Any]:
 
 
 class SigningService:
-    def __init__(self, *, uow: Callable[..., Any], store: ObjectStore, keyring: KeyRing,
+    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, keyring: KeyRing,
                  accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
                  verify_url: Callable[[str], str], retention_days: int, lockout_attempts: int,
                  lockout_minutes: int, find_anchor: Callable[[bytes, str], StampPlacement | None],
@@ -342,8 +343,8 @@ class SigningService:
         log.info("document signed", extra={"request": req.id, "signer": account.id, "level": self.level.value})
         return req
 
-    def _finish(self, uow: Any, req: SignatureRequest, stored: StoredObject, audit: dict[str, Any], now: datetime,
-                detail: str | None = None) -> None:
+    def _finish(self, uow: SignatureUnitOfWork, req: SignatureRequest, stored: StoredObject, audit: dict[str, Any],
+                now: datetime, detail: str | None = None) -> None:
         """Record the signature: this request signed, the next signer's turn or `document.signed`, the audit."""
         line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
                 if r.requested_event == req.requested_event]
@@ -507,7 +508,7 @@ class SigningService:
         answer: dict[str, Any] = sender(account, 1)  # the key backend's answer (where the code went)
         return answer
 
-    def _get(self, uow: Any, request_id: str, *, for_update: bool = True) -> SignatureRequest:
+    def _get(self, uow: SignatureUnitOfWork, request_id: str, *, for_update: bool = True) -> SignatureRequest:
         req: SignatureRequest | None = uow.requests.get(request_id, for_update=for_update)
         if req is None:
             raise RequestNotFound(f"no signature request {request_id}")
