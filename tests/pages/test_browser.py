@@ -80,6 +80,19 @@ def scenario(browser, sk_url: str, base: str, who_is: dict[str, tuple[str, str]]
     check_page(page, "review")
     page.fill("#note", "Mohon perbaiki menimbang huruf b.")
     submit(page, "Tolak dengan catatan")
+    if "kasubid" in who_is:  # sent back: it waits in its drafter's inbox with the note, read-only there
+        logout(page)
+        login(page, base, *who_is["kasubid"])
+        _open_when(page, f"{base}/inbox", "text=Mohon perbaiki menimbang huruf b.")
+        item = page.locator("li", has_text="Mohon perbaiki").inner_text()
+        assert "dikembalikan" in item and "dikembalikan kasubid" not in item.lower()  # by the Kabid who did
+        check_page(page, "inbox-kasubid")
+        page.goto(base + _inbox_link(page, base, f"/review/{sk_id}").removeprefix("/signatures"))
+        assert "Dikembalikan kepada Anda untuk direvisi" in page.content()
+        assert page.locator("button:has-text('Setujui')").count() == 0
+        check_page(page, "review-kasubid")
+        logout(page)
+        login(page, base, *who_is["kabid"])
     revised = sk_payload(members=6)
     assert requests.put(f"{sk_url}/api/sk/{sk_id}", json=revised, headers=api, timeout=60).status_code < 300
     assert requests.post(f"{sk_url}/api/sk/{sk_id}/submit", headers=api, timeout=60).status_code < 300

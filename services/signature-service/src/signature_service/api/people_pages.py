@@ -232,5 +232,5 @@ def review_post(sk_id: str):
                                            "masuk Anda.", status=409)
         return _review_view(row, error="Keputusan tidak dapat diterima; periksa catatan Anda.", note=note,
                             status=422)
-    container().inbox.note_review(sk_id, answer)
+    container().inbox.note_review(sk_id, answer, by=person.nama)
     return redirect(_here("/inbox?selesai=" + ("disetujui" if decision == "approve" else "ditolak")))

@@ -92,13 +92,14 @@ class InboxService:
                     "decision": str(p.get("decision") or ""), "note": p.get("note"), "at": event.occurred_at})
             uow.commit()
 
-    def note_review(self, sk_id: str, answer: dict[str, Any]) -> None:
-        """sk-service's answer to a review made here: the row moves at once (its event confirms it later)."""
+    def note_review(self, sk_id: str, answer: dict[str, Any], *, by: str) -> None:
+        """sk-service's answer to a review `by` (the reviewer's nama) made here: the row moves at once (its
+        event, then older than the row, only adds the review to the activity)."""
         status = str(answer.get("status") or "")
         if not status:
             return
         values: dict[str, Any] = {"status": status, "awaiting": answer.get("awaiting") or REVISER.get(status),
-                                  "last_action": "sk.reviewed", "last_at": datetime.now(UTC)}
+                                  "last_action": "sk.reviewed", "last_by": by[:200], "last_at": datetime.now(UTC)}
         if answer.get("nomor"):
             values["nomor"] = str(answer["nomor"])[:100]
         with self.uow() as uow:
