@@ -8,9 +8,10 @@ repositories and the unit of work themselves are typed here, so a handler's `uow
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol, Self, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from naskah_shared.messages import Envelope
+from naskah_shared.transaction import Transaction
 from report_service.domain.activity import ActivityEvent
 from report_service.domain.disposisi import Disposisi
 
@@ -65,16 +66,10 @@ class DisposisiRepository(Protocol):
     def close(self, d: Disposisi) -> None: ...
 
 
-class ReportUnitOfWork(Protocol):
+class ReportUnitOfWork(Transaction, Protocol):
     reports: ReportRepository
     formulir: FormulirRepository
     disposisi: DisposisiRepository
-
-    def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def emit(self, envelope: Envelope) -> Envelope: ...
-    def claim(self, envelope: Envelope, consumer: str) -> bool: ...
-    def commit(self) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

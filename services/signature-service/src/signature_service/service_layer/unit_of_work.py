@@ -8,9 +8,10 @@ repositories and the unit of work themselves are typed here, so a service's `uow
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from naskah_shared.messages import Envelope
+from naskah_shared.transaction import Transaction
 from signature_service.domain.requests import SignatureRequest
 
 if TYPE_CHECKING:  # people.py takes its unit of work from here
@@ -95,18 +96,12 @@ class DisposisiRepository(Protocol):
     def for_role(self, role: str, *, limit: int = 200) -> list[Row]: ...
 
 
-class SignatureUnitOfWork(Protocol):
+class SignatureUnitOfWork(Transaction, Protocol):
     requests: RequestRepository
     guards: GuardRepository
     people: PeopleRepository
     inbox: InboxRepository
     disposisi: DisposisiRepository
-
-    def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def emit(self, envelope: Envelope) -> Envelope: ...
-    def claim(self, envelope: Envelope, consumer: str) -> bool: ...
-    def commit(self) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):
