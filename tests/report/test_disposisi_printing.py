@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from naskah_shared.bus.inprocess import InProcessBus
+from naskah_shared.bus.topology import Queues
 from naskah_shared.storage.ports import Buckets
 from naskah_shared.testing.seaweedfs import start_seaweedfs
 from report_service.adapters import tables as t
 from report_service.app import create_app
-from report_service.bootstrap import PRINT_QUEUE
 from tests.conftest import keyed
 
 
@@ -31,7 +31,8 @@ class _Retries(logging.Handler):
         self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage() == "handler failed; retrying" and getattr(record, "queue", "") == PRINT_QUEUE:
+        queue = getattr(record, "queue", "")
+        if record.getMessage() == "handler failed; retrying" and queue == Queues.REPORT_DISPOSISI:
             self.count += 1
 
 
@@ -74,7 +75,7 @@ def test_a_sheet_not_printed_while_the_store_is_down_is_printed_when_it_is_back(
         d = client.get(f"/api/activities/{aid}/disposisi").json[0]
         _until(lambda: retries.count >= 8, 120, "the printing retried through the outage")
         assert container.disposisi.get(d["id"])[1]["pdf"] is None, "nothing printed while the store is down"
-        assert bus.parked(PRINT_QUEUE) == [], "an outage past the five attempts parked the printing"
+        assert bus.parked(Queues.REPORT_DISPOSISI) == [], "an outage past the five attempts parked the printing"
         assert _paraf_requests(container, d["id"]) == 0
 
         weed.start()
@@ -83,7 +84,7 @@ def test_a_sheet_not_printed_while_the_store_is_down_is_printed_when_it_is_back(
         assert pdf.startswith(b"%PDF")
         _until(lambda: _paraf_requests(container, d["id"]) == 1, 30, "the giver's paraf asked for")
         time.sleep(1.0)  # a late redelivery would ask twice: it must not
-        assert _paraf_requests(container, d["id"]) == 1 and bus.parked(PRINT_QUEUE) == []
+        assert _paraf_requests(container, d["id"]) == 1 and bus.parked(Queues.REPORT_DISPOSISI) == []
         assert client.get(f"/api/disposisi/{d['id']}/lembar.pdf").data == pdf
     finally:
         logging.getLogger("naskah_shared.bus.inprocess").removeHandler(retries)

@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from naskah_shared.bus.inprocess import InProcessBus
+from naskah_shared.bus.topology import Queues
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
 from naskah_shared.testing.seaweedfs import start_seaweedfs
 from sk_service.app import create_app as sk_app
-from sk_service.consumers import LETTERS_QUEUE
 from sk_service.domain.surat_edaran import LetterStatus
 from sk_service.service_layer.surat_edaran import produce_letters, request_surat_edaran
 from tests.sk.test_letter_guards import _archived_sk
@@ -70,14 +70,14 @@ def test_an_s3_outage_longer_than_the_retries_does_not_park_the_letters(real_sta
         while counter.retries < 8 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert counter.retries >= 8, "the consumer kept retrying through the outage"
-        assert bus.parked(LETTERS_QUEUE) == [], "an outage past max_attempts (5) did not park the event"
+        assert bus.parked(Queues.SK_LETTERS) == [], "an outage past max_attempts (5) did not park the event"
         weed.start()
         deadline = time.monotonic() + 90
         while _status(container, se.id)[0] != "signing" and time.monotonic() < deadline:
             time.sleep(0.3)
         status, letters = _status(container, se.id)
         assert status == "signing" and letters == [LetterStatus.PRODUCED] * 2
-        assert bus.parked(LETTERS_QUEUE) == []
+        assert bus.parked(Queues.SK_LETTERS) == []
     finally:
         logging.getLogger("naskah_shared.bus.inprocess").removeHandler(counter)
         container.close()

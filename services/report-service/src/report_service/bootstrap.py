@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
+from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.office import holidays_text, office_data
@@ -28,10 +29,6 @@ from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS
 from report_service.service_layer.formulir import FormulirService
 from report_service.service_layer.reports import SK_EVENTS, ReportService
 from report_service.settings import ReportSettings, parse_recipients
-
-QUEUE = "report-service.events"
-FORMULIR_QUEUE = "report-service.formulir"  # its own queue: the batch's letters, apart from the SK's steps
-PRINT_QUEUE = "report-service.disposisi"  # disposisi.created → the sheet printed, retried until it is
 
 
 @dataclass
@@ -130,10 +127,10 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         uow=uow, store=runtime.store, converter=converter, render=render_disposisi, office=office,
         calendar=calendar, verify_url=reports.verify_url,
         visible_paraf=str((office.get("disposisi") or {}).get("paraf", "")).lower() == "tampak")
-    runtime.bus.subscribe(QUEUE, SK_EVENTS, reports.on_event)
-    runtime.bus.subscribe(PRINT_QUEUE, ("disposisi.created",), reports.disposisi.on_created)
+    runtime.bus.subscribe(Queues.REPORT_EVENTS, SK_EVENTS, reports.on_event)
+    runtime.bus.subscribe(Queues.REPORT_DISPOSISI, (Events.DISPOSISI_CREATED,), reports.disposisi.on_created)
     formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
-    runtime.bus.subscribe(FORMULIR_QUEUE, FORMULIR_EVENTS, formulir.on_event)
+    runtime.bus.subscribe(Queues.REPORT_FORMULIR, FORMULIR_EVENTS, formulir.on_event)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from naskah_shared.bus.ports import Bus
+from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web.ratelimit import RateLimiter
@@ -51,9 +52,6 @@ from signature_service.service_layer.verification import VerificationService
 from signature_service.settings import SignatureSettings
 
 log = logging.getLogger(__name__)
-QUEUE = "signature-service.events"
-INBOX_QUEUE = "signature-service.inbox"  # sk-service's sk.* events for the inbox's read model
-DISPOSISI_QUEUE = "signature-service.disposisi"  # report-service's disposisi.* events for the inbox
 
 
 @dataclass
@@ -167,10 +165,10 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         lifetime_minutes=settings.session_max_minutes, signers=lambda: set(accounts))
     container.inbox = InboxService(uow=uow, signer_name=lambda s: accounts[s].nama if s in accounts else s)
     container.sk_reviews = HttpSkReviews(settings.sk_url, secret=settings.secret_key, api_key=settings.sk_api_key)
-    runtime.bus.subscribe(INBOX_QUEUE, SK_EVENTS, container.inbox.on_sk_event)
+    runtime.bus.subscribe(Queues.SIGNATURE_INBOX, SK_EVENTS, container.inbox.on_sk_event)
     container.disposisi = DisposisiInbox(uow=uow, client=HttpReportDisposisi(
         settings.report_url, secret=settings.secret_key, api_key=settings.report_api_key))
-    runtime.bus.subscribe(DISPOSISI_QUEUE, DISPOSISI_EVENTS, container.disposisi.on_event)
+    runtime.bus.subscribe(Queues.SIGNATURE_DISPOSISI, DISPOSISI_EVENTS, container.disposisi.on_event)
     if settings.login_rate_per_minute > 0:  # argon2 costs 64 MiB and tens of ms a try: no flood of guesses
         container.login_limiter = RateLimiter(settings.login_rate_per_minute, settings.login_rate_burst)
     container.previews = PreviewService(PdfiumRenderer(), runtime.store)
@@ -180,7 +178,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         signed_document=signing.signed_document)
     if settings.verify_rate_per_minute > 0:
         container.verify_limiter = RateLimiter(settings.verify_rate_per_minute, settings.verify_rate_burst)
-    runtime.bus.subscribe(QUEUE, ("signature.requested",), signing.on_signature_requested)
+    runtime.bus.subscribe(Queues.SIGNATURE_EVENTS, (Events.SIGNATURE_REQUESTED,), signing.on_signature_requested)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
     runtime.on_start.append(container.serve_pki)

@@ -13,6 +13,39 @@ from __future__ import annotations
 from typing import Any
 
 EXCHANGE = "naskah.events"
+
+
+class Queues:
+    """Every consumer queue, by the service that owns it (a queue has one consumer service)."""
+
+    SK_EVENTS = "sk-service.events"  # signature-service's answers about SKs and letters
+    SK_LETTERS = "sk-service.letters"  # its own batch of letters: long work, apart from the SKs' answers
+    SIGNATURE_EVENTS = "signature-service.events"  # signature.requested
+    SIGNATURE_INBOX = "signature-service.inbox"  # sk-service's sk.* events for the inbox's read model
+    SIGNATURE_DISPOSISI = "signature-service.disposisi"  # report-service's disposisi.* events for the inbox
+    REPORT_EVENTS = "report-service.events"  # the SK's steps, for the activity's timeline
+    REPORT_FORMULIR = "report-service.formulir"  # the batch's letters, apart from the SK's steps
+    REPORT_DISPOSISI = "report-service.disposisi"  # disposisi.created: the sheet printed, retried until it is
+
+
+class Events:
+    """Every routing key (an envelope's ``type``) on the exchange."""
+
+    SK_DRAFTED = "sk.drafted"
+    SK_REVISED = "sk.revised"
+    SK_SUBMITTED = "sk.submitted"
+    SK_REVIEWED = "sk.reviewed"
+    SK_APPROVED = "sk.approved"
+    SK_ARCHIVED = "sk.archived"
+    SIGNATURE_REQUESTED = "signature.requested"
+    DOCUMENT_SIGNED = "document.signed"
+    SIGNATURE_REJECTED = "signature.rejected"
+    SURAT_EDARAN_REQUESTED = "surat_edaran.requested"
+    SURAT_EDARAN_REJECTED = "surat_edaran.rejected"
+    DISPOSISI_CREATED = "disposisi.created"
+    DISPOSISI_DONE = "disposisi.done"
+
+    SK_LIFECYCLE = (SK_DRAFTED, SK_REVISED, SK_SUBMITTED, SK_REVIEWED, SK_APPROVED, SK_ARCHIVED)
 ATTEMPT_HEADER = "x-naskah-attempt"
 REASON_HEADER = "x-naskah-reason"
 RETRY_DELAYS_MS = (1_000, 5_000, 30_000, 120_000)

@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from naskah_shared import formulir as f
+from naskah_shared.bus.topology import Events
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.service_layer.reports import ReportService
 from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
 
-EVENTS = ("signature.requested", "surat_edaran.rejected")
+EVENTS = (Events.SIGNATURE_REQUESTED, Events.SURAT_EDARAN_REJECTED)
 SOURCES = ("pdf", "web", "tim")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from naskah_shared.bus.topology import Events
 from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
@@ -26,8 +27,7 @@ from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWo
 
 PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SK_EVENTS = ("sk.drafted", "sk.revised", "sk.submitted", "sk.reviewed", "sk.approved", "sk.archived",
-             "document.signed", "signature.rejected")
+SK_EVENTS = (*Events.SK_LIFECYCLE, Events.DOCUMENT_SIGNED, Events.SIGNATURE_REJECTED)
 Render = Callable[..., tuple[bytes, list[tuple[str, bytes]]]]
 
 
