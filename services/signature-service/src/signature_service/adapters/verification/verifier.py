@@ -118,8 +118,7 @@ class PadesVerifier:
         budget = _Budget(time.monotonic() + self.limits.budget_seconds)
         work = _Work(self, pdf, password, budget)
         if self.pool is not None:
-            self.pool.run(_verify_job, (self.spec(), pdf, password, budget.deadline),
-                                              budget.deadline, work.apply)
+            self.pool.run(_verify_job, (self.spec(), pdf, password, budget.deadline), budget.deadline, work.apply)
         else:
             work.run()
         if work.error is not None:
