@@ -8,6 +8,7 @@ from naskah_shared.web import ApiError
 from sk_service.domain.sk import TransitionNotAllowed, WrongReviewer
 from sk_service.service_layer.handlers import SkNotFound, VersionNotFound
 from sk_service.service_layer.ports import TemplateError
+from sk_service.service_layer.queries import LetterNotFound
 from sk_service.service_layer.surat_edaran import SuratEdaranNotFound
 from sk_service.service_layer.unit_of_work import ConcurrentUpdate
 
@@ -21,6 +22,7 @@ ERRORS: Mapping[type[Exception], Callable[[Exception], ApiError]] = {
     SkNotFound: lambda e: ApiError(404, "not_found", str(e)),
     SuratEdaranNotFound: lambda e: ApiError(404, "not_found", str(e)),
     VersionNotFound: lambda e: ApiError(404, "not_found", str(e)),
+    LetterNotFound: lambda e: ApiError(404, "not_found", str(e)),
     TransitionNotAllowed: lambda e: ApiError(409, "transition_not_allowed", str(e)),
     WrongReviewer: lambda e: ApiError(403, "wrong_reviewer", str(e)),
     ConcurrentUpdate: lambda e: ApiError(409, "concurrent_update", str(e)),

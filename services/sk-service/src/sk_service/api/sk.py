@@ -22,7 +22,7 @@ from sk_service.api.schemas import (
     SkSchema,
     VersionSchema,
 )
-from sk_service.service_layer import handlers
+from sk_service.service_layer import handlers, queries
 
 blp = Blueprint("sk", __name__, url_prefix="/api/sk", description="SK Tim: drafting and the review loop")
 
@@ -70,8 +70,7 @@ class SkCollection(MethodView):
     @blp.response(200, SkSummary(many=True))
     def get(self, query):
         """List SKs, newest first."""
-        with container().uow() as uow:
-            return uow.sks.list(**query)
+        return queries.list_sks(container().uow, **query)
 
     @blp.arguments(SkInputSchema)
     @blp.response(201, SkSchema)
@@ -90,8 +89,7 @@ class SkItem(MethodView):
     @blp.response(200, SkSchema)
     def get(self, sk_id: str):
         """One SK with its status, reviews and links."""
-        with container().uow() as uow:
-            return _view(handlers.get_sk(uow, sk_id))
+        return _view(queries.sk(container().uow, sk_id))
 
     @blp.arguments(SkInputSchema)
     @blp.response(200, SkSchema)
@@ -158,9 +156,7 @@ def _reviewer(body: dict[str, Any]) -> tuple[str, str, str | None]:
 @blp.response(200, VersionSchema(many=True))
 def versions(sk_id: str):
     """Every stored rendering of the SK, oldest first, with download links."""
-    with container().uow() as uow:
-        handlers.get_sk(uow, sk_id)
-        rows = uow.sks.versions(sk_id)
+    rows = queries.versions(container().uow, sk_id)
     for row in rows:
         row["links"] = {ext: url_for("sk.version_file", sk_id=sk_id, n=row["n"], ext=ext) for ext in ("docx", "pdf")}
     return rows
@@ -183,19 +179,14 @@ _MIME = {"pdf": "application/pdf",
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def version_file(sk_id: str, n: int, ext: str):
     """Download version `n` as DOCX or PDF."""
-    with container().uow() as uow:
-        handlers.get_sk(uow, sk_id)
-        row = uow.sks.version(sk_id, n)
-    return _file(sk_id, row, ext, n)
+    return _file(sk_id, queries.version(container().uow, sk_id, n), ext, n)
 
 
 @blp.route("/<sk_id>/latest.<ext>", methods=["GET"])
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def latest_file(sk_id: str, ext: str):
     """Download the latest version as DOCX or PDF."""
-    with container().uow() as uow:
-        handlers.get_sk(uow, sk_id)
-        row = uow.sks.latest_version(sk_id)
+    row = queries.version(container().uow, sk_id)
     return _file(sk_id, row, ext, row["n"] if row else 0)
 
 

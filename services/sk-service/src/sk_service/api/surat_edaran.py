@@ -12,8 +12,8 @@ from sk_service.api.container import container
 from sk_service.api.files import stored_file
 from sk_service.api.schemas import SuratEdaranInputSchema, SuratEdaranSchema, SuratEdaranSummarySchema
 from sk_service.domain.surat_edaran import SuratEdaran
-from sk_service.service_layer import handlers
-from sk_service.service_layer.surat_edaran import get_surat_edaran, request_surat_edaran
+from sk_service.service_layer import queries
+from sk_service.service_layer.surat_edaran import request_surat_edaran
 
 blp = Blueprint("surat_edaran", __name__, url_prefix="/api",
                 description="Surat Edaran and Formulir Instrumen to every kampung (SOP step 8)")
@@ -55,17 +55,14 @@ def create(body, sk_id: str):
 @blp.response(200, SuratEdaranSummarySchema(many=True))
 def list_for_sk(sk_id: str):
     """The Surat Edaran batches issued under an SK."""
-    with container().uow() as uow:
-        handlers.get_sk(uow, sk_id)
-        return uow.surat_edaran.list_for_sk(sk_id)
+    return queries.surat_edaran_for_sk(container().uow, sk_id)
 
 
 @blp.route("/surat-edaran/<se_id>", methods=["GET"])
 @blp.response(200, SuratEdaranSchema)
 def get_batch(se_id: str):
     """A batch with its progress and every letter (`?letters=false` for the progress alone)."""
-    with container().uow() as uow:
-        se = get_surat_edaran(uow, se_id)
+    se = queries.surat_edaran(container().uow, se_id)
     return _view(se, letters=request.args.get("letters", "true").lower() != "false")
 
 
@@ -73,11 +70,7 @@ def get_batch(se_id: str):
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
 def letter_pdf(se_id: str, slug: str):
     """One kampung's letter: the signed PDF once the Kadis signed it, the unsigned one before."""
-    with container().uow() as uow:
-        se = get_surat_edaran(uow, se_id)
-    letter = next((x for x in se.letters if x.slug == slug), None)
-    if letter is None:
-        raise ApiError(404, "not_found", f"Surat Edaran {se_id} has no letter {slug!r}")
+    letter = queries.letter(container().uow, se_id, slug)
     ref = letter.signed_document or letter.document
     if ref is None:
         raise ApiError(409, "not_produced_yet", f"the letter to {letter.kampung['nama']} is still being produced")

@@ -1,0 +1,69 @@
+"""sk-service's queries: what the API reads. Views never open a unit of work or the store themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naskah_shared.storage.ports import ObjectStore, StoredObject
+from sk_service.domain.sk import Sk
+from sk_service.domain.surat_edaran import Letter, SuratEdaran
+from sk_service.service_layer.handlers import get_sk
+from sk_service.service_layer.surat_edaran import get_surat_edaran
+from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
+
+
+class LetterNotFound(LookupError):
+    pass
+
+
+def list_sks(uow_factory: UnitOfWorkFactory, *, status: str | None = None, limit: int = 50,
+             offset: int = 0) -> list[dict[str, Any]]:
+    with uow_factory() as uow:
+        rows: list[dict[str, Any]] = uow.sks.list(status=status, limit=limit, offset=offset)
+        return rows
+
+
+def sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> Sk:
+    with uow_factory() as uow:
+        return get_sk(uow, sk_id)
+
+
+def versions(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[dict[str, Any]]:
+    """Every stored rendering of the SK, oldest first (SkNotFound for an unknown SK)."""
+    with uow_factory() as uow:
+        get_sk(uow, sk_id)
+        rows: list[dict[str, Any]] = uow.sks.versions(sk_id)
+        return rows
+
+
+def version(uow_factory: UnitOfWorkFactory, sk_id: str, n: int | None = None) -> dict[str, Any] | None:
+    """Version `n` of the SK, or its latest when `n` is None; None when it has no such version."""
+    with uow_factory() as uow:
+        get_sk(uow, sk_id)
+        row: dict[str, Any] | None = uow.sks.latest_version(sk_id) if n is None else uow.sks.version(sk_id, n)
+        return row
+
+
+def surat_edaran_for_sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[dict[str, Any]]:
+    with uow_factory() as uow:
+        get_sk(uow, sk_id)
+        rows: list[dict[str, Any]] = uow.surat_edaran.list_for_sk(sk_id)
+        return rows
+
+
+def surat_edaran(uow_factory: UnitOfWorkFactory, se_id: str) -> SuratEdaran:
+    with uow_factory() as uow:
+        return get_surat_edaran(uow, se_id)
+
+
+def letter(uow_factory: UnitOfWorkFactory, se_id: str, slug: str) -> Letter:
+    """One kampung's letter of a batch, by its slug."""
+    found = next((x for x in surat_edaran(uow_factory, se_id).letters if x.slug == slug), None)
+    if found is None:
+        raise LetterNotFound(f"Surat Edaran {se_id} has no letter {slug!r}")
+    return found
+
+
+def stored(store: ObjectStore, ref: dict[str, Any]) -> tuple[bytes, StoredObject]:
+    """The bytes of one stored version that an SK or a letter names."""
+    return store.get(ref["bucket"], ref["key"], ref["version_id"])
