@@ -10,10 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from naskah_shared.bus.ports import Bus
-from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.web.ratelimit import RateLimiter
+from signature_service import consumers
 from signature_service.adapters.accounts import (
     load_accounts,
     signer_opener,
@@ -38,9 +38,8 @@ from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.archive import ArchiveService
 from signature_service.service_layer.batches import BatchSigning
-from signature_service.service_layer.disposisi_inbox import EVENTS as DISPOSISI_EVENTS
 from signature_service.service_layer.disposisi_inbox import DisposisiInbox
-from signature_service.service_layer.inbox import SK_EVENTS, InboxService
+from signature_service.service_layer.inbox import InboxService
 from signature_service.service_layer.people import PeopleService
 from signature_service.service_layer.ports import (
     SignatureLevel,
@@ -165,10 +164,8 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         lifetime_minutes=settings.session_max_minutes, signers=lambda: set(accounts))
     container.inbox = InboxService(uow=uow, signer_name=lambda s: accounts[s].nama if s in accounts else s)
     container.sk_reviews = HttpSkReviews(settings.sk_url, secret=settings.secret_key, api_key=settings.sk_api_key)
-    runtime.bus.subscribe(Queues.SIGNATURE_INBOX, SK_EVENTS, container.inbox.on_sk_event)
     container.disposisi = DisposisiInbox(uow=uow, client=HttpReportDisposisi(
         settings.report_url, secret=settings.secret_key, api_key=settings.report_api_key))
-    runtime.bus.subscribe(Queues.SIGNATURE_DISPOSISI, DISPOSISI_EVENTS, container.disposisi.on_event)
     if settings.login_rate_per_minute > 0:  # argon2 costs 64 MiB and tens of ms a try: no flood of guesses
         container.login_limiter = RateLimiter(settings.login_rate_per_minute, settings.login_rate_burst)
     container.previews = PreviewService(PdfiumRenderer(), runtime.store)
@@ -178,7 +175,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         signed_document=signing.signed_document)
     if settings.verify_rate_per_minute > 0:
         container.verify_limiter = RateLimiter(settings.verify_rate_per_minute, settings.verify_rate_burst)
-    runtime.bus.subscribe(Queues.SIGNATURE_EVENTS, (Events.SIGNATURE_REQUESTED,), signing.on_signature_requested)
+    consumers.subscribe(runtime.bus, signing, container.inbox, container.disposisi)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.SIGNED, object_lock=True))
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.DRAFTS))
     runtime.on_start.append(container.serve_pki)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from naskah_shared.bus.topology import Events, Queues
+from naskah_shared.bus.topology import Queues
 from naskah_shared.messages import Envelope
 from signature_service.service_layer.people import Person
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = Queues.SIGNATURE_DISPOSISI
-EVENTS = (Events.DISPOSISI_CREATED, Events.DISPOSISI_DONE)
 NOTE_MAX = 2000
 
 

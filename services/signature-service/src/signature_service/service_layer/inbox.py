@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from naskah_shared.bus.topology import Events, Queues
+from naskah_shared.bus.topology import Queues
 from naskah_shared.messages import Envelope
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.people import Person
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = Queues.SIGNATURE_INBOX
-SK_EVENTS = Events.SK_LIFECYCLE
 # Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
 AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
 REVISER = {"rejected_by_kabid": "kasubid"}  # sent back: the drafter revises (not a review, so not `awaiting`)
