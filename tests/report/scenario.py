@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from naskah_shared.bus.topology import topic_matches
+from naskah_shared.messages import Envelope
+from report_service import consumers
 from report_service.domain.activity import Activity, ActivityEvent
 
 WIT = timezone(timedelta(hours=9))
@@ -18,6 +21,14 @@ def wit(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 def sk_event(type: str, at: datetime, **payload: Any) -> ActivityEvent:
     return ActivityEvent(type, at.astimezone(UTC), {"sk_id": "sk-1", **payload})
+
+
+def deliver(container: Any, envelope: Envelope) -> None:
+    """Hand `envelope` to report-service's consumer of it, as the bus would (at once, in this thread)."""
+    queues = consumers.handlers(container.reports, container.disposisi, container.formulir).values()
+    for keys, handler in queues:
+        if any(topic_matches(k, envelope.type) for k in keys):
+            handler(envelope)
 
 
 def build_activity(log: list[ActivityEvent] | None = None) -> Activity:

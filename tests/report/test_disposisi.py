@@ -21,6 +21,7 @@ from naskah_shared.web.auth import key_hash
 from report_service.adapters import tables as t
 from report_service.app import create_app
 from tests.conftest import TEST_API_KEY, TEST_SECRET, keyed
+from tests.report.scenario import deliver
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday: 17.00 WIT, after office hours in Jayapura
 
@@ -204,14 +205,14 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
     client = app.test_client()
     aid = activity(client)
     assert client.put(f"/api/activities/{aid}/sk", json={"sk_id": "sk-6"}).status_code == 200
-    reports = app.extensions["naskah"].reports
+    container = app.extensions["naskah"]
     signed_at = START + timedelta(days=1)
     signed = Envelope(type="document.signed", producer="signature-service", occurred_at=signed_at, payload={
         "kind": "sk", "sk_id": "sk-6", "document_id": "sk-6", "nomor": "800/006/DPMK/2026",
         "signatures": [{"role": "kabid", "signer": "kabid"}, {"role": "kadis", "signer": "kadis",
                                                               "at": signed_at.isoformat()}]})
-    reports.on_event(signed)
-    reports.on_event(signed)  # redelivered: claimed once
+    deliver(container, signed)
+    deliver(container, signed)  # redelivered: claimed once
     given = client.get(f"/api/activities/{aid}/disposisi").get_json()
     assert [(d["step"], d["dari"], d["kepada"], d["nomor"], d["tanggal"]) for d in given] == [
         (6, "kabid", "kasubid", "800/006/DPMK/2026", "2026-11-03")]
@@ -223,7 +224,7 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
     assert [(p["documents"][0]["document_id"], p["signers"]) for p in requested] == [(d["id"], ["kabid"])]
 
     # the archive ends step 6 by its own event; the Kasubid still marks the disposition done
-    reports.on_event(Envelope(type="sk.archived", producer="sk-service", occurred_at=signed_at + timedelta(minutes=5),
+    deliver(container, Envelope(type="sk.archived", producer="sk-service", occurred_at=signed_at + timedelta(minutes=5),
                               payload={"sk_id": "sk-6", "nomor": "800/006/DPMK/2026"}))
     line = next(x for x in client.get(f"/api/activities/{aid}").get_json()["timeline"] if x["step"] == 6)
     assert datetime.fromisoformat(line["end"]) == signed_at + timedelta(minutes=5)

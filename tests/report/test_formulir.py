@@ -29,6 +29,7 @@ from sk_service.adapters.formulir_pdf import add_fields
 from sk_service.domain.naskah import Office
 from sk_service.service_layer.ports import Letterhead
 from tests.conftest import TEST_API_KEY, TEST_SECRET, keyed
+from tests.report.scenario import deliver
 from tests.sk.test_surat_edaran_letters import LETTER, _batch, _sk
 
 KEY = b"formulir-test-key-0123456789abcdef"
@@ -74,7 +75,7 @@ def app(pg_url: str, tmp_path: Path) -> Iterator[Any]:
                             "log_level": "ERROR", "deadline_tick_seconds": 0, "max_upload_mb": 1}, migrate=True))
     container = app.extensions["naskah"]
     container.runtime.store.ensure_bucket("naskah-reports")
-    container.formulir.on_event(Envelope("signature.requested", {
+    deliver(container, Envelope("signature.requested", {
         "kind": "surat_edaran", "batch_id": "se-1", "sk_tim": "sk-1", "documents": [
             {"document_id": lid, "kampung": {"nama": nama, "distrik": "Sentani", "kode": kode},
              "formulir_token_sha256": f.token_digest(f.token(KEY, lid))}
@@ -212,7 +213,7 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
             ("sk.reviewed", {"role": "kabid", "decision": "approve", "reviewer": "Kabid"}),
             ("sk.reviewed", {"role": "kadis", "decision": "approve", "reviewer": "Kadis"}),
             ("document.signed", {"role": "kadis", "signer": "Kadis"}), ("sk.archived", {"nomor": "800/1"})]):
-        container.reports.on_event(Envelope(kind, {"sk_id": "sk-1", "at": at(3 + i), **extra}, "sk-service"))
+        deliver(container, Envelope(kind, {"sk_id": "sk-1", "at": at(3 + i), **extra}, "sk-service"))
     step(7, 10, 11)
     step(8, 12, 13, {"assigned": ["Kampung Sereh", "Kampung Yobeh"]})
 
@@ -232,7 +233,7 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
     assert "Formulir Kampung Sereh diterima (versi 2)" in steps[9]["outcome"], "every round is a step event"
     assert "dikembalikan kepada Pokja" in steps[10]["outcome"] and "diverifikasi" in steps[10]["outcome"]
     # A kampung not in step 8's list cannot hand over data: the step's rule refuses, nothing is kept.
-    container.formulir.on_event(Envelope("signature.requested", {
+    deliver(container, Envelope("signature.requested", {
         "kind": "surat_edaran", "batch_id": "se-2", "sk_tim": "sk-1", "documents": [
             {"document_id": "l9", "kampung": {"nama": "Kampung Lain", "distrik": "Sentani", "kode": "lain"},
              "formulir_token_sha256": f.token_digest(f.token(KEY, "l9"))}]},

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
-from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.office import holidays_text, office_data
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.ticker import Ticker
+from report_service import consumers
 from report_service.adapters import formulir_pdf
 from report_service.adapters.disposisi_docx import render_disposisi
 from report_service.adapters.laporan import ZONE_LABELS, render_laporan
@@ -25,9 +25,8 @@ from report_service.adapters.unit_of_work import SqlReportUnitOfWork
 from report_service.domain.calendar import CalendarError, WorkingCalendar, parse_holidays
 from report_service.service_layer.deadlines import DeadlineService
 from report_service.service_layer.disposisi import DisposisiService
-from report_service.service_layer.formulir import EVENTS as FORMULIR_EVENTS
 from report_service.service_layer.formulir import FormulirService
-from report_service.service_layer.reports import SK_EVENTS, ReportService
+from report_service.service_layer.reports import ReportService
 from report_service.settings import ReportSettings, parse_recipients
 
 
@@ -127,10 +126,8 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         uow=uow, store=runtime.store, converter=converter, render=render_disposisi, office=office,
         calendar=calendar, verify_url=reports.verify_url,
         visible_paraf=str((office.get("disposisi") or {}).get("paraf", "")).lower() == "tampak")
-    runtime.bus.subscribe(Queues.REPORT_EVENTS, SK_EVENTS, reports.on_event)
-    runtime.bus.subscribe(Queues.REPORT_DISPOSISI, (Events.DISPOSISI_CREATED,), reports.disposisi.on_created)
     formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
-    runtime.bus.subscribe(Queues.REPORT_FORMULIR, FORMULIR_EVENTS, formulir.on_event)
+    consumers.subscribe(runtime.bus, reports, reports.disposisi, formulir)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",

@@ -122,13 +122,16 @@ class DisposisiService:
                         type(exc).__name__, exc)
             raise
 
-    def on_signed(self, uow: ReportUnitOfWork, envelope: Envelope) -> None:
-        """signature-service's answer for a sheet: keep the signed PDF (inside the caller's transaction)."""
-        disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
-        row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
-        if row is None or not disposisi_id or envelope.type != "document.signed":
-            return
-        uow.disposisi.set_files(disposisi_id, signed=envelope.payload["document"])
+    def on_signed(self, envelope: Envelope) -> None:
+        """signature-service's answer for a sheet: keep the signed PDF."""
+        with self.uow(cause=envelope) as uow:
+            if not uow.claim(envelope, PRODUCER):
+                return
+            disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
+            row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
+            if row is not None and disposisi_id and envelope.type == "document.signed":
+                uow.disposisi.set_files(disposisi_id, signed=envelope.payload["document"])
+            uow.commit()
 
     # --- done by the addressee ------------------------------------------------------------------
     def mark_done(self, disposisi_id: str, *, person_id: str, role: str, note: str,

@@ -16,13 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from naskah_shared import formulir as f
-from naskah_shared.bus.topology import Events
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.service_layer.reports import ReportService
 from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
 
-EVENTS = (Events.SIGNATURE_REQUESTED, Events.SURAT_EDARAN_REJECTED)
 SOURCES = ("pdf", "web", "tim")
 
 
@@ -62,24 +60,20 @@ class FormulirService:
         self.uow, self.store, self.reports, self.read_pdf = uow, store, reports, read_pdf
 
     # --- the letters, from sk-service's batch ----------------------------------------
-    def on_event(self, envelope: Envelope) -> None:
+    def take_letters(self, envelope: Envelope) -> None:
+        """A Surat Edaran batch sent for signature: its letters, each a kampung's Formulir to take back."""
         p = envelope.payload
-        if p.get("kind") != "surat_edaran":
-            return
         now = datetime.now(UTC)
         with self.uow() as uow:
-            if envelope.type == "surat_edaran.rejected":
-                uow.formulir.close_batch(str(p.get("surat_edaran_id")), now)  # no signed letter: no form
-            else:
-                for d in (p.get("documents") or [])[:5000]:  # one batch is a district's kampung, not more
-                    kampung = d.get("kampung") or {}
-                    if not (d.get("document_id") and kampung.get("kode") and p.get("sk_tim")):
-                        continue  # a batch from before the Formulir had fields: nothing to take back
-                    uow.formulir.add_letter(
-                        letter_id=d["document_id"], batch_id=p["batch_id"], sk_id=p["sk_tim"],
-                        kampung_kode=str(kampung["kode"])[:120], kampung_nama=str(kampung.get("nama", ""))[:300],
-                        distrik=str(kampung.get("distrik", ""))[:300], token_sha256=d.get("formulir_token_sha256"),
-                        created_at=now)
+            for d in (p.get("documents") or [])[:5000]:  # one batch is a district's kampung, not more
+                kampung = d.get("kampung") or {}
+                if not (d.get("document_id") and kampung.get("kode") and p.get("sk_tim")):
+                    continue  # a batch from before the Formulir had fields: nothing to take back
+                uow.formulir.add_letter(
+                    letter_id=d["document_id"], batch_id=p["batch_id"], sk_id=p["sk_tim"],
+                    kampung_kode=str(kampung["kode"])[:120], kampung_nama=str(kampung.get("nama", ""))[:300],
+                    distrik=str(kampung.get("distrik", ""))[:300], token_sha256=d.get("formulir_token_sha256"),
+                    created_at=now)
             uow.commit()
 
     def close_batch(self, batch_id: str, at: datetime | None = None) -> int:
@@ -238,4 +232,4 @@ def _view(letter: dict[str, Any], subs: list[dict[str, Any]]) -> dict[str, Any]:
             "sent_back": sum(s["status"] == "sent_back" for s in subs)}
 
 
-__all__ = ["EVENTS", "FormulirConflict", "FormulirInvalid", "FormulirNotFound", "FormulirService"]
+__all__ = ["FormulirConflict", "FormulirInvalid", "FormulirNotFound", "FormulirService"]

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from naskah_shared.bus.topology import Events
 from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets, ObjectStore
@@ -27,7 +26,6 @@ from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWo
 
 PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SK_EVENTS = (*Events.SK_LIFECYCLE, Events.DOCUMENT_SIGNED, Events.SIGNATURE_REJECTED)
 Render = Callable[..., tuple[bytes, list[tuple[str, bytes]]]]
 
 
@@ -105,21 +103,24 @@ class ReportService:
                               payload={"activity_id": activity_id, **event.payload}))
         activity.new_events.clear()
 
-    # --- events from the other services ------------------------------------------------
-    def on_event(self, envelope: Envelope) -> None:
-        p = envelope.payload
-        kind = p.get("kind", "sk")
+    # --- events from the other services (report_service.consumers routes them here) -----------
+    def on_sk_event(self, envelope: Envelope) -> None:
+        """An SK's lifecycle event or signature: kept in the SK's stream, which its activities read; the
+        Kadis's signature also gives step 6's Disposisi."""
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
-            if envelope.type in ("document.signed", "signature.rejected") and kind == "report":
-                self._report_answer(uow, envelope)
-            elif kind == "disposisi" and self.disposisi is not None:
-                self.disposisi.on_signed(uow, envelope)
-            elif p.get("sk_id"):
-                uow.reports.append(sk_stream(p["sk_id"]), ActivityEvent(
-                    envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
-                self._handover_disposisi(uow, envelope, kind)
+            uow.reports.append(sk_stream(envelope.payload["sk_id"]), ActivityEvent(
+                envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
+            self._handover_disposisi(uow, envelope, envelope.payload.get("kind", "sk"))
+            uow.commit()
+
+    def on_report_answer(self, envelope: Envelope) -> None:
+        """signature-service's answer for a Laporan: signed (kept, `report.signed`) or refused."""
+        with self.uow(cause=envelope) as uow:
+            if not uow.claim(envelope, PRODUCER):
+                return
+            self._report_answer(uow, envelope)
             uow.commit()
 
     def _handover_disposisi(self, uow: ReportUnitOfWork, envelope: Envelope, kind: str) -> Disposisi | None:
