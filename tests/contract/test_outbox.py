@@ -98,6 +98,26 @@ def test_uow_rolls_back_state_and_events_together(stack):
     engine.dispose()
 
 
+def test_a_claim_holds_once_per_consumer_and_only_when_committed(stack):
+    url, _ = stack
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    factory, event = sessionmaker(engine), Envelope(type="sk.archived", payload={}, producer="sk-service")
+
+    def claim(consumer: str, commit: bool = True) -> bool:
+        with SqlUnitOfWork(factory, tables, producer=consumer) as uow:
+            claimed = uow.claim(event, consumer)
+            if commit:
+                uow.commit()
+            return claimed
+
+    assert claim("report-service", commit=False) is True
+    assert claim("report-service") is True, "a rolled-back claim leaves the event unhandled"
+    assert claim("report-service") is False, "a redelivery is recognised"
+    assert claim("signature-service") is True, "each consumer claims for itself"
+    engine.dispose()
+
+
 def test_two_relays_on_postgres_send_each_event_once(pg_url):
     engine = make_engine(pg_url)
     metadata.create_all(engine)
