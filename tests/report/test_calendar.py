@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from naskah_shared.office import holidays_text, office_data
+from naskah_shared.office import load_office
 from report_service.adapters.laporan import render_laporan
 from report_service.domain import sop
 from report_service.domain.activity import Activity
@@ -33,9 +33,8 @@ def at(y: int, m: int, d: int, h: int, mi: int = 0) -> datetime:
 
 @pytest.fixture
 def cal() -> WorkingCalendar:
-    office = office_data()
     return WorkingCalendar.from_config({"jam_kerja": HOURS}, "Asia/Jayapura",
-                                       parse_holidays(holidays_text(office)))
+                                       parse_holidays(load_office().holidays_text()))
 
 
 def test_minutes_inside_office_hours(cal):
@@ -101,7 +100,7 @@ def test_elapsed_calendar_is_start_plus_standard():
 
 
 def test_the_shipped_list_has_2026_and_2027():
-    days = parse_holidays(holidays_text(office_data()))
+    days = parse_holidays(load_office().holidays_text())
     in_2026 = [h for h in days if h.day.year == 2026]
     assert sum(h.kind == "libur" for h in in_2026) == 17 and sum(h.kind == "cuti" for h in in_2026) == 8
     assert Holiday(date(2027, 8, 17), "Proklamasi Kemerdekaan Republik Indonesia") in days

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from naskah_shared import formulir as f
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.messages import Envelope
-from naskah_shared.office import EXAMPLE
+from naskah_shared.office import load_office
 from naskah_shared.web.auth import key_hash
 from report_service.app import create_app
 from sk_service.adapters.docx_context import surat_edaran_context
@@ -45,7 +45,7 @@ GOOD = {"a1_jumlah_penduduk": "1.250", "a2_laki_laki": "640", "a3_perempuan": "6
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Two kampung's fillable letters (l0 Sereh, l1 Yobeh), as sk-service makes them before the Kadis signs."""
-    office = Office.from_json(EXAMPLE)
+    office = Office.of(load_office())
     se = _batch([{"nama": "Kampung Sereh", "distrik": "Sentani"}, {"nama": "Kampung Yobeh", "distrik": "Sentani"}])
     pool = UnoserverPool(1, workdir=tmp_path_factory.mktemp("uno"), timeout=60, start_timeout=90)
     out = {}

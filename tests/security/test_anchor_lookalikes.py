@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import load_office
 from signature_service.adapters.anchors import find_anchor
 from signature_service.service_layer.ports import SigningError
 from sk_service.adapters.docx_context import sk_context
@@ -26,7 +26,7 @@ LOOKALIKES = ["#ttd\u00ad-kadis#", "#ttd\u200b-kadis#", "#\u200dttd-kadis#", "\u
 def _pdf(uno_pool, menimbang: list[str]) -> bytes:
     content = sk_payload(members=2)
     content["menimbang"] = [*content["menimbang"][:1], *(f"bahwa {x} perlu ditetapkan" for x in menimbang)]
-    context = sk_context(content, Office.from_json(EXAMPLE_OFFICE))
+    context = sk_context(content, Office.of(load_office()))
     docx = DocxtplRenderer().render(BUILTIN_TEMPLATE.read_bytes(), context)
     return uno_pool.to_pdf(docx)
 

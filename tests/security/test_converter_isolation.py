@@ -16,7 +16,7 @@ import pytest
 
 import naskah_shared.convert.libreoffice as libreoffice
 from naskah_shared.convert.docx_safety import UnsafeDocument
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import load_office
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
@@ -71,5 +71,5 @@ def test_libreoffice_itself_fetches_no_url_and_embeds_no_local_file(uno_pool, wa
     assert hits == [], "LibreOffice fetched a URL while converting"
     # The settings do not stop what is inside the package: an SK's logo still prints.
     sk = DocxtplRenderer().render(BUILTIN_TEMPLATE.read_bytes(), sk_context(sk_payload(members=2),
-                                                                            Office.from_json(EXAMPLE_OFFICE)))
+                                                                            Office.of(load_office())))
     assert _images(uno_pool.to_pdf(sk)) >= 1

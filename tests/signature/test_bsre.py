@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from naskah_shared.office import BSRE_FOOTER
 from signature_service.adapters.bsre import BsreSigner, LtvAugmenter, prepared_field
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
-from signature_service.adapters.catatan_tte import BSRE_FOOTER
 from signature_service.adapters.verification import PadesVerifier
 from signature_service.app import create_app as signature_app
 from signature_service.pki.bsre_loopback import DEFAULT_USERS, LoopbackBsre, dev_signers_file

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from naskah_shared.office import office_data
-from signature_service.adapters.catatan_tte import BSRE_FOOTER, CatatanTte
+from naskah_shared.office import BSRE_FOOTER, office_data
+from signature_service.adapters.catatan_tte import CatatanTte
 from signature_service.app import create_app as signature_app
 from signature_service.pki.sample_pdf import sk_sample_pdf
 from signature_service.service_layer.ports import STAMP_HEADING, SignatureLevel, StampText

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from naskah_shared.convert.libreoffice import UnoserverPool
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import load_office
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
 
@@ -32,7 +32,7 @@ def renderer() -> DocxtplRenderer:
 
 @pytest.fixture(scope="module")
 def office() -> Office:
-    return Office.from_json(EXAMPLE_OFFICE)
+    return Office.of(load_office())
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ converter pool's supervision: concurrency, a killed process, a timeout, PDF/A, e
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -23,7 +24,7 @@ import pytest
 from naskah_shared.convert import ConversionError, ConverterBusy, ConverterUnavailable
 from naskah_shared.convert.baseline import SofficeConverter
 from naskah_shared.convert.libreoffice import UnoserverPool
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import OfficeConfig, OfficeError, load_office
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import DocxtplRenderer
 from sk_service.domain.naskah import (
@@ -76,7 +77,7 @@ def test_letters_and_dates() -> None:
 
 
 def test_office_nomor_and_config(tmp_path) -> None:
-    office = Office.from_json(EXAMPLE_OFFICE)
+    office = Office.of(load_office())
     assert office.format_nomor(7, 2026) == "800/007/DPMK/2026"
     assert office.format_nomor(1234, 2026) == "800/1234/DPMK/2026"
     assert office.nomor_konsep(2026) == "800/ … /DPMK/2026"
@@ -89,7 +90,7 @@ def test_office_nomor_and_config(tmp_path) -> None:
         ' "logo": "logo.png",'
         ' "kadis": {"jabatan": "Kepala Badan", "nama": "A", "pangkat": "Pembina (IV/a)", "nip": "1"},'
         ' "kabid": {"jabatan": "Kepala Bidang", "nama": "B", "pangkat": "Penata (III/c)", "nip": "2"}}')
-    custom = Office.from_json(tmp_path / "office.json")
+    custom = Office.of(load_office(tmp_path / "office.json"))
     assert custom.format_nomor(5, 2027) == "900.1/BPKAD/5/2027"
     assert custom.nomor_konsep(2027) == "900.1/BPKAD/ … /2027"
     assert custom.logo == str(tmp_path / "logo.png")
@@ -98,8 +99,13 @@ def test_office_nomor_and_config(tmp_path) -> None:
         Office(**{**office.__dict__, "nomor_format": "800/{code}/{year}"})
     with pytest.raises(ValueError, match="seq"):  # no attribute access through the format string
         Office(**{**office.__dict__, "nomor_format": "800/{seq}/{seq.__class__}"})
-    with pytest.raises(ValueError, match="incomplete"):
-        Office.from_json({"code": "X", "kadis": {}, "kabid": {}})
+    with pytest.raises(OfficeError, match="incomplete"):
+        OfficeConfig.from_dict({"code": "X", "kadis": {}, "kabid": {}})
+    written = json.loads((tmp_path / "office.json").read_text())
+    with pytest.raises(OfficeError, match="unknown keys: 'kepala'"):
+        OfficeConfig.from_dict({**written, "kepala": {}})
+    with pytest.raises(OfficeError, match="IANA"):
+        OfficeConfig.from_dict({**written, "zona_waktu": "Papua/Jayapura"})
 
 
 def test_context_numbers_letters_and_draft_nomor(office) -> None:

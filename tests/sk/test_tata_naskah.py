@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 
 from naskah_cli.sample import sk_tim
+from naskah_shared.office import BSRE_FOOTER, TataNaskah
 from sk_service.adapters.docx_context import sk_context
-from sk_service.domain.naskah import BSRE_FOOTER, Office, TataNaskah, without_titles
+from sk_service.domain.naskah import Office, without_titles
 from tests.data import sk_payload
 
 NOMOR, TANGGAL = "800/123/DPMK/2026", date(2026, 12, 1)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
-from naskah_shared.office import holidays_text, office_data
+from naskah_shared.office import OfficeConfig, load_office
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from naskah_shared.ticker import Ticker
@@ -72,20 +71,22 @@ def _pokja_form() -> bool:
 
 
 
-def _office(settings: ReportSettings) -> dict[str, Any]:
-    data = office_data(settings.office_file or None)
-    data["kota"] = data.get("kota", "")
-    data["tempat"] = data["kota"]
-    if data.get("logo"):
-        data["logo"] = Path(data["logo"]).read_bytes()
-    return data
+def _office(office: OfficeConfig) -> dict[str, Any]:
+    """The office as the Laporan and the Lembar Disposisi read it: the kop, the zone, the signers as mappings,
+    the logo's bytes and `tempat`, the city of the date line."""
+    signers = {"kadis": asdict(office.kadis), "kabid": asdict(office.kabid)}
+    if office.kasubid:
+        signers["kasubid"] = dict(office.kasubid)
+    return {"pemerintah": office.pemerintah, "nama_dinas": office.nama_dinas, "alamat": office.alamat,
+            "kontak": office.kontak, "kota": office.kota, "tempat": office.kota, "zona_waktu": office.zona_waktu,
+            "logo": office.logo_bytes(), **signers}
 
 
-def office_calendar(office: dict[str, Any]) -> WorkingCalendar:
+def office_calendar(office: OfficeConfig) -> WorkingCalendar:
     """The office's working calendar: `kalender` and `zona_waktu` of its configuration, its holiday file."""
     try:
-        return WorkingCalendar.from_config(office.get("kalender"), office.get("zona_waktu"),
-                                           parse_holidays(holidays_text(office), "kalender.libur_file"))
+        return WorkingCalendar.from_config(office.kalender, office.zona_waktu,
+                                           parse_holidays(office.holidays_text(), "kalender.libur_file"))
     except CalendarError as exc:
         raise ValueError(f"office configuration: {exc}") from exc
 
@@ -103,15 +104,15 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
     runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
     own = converter is None
     converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
-    office = _office(settings)
-    calendar = office_calendar(office)
+    config = load_office(settings.office_file or None)
+    office, calendar = _office(config), office_calendar(config)
     uow = lambda cause=None: runtime.unit_of_work(SqlReportUnitOfWork)  # noqa: E731
     reports = ReportService(
         uow=uow, store=runtime.store, converter=converter, render=render_laporan, office=office,
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
         calendar=calendar)
     deadlines = DeadlineService(
-        uow=uow, calendar=calendar, zone=calendar.zone, zone_label=ZONE_LABELS.get(str(office.get("zona_waktu")), ""),
+        uow=uow, calendar=calendar, zone=calendar.zone, zone_label=ZONE_LABELS.get(config.zona_waktu, ""),
         repeat=timedelta(minutes=settings.reminder_repeat_minutes),
         recipients=parse_recipients(settings.reminder_recipients), mailer=_mailer(settings))
     ticker = None
@@ -120,12 +121,10 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
                         join_timeout=settings.smtp_timeout * 2 + 5)
         runtime.on_start.append(ticker.start)
         runtime.on_stop.append(ticker.stop)
-    # The office chooses the giver's paraf on a Lembar Disposisi: an invisible signature (the default) or
-    # a visible mark where the sheet's anchor is (office configuration `disposisi.paraf`: "tampak").
     reports.disposisi = DisposisiService(
         uow=uow, store=runtime.store, converter=converter, render=render_disposisi, office=office,
         calendar=calendar, verify_url=reports.verify_url,
-        visible_paraf=str((office.get("disposisi") or {}).get("paraf", "")).lower() == "tampak")
+        visible_paraf=config.paraf_tampak)
     formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
     consumers.subscribe(runtime.bus, reports, reports.disposisi, formulir)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))

@@ -22,7 +22,7 @@ from signature_service.adapters.accounts import (
 )
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
-from signature_service.adapters.catatan_tte import BSRE_FOOTER, CatatanTte
+from signature_service.adapters.catatan_tte import CatatanTte
 from signature_service.adapters.pades import prepare_fields
 from signature_service.adapters.pdfium import PdfiumRenderer
 from signature_service.adapters.people import Argon2Hasher
@@ -185,18 +185,12 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
 
 
 def _tata_naskah(settings: SignatureSettings) -> dict[str, Any]:
-    """The office's stamp heading and BSrE footer (`tata_naskah` of NASKAH_OFFICE_FILE; sk-service validates the
-    same keys, and its defaults, Permendagri 1/2023 as naskah reads it, apply when the office leaves them out)."""
-    from naskah_shared.office import office_data
-    from signature_service.service_layer.ports import STAMP_HEADING
+    """The office's stamp heading and BSrE footer (`tata_naskah` of NASKAH_OFFICE_FILE, checked by naskah_shared.office;
+    its defaults, Permendagri 1/2023 as naskah reads it, apply when the office leaves them out)."""
+    from naskah_shared.office import load_office
 
-    rules = office_data(settings.office_file or None).get("tata_naskah") or {}
-    words = {"teks_stempel": rules.get("teks_stempel", STAMP_HEADING),
-             "catatan_tte_teks": rules.get("catatan_tte_teks", BSRE_FOOTER)}
-    for key, value in words.items():
-        if not isinstance(value, str) or not value.strip() or len(value) > 300:
-            raise ValueError(f"office tata_naskah.{key} must be a text of 1 to 300 characters")
-    return {"stamp_heading": words["teks_stempel"], "bsre_footer": CatatanTte(words["catatan_tte_teks"])}
+    rules = load_office(settings.office_file or None).tata_naskah
+    return {"stamp_heading": rules.teks_stempel, "bsre_footer": CatatanTte(rules.catatan_tte_teks)}
 
 
 def _bsre_client(settings: SignatureSettings) -> BsreClient | None:

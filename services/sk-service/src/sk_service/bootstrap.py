@@ -11,7 +11,7 @@ from naskah_shared.bus.ports import Bus
 from naskah_shared.convert import Converter, ConverterUnavailable
 from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.messages import Envelope
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import load_office
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from sk_service import consumers
@@ -103,7 +103,7 @@ class Container:
 def bootstrap(settings: SkSettings, *, bus: Bus | None = None, store: ObjectStore | None = None,
               converter: Converter | None = None) -> Container:
     runtime = Runtime.build(settings, metadata, outbox, bus=bus, store=store)
-    office = Office.from_json(settings.office_file or EXAMPLE_OFFICE)
+    office = Office.of(load_office(settings.office_file or None))
     own = converter is None
     converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
     container = Container(settings, runtime, office, converter, DocxtplRenderer(), owns_converter=own)

@@ -23,10 +23,6 @@ from signature_service.adapters.pades import _open
 from signature_service.adapters.stamp import NOTO_SANS, InMemoryFontFactory, latin_subset
 from signature_service.service_layer.ports import SigningError, SigningErrorCode
 
-# The office's default wording (`tata_naskah.catatan_tte_teks`), the same as sk-service's: BSSN's sentence for a
-# document signed with a BSrE certificate (Permendagri 1/2023 Pasal 10 lets naskah dinas be signed electronically).
-BSRE_FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
-               "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN")
 CM = 72 / 2.54
 FONT_SIZE = 7
 MARGIN = 2 * CM  # left and right; the foot's text sits in the bottom margin, below any template footer

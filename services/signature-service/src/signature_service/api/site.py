@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, send_file
 
-from naskah_shared.office import office_data
+from naskah_shared.office import OfficeConfig, load_office
 from signature_service.api import words
 from signature_service.api.container import container
 
@@ -25,21 +25,21 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
 
 
 @cache
-def _office(path: str) -> dict[str, Any]:
-    return office_data(path or None)
+def _office(path: str) -> OfficeConfig:
+    return load_office(path or None)
 
 
-def office() -> dict[str, Any]:
+def office() -> OfficeConfig:
     return _office(container().settings.office_file)
 
 
 def office_zone() -> str:
-    return office().get("zona_waktu") or "Asia/Jakarta"
+    return office().zona_waktu
 
 
 @bp.get("/office/logo")
 def logo():
-    path = office().get("logo")
+    path = office().logo
     if not path or not Path(path).is_file():
         abort(404)
     return send_file(path, max_age=3600)

@@ -7,14 +7,11 @@ nomor format) is configuration, read from JSON, never code (DESIGN §6).
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import string
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 # Texts the template prints in white 2 pt at the top of each signer's stamp area; the
@@ -73,18 +70,17 @@ def tanggal_indonesia(d: date) -> str:
     return f"{d.day} {_BULAN[d.month - 1]} {d.year}"
 
 
-@dataclass(frozen=True)
-class Pejabat:
-    """An official as printed in a signer block."""
+class Pejabat(Protocol):
+    """An official as printed in a signer block (the office configuration's, naskah_shared.office.Pejabat)."""
 
-    jabatan: str
-    nama: str
-    pangkat: str
-    nip: str
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Pejabat:
-        return cls(**{k: str(data[k]) for k in ("jabatan", "nama", "pangkat", "nip")})
+    @property
+    def jabatan(self) -> str: ...
+    @property
+    def nama(self) -> str: ...
+    @property
+    def pangkat(self) -> str: ...
+    @property
+    def nip(self) -> str: ...
 
 
 _NOMOR_FIELDS = {"seq", "code", "year", "klasifikasi"}
@@ -105,57 +101,27 @@ def without_titles(nama: str) -> str:
     return ", ".join([_PREFIX_TITLES.sub("", head).strip() or head, *kept])
 
 
-BSRE_FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
-               "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN")
+class TataNaskah(Protocol):
+    """What an SK reads of the office's Tata Naskah Dinas rules (naskah_shared.office.TataNaskah: the keys of
+    `tata_naskah`, their Permendagri 1/2023 defaults and their checks)."""
 
-
-@dataclass(frozen=True)
-class TataNaskah:
-    """The rules of Tata Naskah Dinas (Permendagri 1/2023) a Dinas may read differently: the office's
-    `tata_naskah` in its JSON. Defaults are Permendagri 1/2023 as naskah reads it (the lead checks the
-    citations against the regulation's Lampiran)."""
-
-    # Lampiran Permendagri 1/2023, Bab II, Keputusan (kaki: nama pejabat penanda tangan): the name is
-    # written without academic titles on a Keputusan; pangkat and NIP follow it for a Kepala Perangkat Daerah.
-    gelar_pada_keputusan: bool = False
-    # The first part of the nomor, the kode klasifikasi arsip of Permendagri 83/2022 (Kode Klasifikasi Arsip
-    # di Lingkungan Kementerian Dalam Negeri dan Pemerintah Daerah): 800 is Kepegawaian, the class of an SK
-    # forming a team; `{klasifikasi}` in `nomor_format` prints it.
-    klasifikasi: str = "800"
-    # Lampiran Permendagri 1/2023, Bab III (penomoran halaman): from the second page on, Arabic numerals
-    # centred at the top between hyphens ("- 2 -"); the first page carries none.
-    nomor_halaman: bool = True
-    # The footer naming the certificate's issuer (BSSN's guidance for documents signed with a BSrE
-    # certificate; Permendagri 1/2023 Pasal 10 lets naskah dinas be signed electronically). Only when the
-    # office signs with BSrE: the signing side turns it on for its documents (office or per document).
-    catatan_tte: bool = False
-    catatan_tte_teks: str = BSRE_FOOTER
-    # The heading of the visible electronic-signature stamp (Lampiran Permendagri 1/2023, Bab II, tanda tangan
-    # elektronik: the stamp says the document was signed electronically and by whom).
-    teks_stempel: str = "Telah ditandatangani secara elektronik oleh:"
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> TataNaskah:
-        data = dict(data or {})
-        unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            raise ValueError(f"tata_naskah has unknown keys: {sorted(unknown)}")
-        for key in ("gelar_pada_keputusan", "nomor_halaman", "catatan_tte"):
-            if key in data and not isinstance(data[key], bool):
-                raise ValueError(f"tata_naskah.{key} must be true or false")
-        for key in ("klasifikasi", "catatan_tte_teks", "teks_stempel"):
-            if key in data and (not isinstance(data[key], str) or not data[key].strip() or len(data[key]) > 300):
-                raise ValueError(f"tata_naskah.{key} must be a text of 1 to 300 characters")
-        if "klasifikasi" in data and not re.fullmatch(r"\d{3}(\.\d{1,3}){0,4}", data["klasifikasi"]):
-            raise ValueError("tata_naskah.klasifikasi must be a kode klasifikasi like 800 or 800.1.11.1")
-        return cls(**data)
+    @property
+    def gelar_pada_keputusan(self) -> bool: ...
+    @property
+    def klasifikasi(self) -> str: ...
+    @property
+    def nomor_halaman(self) -> bool: ...
+    @property
+    def catatan_tte(self) -> bool: ...
+    @property
+    def catatan_tte_teks(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class Office:
-    """The issuing office (the dinas) and its two signers.
+    """The issuing office (the dinas) and its two signers, as the SK reads the office configuration.
 
-    `nomor_format` is a `str.format` pattern over `seq`, `code` and `year`, for
+    `nomor_format` is a `str.format` pattern over `seq`, `code`, `year` and `klasifikasi`, for
     example ``800/{seq:03d}/{code}/{year}`` (klasifikasi/urut/unit/tahun).
     """
 
@@ -166,21 +132,23 @@ class Office:
     kota: str
     kadis: Pejabat
     kabid: Pejabat
-    nomor_format: str = "800/{seq:03d}/{code}/{year}"
-    kontak: str = ""
-    logo: str | None = None  # path of a PNG/JPEG for the kop; none → no logo
-    zona_waktu: str = "Asia/Jakarta"  # IANA zone of the office: WIB, WITA or WIT
-    tata_naskah: TataNaskah = dataclasses.field(default_factory=TataNaskah)
+    nomor_format: str
+    kontak: str
+    logo: str | None  # path of a PNG/JPEG for the kop; none → no logo
+    zona_waktu: str  # IANA zone of the office: WIB, WITA or WIT
+    tata_naskah: TataNaskah
 
     def __post_init__(self) -> None:
         fields = {f for _, f, _, _ in string.Formatter().parse(self.nomor_format) if f is not None}
         if "seq" not in fields or not fields <= _NOMOR_FIELDS:
             raise ValueError(f"nomor_format must use {{seq}} and only {sorted(_NOMOR_FIELDS)}: "
                              f"{self.nomor_format!r}")
-        try:
-            ZoneInfo(self.zona_waktu)
-        except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
-            raise ValueError(f"zona_waktu {self.zona_waktu!r} is not an IANA time zone (e.g. Asia/Jayapura)") from None
+
+    @classmethod
+    def of(cls, config: Any) -> Office:
+        """From the office configuration (naskah_shared.office.load_office reads and checks the file; a domain
+        imports nothing of naskah_shared, so it is taken by its attributes)."""
+        return cls(**{f.name: getattr(config, f.name) for f in dataclasses.fields(cls)})
 
     @property
     def daerah(self) -> str:
@@ -220,25 +188,3 @@ class Office:
         if not slug:
             raise ValueError(f"nomor {nomor!r} has no letters or digits")
         return slug
-
-    @classmethod
-    def from_json(cls, source: str | Path | Mapping[str, Any]) -> Office:
-        """From a JSON file or an already parsed mapping; a relative `logo` is taken from the file's folder."""
-        base: Path | None = None
-        if isinstance(source, Mapping):
-            data = dict(source)
-        else:
-            path = Path(source)
-            data = json.loads(path.read_text(encoding="utf-8"))
-            base = path.parent
-        try:
-            data.pop("kalender", None)  # the working calendar is report-service's (mutu baku deadlines)
-            data["kadis"] = Pejabat.from_dict(data["kadis"])
-            data["kabid"] = Pejabat.from_dict(data["kabid"])
-            data["tata_naskah"] = TataNaskah.from_dict(data.get("tata_naskah"))
-            logo = data.get("logo")
-            if logo and base is not None and not Path(logo).is_absolute():
-                data["logo"] = str(base / logo)
-            return cls(**data)
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"office configuration is incomplete or has unknown keys: {exc}") from exc
