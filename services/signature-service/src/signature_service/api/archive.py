@@ -6,23 +6,17 @@ from datetime import timedelta
 
 from flask_smorest import Blueprint
 
-from naskah_shared.storage.ports import Buckets
 from signature_service.api.container import container
 from signature_service.api.schemas import ArchiveKeySchema, ArchiveQuerySchema, DownloadSchema, StoredObjectSchema
+from signature_service.service_layer.archive import ArchivedVersion
 
 blp = Blueprint("archive", __name__, url_prefix="/api/archive", description="Signed documents under object lock")
 EXPIRES = timedelta(minutes=10)
 
 
-def _store():
-    return container().runtime.store
-
-
-def _view(obj) -> dict:
-    store = _store()
-    retention = store.get_retention(obj.bucket, obj.key, obj.version_id)
-    return {**obj.__dict__, "metadata": dict(obj.metadata), "retain_until": retention.until if retention else None,
-            "legal_hold": store.get_legal_hold(obj.bucket, obj.key, obj.version_id)}
+def _view(v: ArchivedVersion) -> dict:
+    return {**v.obj.__dict__, "metadata": dict(v.obj.metadata), "retain_until": v.retain_until,
+            "legal_hold": v.legal_hold}
 
 
 @blp.route("", methods=["GET"])
@@ -30,7 +24,7 @@ def _view(obj) -> dict:
 @blp.response(200, StoredObjectSchema(many=True))
 def list_documents(query):
     """The latest version of each signed document under `prefix` (`sk/`, `reports/`)."""
-    return [_view(o) for o in _store().list_objects(Buckets.SIGNED, query["prefix"])]
+    return [_view(v) for v in container().archive.latest_under(query["prefix"])]
 
 
 @blp.route("/versions", methods=["GET"])
@@ -38,7 +32,7 @@ def list_documents(query):
 @blp.response(200, StoredObjectSchema(many=True))
 def versions(query):
     """Every version of one signed document, newest first, with metadata and retention."""
-    return [_view(o) for o in _store().list_versions(Buckets.SIGNED, query["key"])]
+    return [_view(v) for v in container().archive.key_versions(query["key"])]
 
 
 @blp.route("/download", methods=["GET"])
@@ -46,7 +40,5 @@ def versions(query):
 @blp.response(200, DownloadSchema)
 def download(query):
     """A short-lived presigned URL that downloads exactly that version."""
-    store = _store()
-    obj = store.stat(Buckets.SIGNED, query["key"], query["version_id"])
-    return {"url": store.presigned_get_url(Buckets.SIGNED, obj.key, obj.version_id, EXPIRES),
+    return {"url": container().archive.key_download_url(query["key"], query["version_id"], EXPIRES),
             "expires_in": int(EXPIRES.total_seconds())}

@@ -18,6 +18,7 @@ from signature_service.api.session import current_person, require_person
 from signature_service.api.sign_messages import failure_message
 from signature_service.api.site import not_found
 from signature_service.domain.requests import SignatureRequest, Status
+from signature_service.service_layer import queries
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.batches import BatchNotFound
 from signature_service.service_layer.signing import RequestNotFound
@@ -124,8 +125,7 @@ def _batch(batch_id: str) -> tuple[dict[str, Any], SignerAccount]:
 
 
 def _letters(batch_id: str, account: SignerAccount) -> list[SignatureRequest]:
-    with container().signing.uow() as uow:
-        return uow.requests.for_batch(batch_id, signer=account.id)
+    return queries.batch_letters(container().signing.uow, batch_id, account.id)
 
 
 def _sample_ref(batch_id: str, account: SignerAccount) -> dict[str, Any]:

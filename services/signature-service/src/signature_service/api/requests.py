@@ -10,6 +10,7 @@ from signature_service.api.auth import client, current_signer, signer_scope
 from signature_service.api.container import container
 from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
 from signature_service.domain.requests import SignatureRequest
+from signature_service.service_layer import queries
 
 blp = Blueprint("requests", __name__, url_prefix="/api/signature-requests",
                 description="Signature requests: the Kabid and the Kadis sign in order")
@@ -45,9 +46,7 @@ def list_requests(query):
     signer = signer_scope()
     if signer is not None:
         query["signer"] = signer.id
-    with _svc().uow() as uow:
-        rows = uow.requests.search(**query)
-    return [view(r) for r in rows]
+    return [view(r) for r in queries.search_requests(_svc().uow, **query)]
 
 
 @blp.route("/<request_id>", methods=["GET"])

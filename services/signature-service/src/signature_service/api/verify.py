@@ -21,17 +21,12 @@ blp = Blueprint("verify", __name__, url_prefix="/api/verify", description="Verif
 
 
 def _limiter() -> Any:
-    return getattr(container(), "verify_limiter", None)
+    return container().verify_limiter
 
 
 def verification(pdf: bytes, password: str | None = None) -> dict[str, Any]:
     """The answer's fields, with the reports as objects (the schema and the pages read their attributes)."""
-    services = container()
-    service = getattr(services, "verification", None)
-    if service is not None:
-        report = service.verify_upload(pdf, password)
-    else:  # an app wired without the verification service (older containers in tests)
-        report = services.signing.verifier.verify_document(pdf, password=password)
+    report = container().verification.verify_upload(pdf, password)
     return {"document_sha256": report.sha256, "signatures": report.signatures, "all_ok": report.all_ok,
             "timestamps": report.timestamps, "indication": report.indication.value, "conclusion": report.conclusion,
             "conclusion_id": report.conclusion_id, "encrypted": report.encrypted, "complete": report.complete,
@@ -72,8 +67,6 @@ def verify(query, files):
     if password is not None and not 0 < len(password) <= 1024:
         raise ApiError(422, "invalid_input", "The password must be 1 to 1024 characters.")
     if _wants_xml(query):
-        service = getattr(container(), "verification", None)
-        xml = service.etsi_report(data, password) if service is not None \
-            else container().signing.verifier.etsi_report(data, password=password)
+        xml = container().verification.etsi_report(data, password)
         return Response(xml, status=200, mimetype="application/xml")
     return verification(data, password)

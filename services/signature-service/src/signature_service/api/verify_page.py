@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,30 +103,8 @@ def archived(document_id: str) -> tuple[ArchivedDocument, list[SignatureReport]]
     doc = container().archive.document(document_id, versions=False)
     if doc is None:
         return None
-    verification = getattr(container(), "verification", None)
-    if verification is None:
-        return doc, _cached_reports(doc.ref)
-    result = verification.archived(document_id)  # computed once per archived version, then kept
+    result = container().verification.archived(document_id)  # computed once per archived version, then kept
     return doc, (list(result.signatures) + list(result.timestamps)) if result else []
-
-
-_CACHE: dict[str, list[SignatureReport]] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _cached_reports(ref: dict[str, str]) -> list[SignatureReport]:
-    """The archived version's verification, once per SHA-256 (immutable bytes: the result cannot go stale
-    except by revocation, which the DSS of a B-LT document fixes at signing time)."""
-    with _CACHE_LOCK:
-        if ref["sha256"] in _CACHE:
-            return _CACHE[ref["sha256"]]
-    data, _ = container().runtime.store.get(ref["bucket"], ref["key"], ref["version_id"])
-    reports = container().signing.verify(data)
-    with _CACHE_LOCK:
-        if len(_CACHE) > 1000:
-            _CACHE.clear()
-        _CACHE[ref["sha256"]] = reports
-    return reports
 
 
 def _page(document_id: str, *, upload: dict[str, Any] | None = None, status: int = 200, error: str | None = None,
@@ -172,12 +149,8 @@ def verify_upload(document_id: str):
     if not data.startswith(b"%PDF-"):
         return _page(document_id, status=422, error="Berkas itu bukan PDF.")
     try:
-        verification = getattr(container(), "verification", None)
-        if verification is not None:
-            result = verification.verify_upload(data)
-            reports = list(result.signatures) + list(result.timestamps)
-        else:
-            reports = container().signing.verify(data)
+        result = container().verification.verify_upload(data)
+        reports = list(result.signatures) + list(result.timestamps)
     except VerificationError:
         return _page(document_id, status=422, error="Berkas PDF itu rusak atau tidak dapat dibaca.")
     found = archived(document_id)
@@ -189,6 +162,6 @@ def verify_upload(document_id: str):
 
 def _upload_wait() -> int:
     """Seconds this client must wait before another upload (0: go ahead); the same limiter as /api/verify."""
-    limiter = getattr(container(), "verify_limiter", None)
+    limiter = container().verify_limiter
     wait = limiter.check(client_key()) if limiter is not None else None
     return max(1, math.ceil(wait)) if wait is not None else 0

@@ -110,12 +110,26 @@ class ArchiveService:
         return self._with_versions(docs[0]) if versions else docs[0]
 
     def _with_versions(self, doc: ArchivedDocument) -> ArchivedDocument:
-        versions = []
-        for obj in self.store.list_versions(Buckets.SIGNED, doc.ref["key"])[:20]:
-            retention = self.store.get_retention(obj.bucket, obj.key, obj.version_id)
-            versions.append(ArchivedVersion(obj, retention.until if retention else None,
-                                            self.store.get_legal_hold(obj.bucket, obj.key, obj.version_id)))
-        return ArchivedDocument(**{**doc.__dict__, "versions": versions})
+        return ArchivedDocument(**{**doc.__dict__, "versions": self.key_versions(doc.ref["key"])[:20]})
+
+    # --- the locked bucket by key, for other systems (/api/archive) --------------------------------------
+    def _described(self, obj: StoredObject) -> ArchivedVersion:
+        retention = self.store.get_retention(obj.bucket, obj.key, obj.version_id)
+        return ArchivedVersion(obj, retention.until if retention else None,
+                               self.store.get_legal_hold(obj.bucket, obj.key, obj.version_id))
+
+    def latest_under(self, prefix: str) -> list[ArchivedVersion]:
+        """The latest version of each signed document whose key starts with `prefix`."""
+        return [self._described(o) for o in self.store.list_objects(Buckets.SIGNED, prefix)]
+
+    def key_versions(self, key: str) -> list[ArchivedVersion]:
+        """Every version of one signed document's key, newest first, with retention and legal hold."""
+        return [self._described(o) for o in self.store.list_versions(Buckets.SIGNED, key)]
+
+    def key_download_url(self, key: str, version_id: str, expires: timedelta) -> str:
+        """A presigned URL of exactly that version (stat first: an unknown version is the store's error)."""
+        obj = self.store.stat(Buckets.SIGNED, key, version_id)
+        return self.store.presigned_get_url(Buckets.SIGNED, obj.key, obj.version_id, expires)
 
     def version(self, document_id: str, version_id: str) -> StoredObject:
         """One archived version of the document (only that document's key: no other object is reachable)."""
