@@ -19,6 +19,7 @@ from report_service.api.schemas import (
     ReportSchema,
     StepInputSchema,
 )
+from report_service.service_layer import queries
 from report_service.service_layer.disposisi import DisposisiSpec
 
 blp = Blueprint("activities", __name__, url_prefix="/api", description="Activities (SOP runs) and their reports")
@@ -60,8 +61,7 @@ def create(body):
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ActivitySummarySchema(many=True))
 def list_activities(query):
-    with _svc().uow() as uow:
-        rows = uow.reports.activities(**query)
+    rows = queries.activities(_svc().uow, **query)
     return [{"id": r["id"], "kegiatan": r["title"], "sk_id": r["sk_id"], "created_at": r["created_at"]}
             for r in rows]
 
@@ -120,5 +120,5 @@ def report_file(report_id: str, ext: str):
     ref = _svc().report(report_id).get(column)
     if not ref:
         raise ApiError(404, "not_found", f"report {report_id} has no {ext} yet")
-    data, _ = _svc().store.get(ref["bucket"], ref["key"], ref["version_id"])
+    data = queries.report_file(_svc().store, ref)
     return Response(data, mimetype=mime, headers={"Content-Disposition": f'inline; filename="laporan.{ext}"'})
