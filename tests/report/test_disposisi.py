@@ -222,6 +222,9 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
     assert client.get(d["links"]["pdf"]).data.startswith(b"%PDF")  # printed after the event's commit
     requested = [b["payload"] for b in outbox(app, "signature.requested") if b["payload"].get("kind") == "disposisi"]
     assert [(p["documents"][0]["document_id"], p["signers"]) for p in requested] == [(d["id"], ["kabid"])]
+    # written while handling the signature: on its chain (its correlation, it as the cause)
+    [created] = [b for b in outbox(app, "disposisi.created") if b["payload"]["disposisi_id"] == d["id"]]
+    assert (created["correlation_id"], created["causation_id"]) == (signed.correlation_id, signed.id)
 
     # the archive ends step 6 by its own event; the Kasubid still marks the disposition done
     deliver(container, Envelope(type="sk.archived", producer="sk-service", occurred_at=signed_at + timedelta(minutes=5),

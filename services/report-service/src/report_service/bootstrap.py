@@ -106,7 +106,12 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
     converter = converter or UnoserverPool(settings.converters, timeout=settings.convert_timeout)
     config = load_office(settings.office_file or None)
     office, calendar = _office(config), office_calendar(config)
-    uow = lambda cause=None: runtime.unit_of_work(SqlReportUnitOfWork)  # noqa: E731
+
+    def uow(cause: Envelope | None = None) -> SqlReportUnitOfWork:
+        unit = runtime.unit_of_work(SqlReportUnitOfWork)
+        unit.cause = cause  # what it writes to the outbox follows from the event being handled
+        return unit
+
     reports = ReportService(
         uow=uow, store=runtime.store, converter=converter, render=render_laporan, office=office,
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",

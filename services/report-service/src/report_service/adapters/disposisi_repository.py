@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ class SqlDisposisiRepository:
         self.session = session
 
     def add(self, d: Disposisi) -> None:
-        row = asdict(d)
+        row = {f.name: getattr(d, f.name) for f in fields(d) if f.init}  # not its events
         row.update(sifat=d.sifat.value, status=d.status.value, instruksi=list(d.instruksi))
         self.session.execute(insert(t.disposisi).values(created_at=datetime.now(UTC), **row))
 

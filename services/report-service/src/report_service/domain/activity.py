@@ -4,7 +4,7 @@ Standard library only. State is never stored, only events: `Activity.replay(even
 folds them, in order, into the timeline of the thirteen steps, the review rounds
 of the SK and the figures per kampung. Commands (`create`, `record_step`) check
 the SOP's rules, apply the new event to the aggregate and keep it in
-`new_events` for the service layer to store (and put in the outbox).
+`new_events` for the service layer to store in its stream, and in `events` for the outbox.
 
 Times: every `datetime` is timezone-aware (naive ones in events are read as UTC).
 An event's time is `payload["at"]` when present, else `ActivityEvent.occurred_at`.
@@ -84,6 +84,7 @@ from report_service.domain.errors import (
     StepProducedByEvents,
     UnknownStep,
 )
+from report_service.domain.events import DomainEvent
 from report_service.domain.kampung import KampungFigures, _Kampung
 from report_service.domain.timeline import DueStep, ReviewRound, StepLine, _Progress
 
@@ -110,7 +111,8 @@ class Activity:
     sk_id: str | None = None
     sk_nomor: str | None = None
     report_id: str | None = None
-    new_events: list[ActivityEvent] = field(default_factory=list)
+    new_events: list[ActivityEvent] = field(default_factory=list)  # for the activity's stream
+    events: list[DomainEvent] = field(default_factory=list)  # the same, for the other services (the outbox)
     _progress: dict[int, _Progress] = field(default_factory=lambda: {s.number: _Progress() for s in sop.STEPS})
     _reviews: list[ReviewRound] = field(default_factory=list)
     _kampung: dict[str, _Kampung] = field(default_factory=dict)
@@ -209,6 +211,7 @@ class Activity:
         event = ActivityEvent(type, at or datetime.now(UTC), payload, event_id or str(uuid.uuid4()))
         self.apply(event)  # raises before anything is kept when the SOP says no
         self.new_events.append(event)
+        self.events.append(DomainEvent(type, {"activity_id": self.activity_id, **payload}, event.event_id))
         return event
 
     def _on_created(self, payload: Mapping[str, Any], at: datetime) -> None:

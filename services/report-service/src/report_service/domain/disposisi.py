@@ -15,10 +15,14 @@ arrives, since that event starts the step; the archive's own event ends the step
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from report_service.domain.events import DomainEvent
+
+KIND = "disposisi"  # the kind of document signature-service signs for a Lembar Disposisi
 ROLES = ("kadis", "kabid", "kasubid")
 ROUTES: dict[int, tuple[str, str]] = {1: ("kadis", "kabid"), 2: ("kabid", "kasubid"), 6: ("kabid", "kasubid"),
                                       7: ("kabid", "kasubid"), 8: ("kabid", "kasubid"), 12: ("kadis", "kabid")}
@@ -82,6 +86,32 @@ class Disposisi:
     done_at: datetime | None = None
     done_by: str = ""
     done_note: str = ""
+    # what it recorded for the other services, for the unit of work; a copy made by `closed` starts empty
+    events: list[DomainEvent] = field(default_factory=list, init=False, compare=False, repr=False)
+
+    @classmethod
+    def give(cls, **values: Any) -> Disposisi:
+        """A new disposition (the fields of the class): `disposisi.created`, from which its sheet is printed."""
+        d = cls(**values)
+        d.events.append(DomainEvent("disposisi.created", d.payload()))
+        return d
+
+    def ask_paraf(self, sheet: Mapping[str, Any], *, visible: bool) -> None:
+        """Its printed sheet (a stored PDF) goes to signature-service for the giver's paraf."""
+        self.events.append(DomainEvent("signature.requested", {
+            "kind": KIND, "disposisi_id": self.id, "signers": [self.dari], "nomor": self.nomor or None,
+            "documents": [{"document_id": self.id, "document": dict(sheet),
+                           "title": f"Lembar Disposisi langkah {self.step}: {self.hal}"[:300]}],
+            "invisible": not visible}))
+
+    def payload(self) -> dict[str, Any]:
+        """The disposition as its events carry it."""
+        return {"disposisi_id": self.id, "activity_id": self.activity_id, "step": self.step, "dari": self.dari,
+                "kepada": self.kepada, "nomor": self.nomor, "tanggal": self.tanggal, "hal": self.hal,
+                "sifat": self.sifat.value, "instruksi": list(self.instruksi), "catatan": self.catatan,
+                "batas_waktu": self.batas_waktu.isoformat(), "diberikan_at": self.diberikan_at.isoformat(),
+                "status": self.status.value, "done_at": self.done_at.isoformat() if self.done_at else None,
+                "done_by": self.done_by, "done_note": self.done_note}
 
     def may_close(self, person_id: str, role: str) -> None:
         """Only the addressee marks it done (by role: the office has one Kadis, Kabid, Kasubid per Bidang)."""
@@ -95,7 +125,9 @@ class Disposisi:
         self.may_close(person_id, role)
         if at < self.diberikan_at:
             raise InvalidDisposisi("a disposition cannot be done before it was given", field="at")
-        return replace(self, status=Status.DONE, done_at=at, done_by=person_id, done_note=_text(note, "note"))
+        done = replace(self, status=Status.DONE, done_at=at, done_by=person_id, done_note=_text(note, "note"))
+        done.events.append(DomainEvent("disposisi.done", done.payload()))
+        return done
 
 
 def check(step: int, *, dari: str | None, kepada: str | None, sifat: str, instruksi: list[str] | tuple[str, ...],

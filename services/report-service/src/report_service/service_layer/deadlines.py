@@ -23,17 +23,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from naskah_shared.messages import Envelope
 from report_service.domain import sop
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
+from report_service.domain.reminder import Reminder
 from report_service.domain.timeline import DueStep
 from report_service.service_layer.reports import ActivityNotFound
 from report_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-PRODUCER = "report-service"
-EVENT = "activity.step_overdue"
 MAIL_ATTEMPTS = 3
 SCAN_LIMIT = 500  # activities looked at per tick and per query, newest first
 
@@ -88,14 +86,14 @@ class DeadlineService:
         with self.uow() as uow:
             if uow.reports.has_reminder(row["id"], due.number, key, seq):
                 return False
-            event = Envelope(type=EVENT, producer=PRODUCER, payload={
-                **_jsonable(item), "reminder": seq, "notified": bool(to and self.mailer)})
+            notified = bool(to and self.mailer)
+            reminder = Reminder.overdue(row["id"], due.number, seq, notified=notified, facts=_jsonable(item))
             if not uow.reports.add_reminder(
                     id=str(uuid.uuid4()), activity_id=row["id"], step=due.number, deadline_key=key,
-                    deadline=due.deadline.astimezone(UTC), seq=seq, event_id=event.id, recipients=list(to),
-                    email_status="pending" if to and self.mailer else "none"):
+                    deadline=due.deadline.astimezone(UTC), seq=seq, event_id=reminder.event_id,
+                    recipients=list(to), email_status="pending" if notified else "none"):
                 return False  # another worker committed the same reminder first
-            uow.emit(event)
+            uow.collect(reminder)
             uow.commit()
         log.info("step overdue reminder", extra={"activity_id": row["id"], "step": due.number, "reminder": seq})
         return True

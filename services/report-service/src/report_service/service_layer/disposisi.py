@@ -28,12 +28,10 @@ from report_service.domain import disposisi as dd
 from report_service.domain import sop
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
-from report_service.domain.streams import activity_stream
-from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
+from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, UnitOfWorkFactory, keep_activity
 
 log = logging.getLogger(__name__)
-PRODUCER = "report-service"
-KIND = "disposisi"
+KIND = dd.KIND
 
 
 class DisposisiNotFound(LookupError):
@@ -70,14 +68,14 @@ class DisposisiService:
         dari, kepada, sifat, instruksi = dd.check(step, dari=spec.dari, kepada=spec.kepada, sifat=spec.sifat,
                                                   instruksi=spec.instruksi, catatan=spec.catatan,
                                                   hal=spec.hal, nomor=spec.nomor)
-        d = dd.Disposisi(
+        d = dd.Disposisi.give(
             id=str(uuid.uuid4()), activity_id=activity_id, step=step, dari=dari, kepada=kepada,
             nomor=(spec.nomor or activity.sk_nomor or "").strip()[:120], tanggal=spec.tanggal[:40],
             hal=(spec.hal or activity.kegiatan or s.name).strip(), sifat=sifat, instruksi=instruksi,
             catatan=spec.catatan.strip(), batas_waktu=self.calendar.deadline(started_at, s.standard),
             diberikan_at=started_at)
         uow.disposisi.add(d)
-        uow.emit(Envelope(type="disposisi.created", producer=PRODUCER, payload=self._payload(d)))
+        uow.collect(d)
         return d
 
     # --- the printed sheet and its paraf ---------------------------------------------------------
@@ -99,11 +97,8 @@ class DisposisiService:
                 if row is not None and row[1]["pdf"]:
                     return row[1]  # another process printed it meanwhile: one paraf request only
                 uow.disposisi.set_files(d.id, pdf=stored.ref())
-                uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
-                    "kind": KIND, "disposisi_id": d.id, "signers": [d.dari], "nomor": d.nomor or None,
-                    "documents": [{"document_id": d.id, "document": stored.ref(),
-                                   "title": f"Lembar Disposisi langkah {d.step}: {d.hal}"[:300]}],
-                    "invisible": not self.visible_paraf}))
+                d.ask_paraf(stored.ref(), visible=self.visible_paraf)
+                uow.collect(d)
                 uow.commit()
             return {"pdf": stored.ref(), "signed": None}
 
@@ -147,11 +142,8 @@ class DisposisiService:
             activity = Activity.replay(uow.reports.events(row))
             if activity.is_open(d.step):
                 activity.close_step(d.step, person_id, at, disposisi_id=d.id)
-                for event in activity.new_events:
-                    uow.reports.append(activity_stream(row["id"]), event)
-                    uow.emit(Envelope(type=event.type, producer=PRODUCER, id=event.event_id,
-                                      payload={"activity_id": row["id"], **event.payload}))
-            uow.emit(Envelope(type="disposisi.done", producer=PRODUCER, payload=self._payload(done)))
+                keep_activity(uow, activity)
+            uow.collect(done)
             uow.commit()
         return done
 
@@ -178,12 +170,3 @@ class DisposisiService:
         if row is None:
             raise DisposisiNotFound(f"no disposition {disposisi_id}")
         return row
-
-    @staticmethod
-    def _payload(d: dd.Disposisi) -> dict[str, Any]:
-        return {"disposisi_id": d.id, "activity_id": d.activity_id, "step": d.step, "dari": d.dari,
-                "kepada": d.kepada, "nomor": d.nomor, "tanggal": d.tanggal, "hal": d.hal, "sifat": d.sifat.value,
-                "instruksi": list(d.instruksi), "catatan": d.catatan, "batas_waktu": d.batas_waktu.isoformat(),
-                "diberikan_at": d.diberikan_at.isoformat(), "status": d.status.value,
-                "done_at": d.done_at.isoformat() if d.done_at else None, "done_by": d.done_by,
-                "done_note": d.done_note}

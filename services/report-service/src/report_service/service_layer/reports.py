@@ -20,11 +20,11 @@ from naskah_shared.storage.ports import Buckets, ObjectStore
 from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.calendar import Calendar, ElapsedCalendar
 from report_service.domain.disposisi import DISPOSISI_STEPS, Disposisi
+from report_service.domain.report import Report
 from report_service.domain.streams import activity_stream, sk_stream
 from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
-from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
+from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, UnitOfWorkFactory, keep_activity
 
-PRODUCER = "report-service"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Render = Callable[..., tuple[bytes, list[tuple[str, bytes]]]]
 
@@ -54,7 +54,7 @@ class ReportService:
         activity = Activity.create(activity_id, kegiatan, tahun=tahun, unit_kerja=unit_kerja, sk_id=sk_id)
         with self.uow() as uow:
             uow.reports.add_activity(activity_id, kegiatan, sk_id, {"tahun": tahun, "unit_kerja": unit_kerja})
-            self._keep(uow, activity_id, activity)
+            keep_activity(uow, activity)
             uow.commit()
         return self.activity(activity_id)
 
@@ -77,7 +77,7 @@ class ReportService:
             activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
             if self.disposisi is not None and step in DISPOSISI_STEPS:
                 self.disposisi.give_in(uow, activity_id, activity, step, started_at, disposisi or DisposisiSpec())
-            self._keep(uow, activity_id, activity)
+            keep_activity(uow, activity)
             uow.commit()
         return self.activity(activity_id)
 
@@ -87,7 +87,7 @@ class ReportService:
         row = self._row(uow, activity_id, for_update=True)
         activity = Activity.replay(uow.reports.events(row))
         activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
-        self._keep(uow, activity_id, activity)
+        keep_activity(uow, activity)
 
     def activity(self, activity_id: str) -> dict[str, Any]:
         with self.uow() as uow:
@@ -95,13 +95,6 @@ class ReportService:
             activity = Activity.replay(uow.reports.events(row))
             reports = uow.reports.reports_of(activity_id)
         return {"row": row, "activity": activity, "reports": reports}
-
-    def _keep(self, uow: ReportUnitOfWork, activity_id: str, activity: Activity) -> None:
-        for event in activity.new_events:
-            uow.reports.append(activity_stream(activity_id), event)
-            uow.emit(Envelope(type=event.type, producer=PRODUCER, id=event.event_id,
-                              payload={"activity_id": activity_id, **event.payload}))
-        activity.new_events.clear()
 
     # --- events from the other services (report_service.consumers routes them here) -----------
     def on_sk_event(self, envelope: Envelope) -> None:
@@ -153,16 +146,17 @@ class ReportService:
 
     def _report_answer(self, uow: ReportUnitOfWork, envelope: Envelope) -> None:
         report_id = envelope.payload.get("report_id") or envelope.payload.get("document_id")
-        report = uow.reports.report(report_id, for_update=True) if report_id else None
-        if report is None or not report_id:
+        report_row = uow.reports.report(report_id, for_update=True) if report_id else None
+        if report_row is None or not report_id:
             return  # not ours
+        report = Report(report_id, report_row["activity_id"])
         if envelope.type == "document.signed":
-            uow.reports.update_report(report_id, status="signed", signed=envelope.payload["document"])
-            uow.emit(Envelope.caused_by(envelope, "report.signed", {
-                "report_id": report_id, "activity_id": report["activity_id"],
-                "document": envelope.payload["document"]}, PRODUCER))
+            report.sign(envelope.payload["document"])
+            uow.reports.update_report(report_id, status=report.status.value, signed=report.signed)
         else:
-            uow.reports.update_report(report_id, status="rejected", error=str(envelope.payload.get("note"))[:500])
+            report.reject(str(envelope.payload.get("note")))
+            uow.reports.update_report(report_id, status=report.status.value, error=report.error)
+        uow.collect(report)
 
     # --- compiling ------------------------------------------------------------------------
     def compile(self, activity_id: str, *, written_at: datetime | None = None) -> dict[str, Any]:
@@ -200,13 +194,9 @@ class ReportService:
             uow.reports.append(activity_stream(activity_id), compiled)
             if row["sk_id"]:  # the data collection is over (step 11): the kampung's web-form links stop working
                 uow.formulir.close_letters_of_sk(row["sk_id"], now)
-            uow.emit(Envelope(type="report.compiled", producer=PRODUCER, id=compiled.event_id, payload={
-                "report_id": report_id, "activity_id": activity_id, "document": stored_pdf.ref(),
-                "missing_steps": missing}))
-            uow.emit(Envelope(type="signature.requested", producer=PRODUCER, payload={
-                "kind": "report", "report_id": report_id, "signers": [self.report_signer], "nomor": None,
-                "documents": [{"document_id": report_id, "document": stored_pdf.ref(),
-                               "title": f"Laporan Kegiatan {row['title']}"}]}))
+            uow.collect(Report.compile(report_id, activity_id, title=row["title"], pdf=stored_pdf.ref(),
+                                       missing_steps=missing, signer=self.report_signer,
+                                       event_id=compiled.event_id))
             uow.commit()
         return self.report(report_id)
 

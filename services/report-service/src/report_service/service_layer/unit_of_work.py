@@ -12,8 +12,12 @@ from typing import Any, Protocol, TypeAlias
 
 from naskah_shared.messages import Envelope
 from naskah_shared.transaction import Transaction
-from report_service.domain.activity import ActivityEvent
+from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.disposisi import Disposisi
+from report_service.domain.events import DomainEvent
+from report_service.domain.streams import activity_stream
+
+PRODUCER = "report-service"
 
 Row: TypeAlias = dict[str, Any]  # one table row, column → value
 
@@ -66,11 +70,38 @@ class DisposisiRepository(Protocol):
     def close(self, d: Disposisi) -> None: ...
 
 
+class Aggregate(Protocol):
+    """An activity, a disposition, a report or a reminder: what it recorded waits in `events` until the commit."""
+
+    @property
+    def events(self) -> list[DomainEvent]: ...
+
+
 class ReportUnitOfWork(Transaction, Protocol):
     reports: ReportRepository
     formulir: FormulirRepository
     disposisi: DisposisiRepository
 
+    def collect(self, aggregate: Aggregate) -> None:
+        """Write `aggregate`'s new events to the outbox when this unit of work commits."""
+
+
+def envelope_for(event: DomainEvent, cause: Envelope | None) -> Envelope:
+    """`event` as an envelope, on the chain of `cause` when one is handled (its correlation, it as causation);
+    otherwise the outbox gives it the request's correlation."""
+    if cause is None:
+        return Envelope(type=event.type, payload=event.payload, producer=PRODUCER, id=event.id)
+    return Envelope(type=event.type, payload=event.payload, producer=PRODUCER, id=event.id,
+                    correlation_id=cause.correlation_id, causation_id=cause.id)
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, cause: Envelope | None = None) -> ReportUnitOfWork: ...
+
+
+def keep_activity(uow: ReportUnitOfWork, activity: Activity) -> None:
+    """Append what `activity` recorded to its stream; its events go to the outbox with the commit."""
+    for event in activity.new_events:
+        uow.reports.append(activity_stream(activity.activity_id), event)
+    activity.new_events.clear()
+    uow.collect(activity)
