@@ -10,6 +10,7 @@ from typing import Any
 from naskah_shared.bus.ports import Bus
 from naskah_shared.convert import Converter
 from naskah_shared.convert.libreoffice import UnoserverPool
+from naskah_shared.messages import Envelope
 from naskah_shared.office import OfficeConfig, load_office
 from naskah_shared.runtime import Runtime
 from naskah_shared.storage.ports import Buckets, ObjectStore
