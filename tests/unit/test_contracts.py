@@ -15,18 +15,18 @@ REF = {"bucket": "naskah-drafts", "key": "sk/1/sk.pdf", "version_id": "v1", "sha
 
 def _approved_sk() -> Sk:
     now = datetime.now(UTC)
-    sk = Sk.draft("sk-1", {"kegiatan": "Pendataan", "tahun": "2026"}, "kasubid", now)
-    sk.submit("kasubid")
-    sk.review(Role.KABID, Decision.APPROVE, "", "kabid", now)
-    sk.review(Role.KADIS, Decision.APPROVE, "", "kadis", now)
+    sk = Sk.draft("sk-1", {"kegiatan": "Pendataan", "tahun": "2026"}, "kasubid", now, document=REF)
+    sk.submit("kasubid", document=REF)
+    sk.review(Role.KABID, Decision.APPROVE, "", "kabid", now, document=REF)
+    sk.review(Role.KADIS, Decision.APPROVE, "", "kadis", now, document=REF)
     sk.approve_for_signing("800/001/DPMK/2026", REF)
     return sk
 
 
 def test_the_sk_asks_in_the_one_shape():
     [event] = [e for e in _approved_sk().events if e.type == "signature.requested"]
-    check(event.type, event.data)
-    command = load_signature_requested(event.data)
+    check(event.type, dict(event.data))
+    command = load_signature_requested(dict(event.data))
     assert command.kind == "sk" and command.signers == ["kabid", "kadis"]
     assert [d.document_id for d in command.documents] == ["sk-1"] and command.documents[0].document == REF
     assert command.extra["sk_id"] == "sk-1"  # the producer's own names ride along

@@ -20,15 +20,17 @@ AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 CONTENT = {"kegiatan": "Pendataan Profil Kampung", "tahun": 2026, "mengingat": ["UU 6/2014"]}
 DOCUMENT = {"bucket": "naskah-drafts", "key": "sk/sk-1/sk.pdf", "version_id": "v1", "sha256": "ab" * 32}
 SIGNED = {**DOCUMENT, "bucket": "naskah-signed", "version_id": "v9"}
+REVISED = {**DOCUMENT, "version_id": "v2"}
 NOMOR = "800/001/DPMK/2026"
 
 
 def drafted() -> Sk:
-    return Sk.draft("sk-1", dict(CONTENT), "kasubid-1", AT)
+    return Sk.draft("sk-1", dict(CONTENT), "kasubid-1", AT, document=DOCUMENT)
 
 
 def review(sk: Sk, role: Role, decision: Decision, note: str = "") -> None:
-    sk.review(role, decision, note or ("Perbaiki." if decision is Decision.REJECT else ""), f"{role.value}-1", AT)
+    sk.review(role, decision, note or ("Perbaiki." if decision is Decision.REJECT else ""), f"{role.value}-1", AT,
+              document=DOCUMENT)
 
 
 def in_state(status: Status) -> Sk:
@@ -45,7 +47,7 @@ def in_state(status: Status) -> Sk:
         Status.ARCHIVED: ["submit", "kabid_approve", "kadis_approve", "approve", "signed", "archive"],
     }[status]
     for step in steps:
-        {"submit": lambda: sk.submit("kasubid-1"),
+        {"submit": lambda: sk.submit("kasubid-1", document=DOCUMENT),
          "kabid_approve": lambda: review(sk, Role.KABID, Decision.APPROVE),
          "kabid_reject": lambda: review(sk, Role.KABID, Decision.REJECT),
          "kadis_approve": lambda: review(sk, Role.KADIS, Decision.APPROVE),
@@ -62,7 +64,7 @@ def in_state(status: Status) -> Sk:
 def test_draft_to_archive_records_each_step() -> None:
     sk = drafted()
     assert (sk.status, sk.revision, sk.nomor) == (Status.DRAFT, 1, None)
-    sk.submit("kasubid-1")
+    sk.submit("kasubid-1", document=DOCUMENT)
     assert sk.awaiting_reviewer() is Role.KABID
     review(sk, Role.KABID, Decision.APPROVE)
     assert sk.status is Status.WITH_KADIS and sk.awaiting_reviewer() is Role.KADIS
@@ -94,10 +96,11 @@ def test_kabid_rejection_revision_and_resubmission() -> None:
     sk = in_state(Status.SUBMITTED)
     review(sk, Role.KABID, Decision.REJECT, "Tambahkan dasar hukum.")
     assert sk.status is Status.REJECTED_BY_KABID and sk.awaiting_reviewer() is None
-    changed = sk.revise({**CONTENT, "mengingat": ["UU 6/2014", "Permendagri 1/2023"]}, "kasubid-1")
+    changed = sk.revise({**CONTENT, "mengingat": ["UU 6/2014", "Permendagri 1/2023"]}, "kasubid-1",
+                        document=REVISED)
     assert changed == ["mengingat[1]"]
     assert (sk.status, sk.revision) == (Status.DRAFT, 2)
-    sk.submit("kasubid-1")
+    sk.submit("kasubid-1", document=REVISED)
     review(sk, Role.KABID, Decision.APPROVE)
     assert sk.status is Status.WITH_KADIS
     assert [r.revision for r in sk.reviews] == [1, 2], "each review names the revision it was made on"
@@ -130,7 +133,7 @@ def test_a_signer_refusing_sends_it_back_with_its_nomor() -> None:
 def test_a_rejection_needs_a_note_and_changes_nothing_without_one() -> None:
     sk = in_state(Status.SUBMITTED)
     with pytest.raises(ValueError, match="note"):
-        sk.review(Role.KABID, Decision.REJECT, "  ", "kabid-1", AT)
+        sk.review(Role.KABID, Decision.REJECT, "  ", "kabid-1", AT, document=DOCUMENT)
     assert sk.status is Status.SUBMITTED and sk.reviews == [] and sk.events == []
 
 
@@ -149,8 +152,8 @@ def test_a_review_out_of_turn_names_whose_turn_it_is() -> None:
 
 
 COMMANDS = {
-    "revise": lambda sk: sk.revise({**CONTENT, "tahun": 2027}, "kasubid-1"),
-    "submit": lambda sk: sk.submit("kasubid-1"),
+    "revise": lambda sk: sk.revise({**CONTENT, "tahun": 2027}, "kasubid-1", document=REVISED),
+    "submit": lambda sk: sk.submit("kasubid-1", document=DOCUMENT),
     "approve_for_signing": lambda sk: sk.approve_for_signing(NOMOR, DOCUMENT),
     "signing_rejected": lambda sk: sk.signing_rejected("kabid", "Tidak sesuai."),
     "mark_signed": lambda sk: sk.mark_signed(SIGNED),
@@ -182,13 +185,34 @@ def test_each_command_runs_only_in_its_states(command: str, status: Status) -> N
 
 
 # -- helpers of the aggregate --------------------------------------------------------------------------------
-def test_attach_joins_the_document_to_the_events_since_the_last_rendering() -> None:
-    sk = drafted()
-    sk.attach(DOCUMENT)
-    assert sk.events[0].data["document"] == DOCUMENT
-    other = {**DOCUMENT, "version_id": "v2"}
-    sk.attach(other)
-    assert sk.events[0].data["document"] == DOCUMENT, "an event keeps the rendering it was made with"
+def test_each_event_carries_the_rendering_it_was_made_with_and_stays_as_recorded() -> None:
+    sk = in_state(Status.REJECTED_BY_KABID)
+    sk.revise({**CONTENT, "tahun": 2027}, "kasubid-1", document=REVISED)
+    sk.submit("kasubid-1", document=REVISED)
+    [revised, submitted] = sk.events
+    assert revised.data["document"] == REVISED and submitted.data["document"] == REVISED
+    with pytest.raises(TypeError):
+        revised.data["document"] = DOCUMENT  # type: ignore[index]
+    assert sk.events[0].data["document"] == REVISED
+
+
+def test_as_revised_previews_the_revision_and_changes_nothing() -> None:
+    sk = in_state(Status.REJECTED_BY_KABID)
+    preview = sk.as_revised({**CONTENT, "tahun": 2027})
+    assert (preview.revision, preview.status, preview.content["tahun"]) == (2, Status.DRAFT, 2027)
+    assert (sk.revision, sk.status, sk.content["tahun"], sk.events) == (1, Status.REJECTED_BY_KABID, 2026, [])
+    with pytest.raises(TransitionNotAllowed):
+        in_state(Status.SUBMITTED).as_revised(CONTENT)
+
+
+def test_review_outcome_answers_the_review_without_making_it() -> None:
+    sk = in_state(Status.WITH_KADIS)
+    reviews = list(sk.reviews)
+    assert sk.review_outcome(Role.KADIS, Decision.APPROVE, "") is Status.SIGNING
+    assert sk.review_outcome(Role.KADIS, Decision.REJECT, "Perbaiki.") is Status.REJECTED_BY_KADIS
+    assert (sk.status, sk.reviews, sk.events) == (Status.WITH_KADIS, reviews, [])
+    with pytest.raises(WrongReviewer):
+        sk.review_outcome(Role.KABID, Decision.APPROVE, "")
 
 
 def test_changed_fields_names_list_items_by_index() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from naskah_shared.web.schemas import DocumentRefSchema
+from sk_service.domain.sk import Status
 
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
 def Text(n: int, *, validate_also: validate.Validator | None = None, **kw) -> fields.String:
@@ -99,7 +100,10 @@ class VersionSchema(Schema):
 
 class SkSchema(Schema):
     id = fields.String()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf([s.value for s in Status]), metadata={
+        "description": "draft → submitted (with the Kabid) → with_kadis → signing (nomor taken; the Kabid then "
+                       "the Kadis sign) → signed (the last signature recorded) → archived; rejected_by_kabid "
+                       "goes back to the drafter, rejected_by_kadis back to the Kabid."})
     revision = fields.Integer()
     nomor = fields.String(allow_none=True)
     drafter = fields.String()

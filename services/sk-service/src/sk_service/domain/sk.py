@@ -15,8 +15,10 @@ nomor, once taken, stays with its SK for good, so the register has no gaps.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 
@@ -68,8 +70,13 @@ class Review:
 
 @dataclass(frozen=True)
 class DomainEvent:
+    """What happened, as recorded: read-only, so nothing patches an event after the fact."""
+
     type: str  # the routing key of DESIGN §3
-    data: dict[str, Any]
+    data: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
 
 
 @dataclass
@@ -87,37 +94,52 @@ class Sk:
 
     # --- commands ----------------------------------------------------------
 
+    # Each command that changes what the document says, or hands it on, records the rendering it is about
+    # (`document`, a bucket/key/version_id/sha256 reference): the service layer renders first (from
+    # `as_drafted`/`as_revised`, or the latest version) and gives the command its PDF.
+
     @classmethod
-    def draft(cls, id: str, content: dict[str, Any], drafter: str, at: datetime) -> Sk:
-        sk = cls(id=id, content=content, drafter=drafter, created_at=at)
-        sk._record("sk.drafted", drafter=drafter, kegiatan=content.get("kegiatan"), tahun=content.get("tahun"))
+    def as_drafted(cls, id: str, content: dict[str, Any], drafter: str, at: datetime) -> Sk:
+        """The SK a draft makes, before it is drafted (nothing recorded): what its first rendering shows."""
+        return cls(id=id, content=content, drafter=drafter, created_at=at)
+
+    @classmethod
+    def draft(cls, id: str, content: dict[str, Any], drafter: str, at: datetime, *,
+              document: Mapping[str, Any]) -> Sk:
+        sk = cls.as_drafted(id, content, drafter, at)
+        sk._record("sk.drafted", drafter=drafter, kegiatan=content.get("kegiatan"), tahun=content.get("tahun"),
+                   document=document)
         return sk
 
     def ensure_revisable(self) -> None:
         self._require({Status.DRAFT, Status.REJECTED_BY_KABID}, "revised")
 
-    def revise(self, content: dict[str, Any], by: str) -> list[str]:
+    def as_revised(self, content: dict[str, Any]) -> Sk:
+        """The SK `revise(content)` makes, leaving this one as it is: what the new revision's rendering shows."""
+        self.ensure_revisable()
+        return replace(self, content=content, revision=self.revision + 1, status=Status.DRAFT,
+                       reviews=list(self.reviews), events=[])
+
+    def revise(self, content: dict[str, Any], by: str, *, document: Mapping[str, Any]) -> list[str]:
         """A new revision; only while a draft or sent back by the Kabid. Returns the changed fields."""
         self.ensure_revisable()
         changed = changed_fields(self.content, content)
         self.content = content
         self.revision += 1
         self.status = Status.DRAFT
-        self._record("sk.revised", by=by, changed_fields=changed)
+        self._record("sk.revised", by=by, changed_fields=changed, document=document)
         return changed
 
-    def attach(self, document: dict[str, Any]) -> None:
-        """The rendering of the current revision: joins the events recorded since the last one."""
-        for event in self.events:
-            event.data.setdefault("document", document)
-
-    def submit(self, by: str) -> None:
+    def submit(self, by: str, *, document: Mapping[str, Any]) -> None:
         self._require({Status.DRAFT}, "submitted to the Kabid")
         self.status = Status.SUBMITTED
-        self._record("sk.submitted", by=by)
+        self._record("sk.submitted", by=by, document=document)
 
-    def review(self, role: Role, decision: Decision, note: str, reviewer: str, at: datetime, *,
-               reviewer_nama: str = "", vouched_by: str | None = None) -> None:
+    def review_outcome(self, role: Role, decision: Decision, note: str) -> Status:
+        """The status `review` would leave, or the error it would raise; changes nothing.
+
+        The Kadis's approval needs the final rendering (with its nomor) before `review` records it.
+        """
         expected = {
             Role.KABID: {Status.SUBMITTED, Status.REJECTED_BY_KADIS},
             Role.KADIS: {Status.WITH_KADIS},
@@ -131,26 +153,29 @@ class Sk:
                                        f"{role.value} now", status=self.status)
         if decision is Decision.REJECT and not note.strip():
             raise ValueError("a rejection needs a note saying what to change")
+        if role is Role.KABID:
+            return Status.WITH_KADIS if decision is Decision.APPROVE else Status.REJECTED_BY_KABID
+        # The Kadis's approval: the caller takes the nomor in the same transaction (`approve_for_signing`).
+        return Status.REJECTED_BY_KADIS if decision is Decision.REJECT else Status.SIGNING
+
+    def review(self, role: Role, decision: Decision, note: str, reviewer: str, at: datetime, *,
+               document: Mapping[str, Any], reviewer_nama: str = "", vouched_by: str | None = None) -> None:
+        after = self.review_outcome(role, decision, note)
         before = self.status
         self.reviews.append(Review(role, decision, note, reviewer, at, self.revision, reviewer_nama, vouched_by))
-        if role is Role.KABID:
-            self.status = Status.WITH_KADIS if decision is Decision.APPROVE else Status.REJECTED_BY_KABID
-        elif decision is Decision.REJECT:
-            self.status = Status.REJECTED_BY_KADIS
-        else:
-            self.status = Status.SIGNING  # the caller takes the nomor in the same transaction
+        self.status = after
         # `status` stays the state the review was made in (as before); `status_after` and `awaiting` are new.
         self._record("sk.reviewed", role=role.value, decision=decision.value, note=note, reviewer=reviewer,
                      reviewer_id=reviewer if vouched_by is None else None, reviewer_nama=reviewer_nama or reviewer,
-                     vouched_by=vouched_by, status=before.value, status_after=self.status.value)
+                     vouched_by=vouched_by, status=before.value, status_after=self.status.value, document=document)
 
-    def approve_for_signing(self, nomor: str, document: dict[str, Any]) -> None:
+    def approve_for_signing(self, nomor: str, document: Mapping[str, Any]) -> None:
         """After the Kadis's approval: the nomor is fixed and the final PDF goes to signing."""
         self._require({Status.SIGNING}, "sent to signing")
         self.nomor = nomor
         self._record("sk.approved", nomor=nomor, document=document)
         self._record("signature.requested", nomor=nomor, kind="sk", title=self.title(),
-                     signers=[Role.KABID.value, Role.KADIS.value],
+                     signers=[Role.KABID.value, Role.KADIS.value], document=document,
                      documents=[{"document_id": self.id, "title": self.title(), "document": document}])
 
     def signing_rejected(self, role: str, note: str) -> None:

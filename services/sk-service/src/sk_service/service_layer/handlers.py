@@ -39,9 +39,9 @@ def _now() -> datetime:
 
 def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, content: dict[str, Any],
              actor: str) -> Sk:
-    sk = Sk.draft(str(uuid.uuid4()), content, actor, _now())
-    docx, pdf = documents.produce(sk)
-    sk.attach(pdf)
+    sk_id, at = str(uuid.uuid4()), _now()
+    docx, pdf = documents.produce(Sk.as_drafted(sk_id, content, actor, at))
+    sk = Sk.draft(sk_id, content, actor, at, document=pdf)
     with uow_factory() as uow:
         uow.sks.add(sk)
         uow.sks.add_version(sk, content, docx, pdf)
@@ -53,9 +53,8 @@ def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
               actor: str) -> tuple[Sk, list[str]]:
     def attempt() -> tuple[Sk, list[str]]:
         sk, version = _read(uow_factory, sk_id)
-        changed = sk.revise(content, actor)
-        docx, pdf = documents.produce(sk)
-        sk.attach(pdf)
+        docx, pdf = documents.produce(sk.as_revised(content))
+        changed = sk.revise(content, actor, document=pdf)
         with uow_factory() as uow:
             uow.sks.expect(sk.id, version)
             uow.sks.save(sk)  # first: it waits for, then refuses, a concurrent writer of the same SK
@@ -69,8 +68,7 @@ def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
 def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
     with uow_factory() as uow:
         sk = get_sk(uow, sk_id, for_update=True)
-        sk.submit(actor)
-        sk.attach(_pdf_of(sk.id, uow.sks.latest_version(sk.id)))
+        sk.submit(actor, document=_pdf_of(sk.id, uow.sks.latest_version(sk.id)))
         uow.sks.save(sk)
         uow.commit_aggregate(sk)
     return sk
@@ -88,9 +86,8 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
             sk = get_sk(uow, sk_id)
             version = uow.sks.version_read(sk.id)
             latest = _pdf_of(sk.id, uow.sks.latest_version(sk.id))
-            sk.review(Role(role), Decision(decision), note, reviewer, _now(), reviewer_nama=reviewer_nama,
-                      vouched_by=vouched_by)
-            approved = sk.status is Status.SIGNING
+            at = _now()
+            approved = sk.review_outcome(Role(role), Decision(decision), note) is Status.SIGNING
             year = int(sk.content["tahun"]) if approved else 0
             # the number this approval takes at its commit, unless another takes it first (then: again)
             seq = uow.sks.peek_nomor_seq(documents.office.code, year) if approved and sk.nomor is None else None
@@ -102,7 +99,7 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
                 nomor = documents.office.format_nomor(seq, year)
             else:  # peeked above whenever the SK has no nomor yet
                 raise RuntimeError(f"SK {sk.id} approved with neither a nomor nor a peeked number")
-            docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
+            docx, latest = documents.produce(sk, nomor=nomor, tanggal=at)
         with uow_factory() as uow:
             uow.sks.expect(sk.id, version)
             if approved:
@@ -113,14 +110,16 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
                     # in the chaos run, six flows at once).
                     seq = uow.sks.next_nomor_seq(documents.office.code, year)
                     nomor = documents.office.format_nomor(seq, year)
-                    docx, latest = documents.produce(sk, nomor=nomor, tanggal=_now())
+                    docx, latest = documents.produce(sk, nomor=nomor, tanggal=at)
                     uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
                 elif seq is not None:
                     if uow.sks.next_nomor_seq(documents.office.code, year) != seq:
                         raise ConcurrentUpdate(f"nomor {nomor} was taken by another SK meanwhile")
                     uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
+            sk.review(Role(role), Decision(decision), note, reviewer, at, document=latest,
+                      reviewer_nama=reviewer_nama, vouched_by=vouched_by)
+            if approved:
                 sk.approve_for_signing(nomor, latest)
-            sk.attach(latest)
             uow.sks.save(sk)
             if approved:
                 uow.sks.add_version(sk, sk.content, docx, latest)
@@ -131,16 +130,26 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
 
 
 def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
-    """signature-service archived the last signature: the SK is signed and archived (SOP steps 5-7)."""
+    """signature-service archived the last signature: the SK is signed, then archived (SOP steps 5-7).
+
+    Two transactions, so `signed` is a state the SK is stored in: the first records the signed PDF (idempotent
+    by the SK's state, no claim), the second claims the event and archives. A failure between them leaves the
+    SK `signed`, and the redelivered event archives it.
+    """
     sk_id = event.payload.get("sk_id")
     if event.payload.get("kind", "sk") != "sk" or not sk_id:
         return  # a signed report, say: not ours
     with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
-            return
         sk = get_sk(uow, sk_id, for_update=True)
         if sk.status is Status.SIGNING:
             sk.mark_signed(event.payload["document"])
+            uow.sks.save(sk)
+            uow.commit_aggregate(sk)
+    with uow_factory(cause=event) as uow:
+        if not uow.claim(event):
+            return
+        sk = get_sk(uow, sk_id, for_update=True)
+        if sk.status is Status.SIGNED:
             sk.archive()
             uow.sks.save(sk)
         uow.commit_aggregate(sk)

@@ -41,10 +41,11 @@ def envelopes_for(aggregate: Aggregate, cause: Envelope | None) -> list[Envelope
     """The aggregate's new events as envelopes on the chain of `cause` (or of the current request)."""
     out = []
     for event in aggregate.events:
+        payload = dict(event.data)  # the envelope's own copy; the recorded event stays as it was
         if cause is not None:
-            out.append(Envelope.caused_by(cause, event.type, event.data, PRODUCER))
+            out.append(Envelope.caused_by(cause, event.type, payload, PRODUCER))
         else:
-            out.append(Envelope(type=event.type, payload=event.data, producer=PRODUCER,
+            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER,
                                 correlation_id=correlation_id.get()))
     aggregate.events.clear()
     return out
