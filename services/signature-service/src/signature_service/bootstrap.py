@@ -47,6 +47,7 @@ from signature_service.service_layer.ports import (
 from signature_service.service_layer.previews import PreviewService
 from signature_service.service_layer.reconciler import Reconciler
 from signature_service.service_layer.signing import SigningService
+from signature_service.service_layer.unit_of_work import Cause, UnitOfWorkFactory
 from signature_service.service_layer.verification import VerificationService
 from signature_service.settings import SignatureSettings
 
@@ -139,8 +140,9 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     bsre = _bsre_client(settings)
     keyring = KeyRing(signer_opener(trust_roots=roots, other_certs=others, tsa_url=tsa_url, bsre=bsre),
                       ttl=settings.key_cache_seconds)
+    uow = _unit_of_work(runtime)
     signing = SigningService(
-        uow=lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork),
+        uow=uow,
         store=runtime.store, keyring=keyring, accounts=accounts,
         # Verification reads only what the PDF carries: fetching would make the server follow URLs that an
         # uploaded (untrusted) certificate names. Our B-LT documents carry their validation data.
@@ -157,7 +159,6 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
         account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1
     signing.totp_sender = totp_sender(bsre)  # type: ignore[attr-defined]
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
-    uow = lambda cause=None: runtime.unit_of_work(SqlSignatureUnitOfWork)  # noqa: E731
     container.people = PeopleService(
         uow=uow, hasher=Argon2Hasher(), lockout_attempts=settings.login_attempts,
         lockout_minutes=settings.login_lockout_minutes, idle_minutes=settings.session_idle_minutes,
@@ -182,6 +183,15 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     container.reconciler = Reconciler(signing)  # settles what a crash left between archive and commit
     runtime.on_start.append(container.reconciler.start)
     return container
+
+
+def _unit_of_work(runtime: Runtime) -> UnitOfWorkFactory:
+    def factory(cause: Cause | None = None) -> SqlSignatureUnitOfWork:
+        uow = runtime.unit_of_work(SqlSignatureUnitOfWork)
+        uow.cause = cause
+        return uow
+
+    return factory
 
 
 def _tata_naskah(settings: SignatureSettings) -> dict[str, Any]:

@@ -22,7 +22,7 @@ def _request(row: Any) -> SignatureRequest:
         position=row["position"], status=Status(row["status"]), title=row["title"], nomor=row["nomor"],
         source=row["source"], requested_event=row["requested_event"], created_at=aware_utc(row["created_at"]),
         updated_at=aware_utc(row["updated_at"]), result=row["result"], note=row["note"], batch_id=row["batch_id"],
-        archive_key=row["archive_key"])
+        archive_key=row["archive_key"], requested_correlation=row["requested_correlation"])
 
 
 class SqlSignatureRepository:
@@ -39,7 +39,8 @@ class SqlSignatureRepository:
             id=req.id, document_id=req.document_id, kind=req.kind, signer=req.signer, position=req.position,
             status=req.status.value, title=req.title, nomor=req.nomor, source=req.source, result=req.result,
             note=req.note, requested_event=req.requested_event, created_at=req.created_at,
-            updated_at=req.updated_at, batch_id=req.batch_id, archive_key=req.archive_key, lock_version=1))
+            updated_at=req.updated_at, batch_id=req.batch_id, archive_key=req.archive_key,
+            requested_correlation=req.requested_correlation, lock_version=1))
 
     def save(self, req: SignatureRequest) -> None:
         """Write back a request read in this unit of work, unless someone else changed it meanwhile."""

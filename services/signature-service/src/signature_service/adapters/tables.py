@@ -28,6 +28,7 @@ signature_requests = Table(
     Column("result", JSON),  # the signed PDF after this signature
     Column("note", Text),
     Column("requested_event", String(36), nullable=False),
+    Column("requested_correlation", String(200)),  # that event's correlation: its answers follow on it
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("lock_version", Integer, nullable=False, default=1),

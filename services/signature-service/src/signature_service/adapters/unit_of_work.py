@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Self
 
 from naskah_shared.db.unit_of_work import SqlUnitOfWork
+from naskah_shared.messages import Envelope
 from signature_service.adapters.disposisi_inbox import SqlDisposisiInbox
 from signature_service.adapters.jobs import SqlGuardRepository
 from signature_service.adapters.people import SqlInboxRepository, SqlPeopleRepository
 from signature_service.adapters.repository import SqlSignatureRepository
+from signature_service.service_layer.unit_of_work import Cause
 
 
 class SqlSignatureUnitOfWork(SqlUnitOfWork):
+    cause: Cause | None = None  # set by the factory: what the events emitted here follow from
+
     def __enter__(self) -> Self:
         super().__enter__()
         self.requests = SqlSignatureRepository(self.session)
@@ -20,3 +24,11 @@ class SqlSignatureUnitOfWork(SqlUnitOfWork):
         self.inbox = SqlInboxRepository(self.session)
         self.disposisi = SqlDisposisiInbox(self.session)
         return self
+
+    def emit(self, envelope: Envelope) -> Envelope:
+        """An event that starts no chain of its own follows on the cause's (same correlation, cause as causation)."""
+        if self.cause is not None and envelope.causation_id is None:
+            envelope = Envelope(type=envelope.type, payload=envelope.payload, producer=envelope.producer,
+                                id=envelope.id, occurred_at=envelope.occurred_at,
+                                correlation_id=self.cause.correlation_id, causation_id=self.cause.id)
+        return super().emit(envelope)

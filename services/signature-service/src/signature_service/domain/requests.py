@@ -38,6 +38,14 @@ class RequestClosed(RequestError):
     code = "request_closed"
 
 
+@dataclass(frozen=True)
+class Requested:
+    """The signature.requested command a request answers: what the request records follows on its chain."""
+
+    id: str
+    correlation_id: str
+
+
 @dataclass
 class SignatureRequest:
     id: str
@@ -56,6 +64,13 @@ class SignatureRequest:
     note: str | None = None
     batch_id: str | None = None  # one of many documents signed together (SOP step 8's letters)
     archive_key: str | None = None
+    requested_correlation: str | None = None  # None on requests made before it was kept
+
+    @property
+    def cause(self) -> Requested | None:
+        if self.requested_correlation is None:
+            return None
+        return Requested(self.requested_event, self.requested_correlation)
 
     def check_signer(self, account: str) -> None:
         if account != self.signer:

@@ -99,6 +99,15 @@ def _names(req: SignatureRequest) -> dict[str, Any]:
     return {"kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id}
 
 
+def _answer(req: SignatureRequest, type: str, payload: dict[str, Any]) -> Envelope:
+    """An answer to the signature.requested `req` came from, on that command's chain."""
+    cause = req.cause
+    if cause is None:  # a request from before the correlation was kept: the current request's chain
+        return Envelope(type=type, payload=payload, producer=PRODUCER)
+    return Envelope(type=type, payload=payload, producer=PRODUCER, correlation_id=cause.correlation_id,
+                    causation_id=cause.id)
+
+
 class SigningService:
     def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, keyring: KeyRing,
                  accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
@@ -139,7 +148,8 @@ class SigningService:
                 if not (batch_id and d.archive_key.startswith(f"bulk/{batch_id}/")):
                     raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
         # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
-        prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
+        prepared = [self._prepare(kind, d.document_id, d.document.to_dict(), signers,
+                                  invisible=command.invisible)
                     for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
@@ -151,7 +161,8 @@ class SigningService:
                         id=str(uuid.uuid4()), document_id=d.document_id, kind=kind, signer=signer,
                         position=position, status=status, title=d.title or f"{kind} {d.document_id}",
                         nomor=command.nomor, source=stored.ref(), requested_event=event.id, created_at=now,
-                        updated_at=now, batch_id=batch_id, archive_key=d.archive_key))
+                        updated_at=now, batch_id=batch_id, archive_key=d.archive_key,
+                        requested_correlation=event.correlation_id))
             uow.commit()
 
     def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str], *,
@@ -356,7 +367,7 @@ class SigningService:
             nxt.status, nxt.source, nxt.updated_at = Status.PENDING, stored.ref(), now
             uow.requests.save(nxt)
         else:
-            uow.emit(Envelope(type="document.signed", producer=PRODUCER, payload={
+            uow.emit(_answer(req, "document.signed", {
                 **_names(req), "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
                 "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
                                 "at": (r.updated_at if r.id != req.id else now).isoformat()} for r in line]}))
@@ -459,7 +470,7 @@ class SigningService:
                         and other.id != req.id:
                     other.status, other.updated_at = Status.CANCELLED, now
                     uow.requests.save(other)
-            uow.emit(Envelope(type="signature.rejected", producer=PRODUCER, payload={
+            uow.emit(_answer(req, "signature.rejected", {
                 **_names(req), "role": self.accounts[account.id].role, "signer": account.id, "note": note}))
             uow.requests.audit(signer=account.id, request_id=req.id, document_id=req.document_id, action="reject",
                                result="ok", remote_addr=client.remote_addr[:100], user_agent=client.user_agent[:300],

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from naskah_shared.messages import Envelope
 from naskah_shared.transaction import Transaction
 from signature_service.domain.requests import SignatureRequest
 
@@ -104,5 +103,16 @@ class SignatureUnitOfWork(Transaction, Protocol):
     disposisi: DisposisiRepository
 
 
+class Cause(Protocol):
+    """What the events written in a unit of work follow from: an envelope handled, or the command a signature
+    request answers (`domain.requests.Requested`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def correlation_id(self) -> str: ...
+
+
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, cause: Envelope | None = None) -> SignatureUnitOfWork: ...
+    def __call__(self, cause: Cause | None = None) -> SignatureUnitOfWork:
+        """A unit of work whose events carry `cause`'s correlation id and its id as their causation."""
