@@ -1,4 +1,5 @@
-"""Fixtures shared by every test tier: real RabbitMQ, PostgreSQL and S3 (SeaweedFS) on loopback."""
+"""Fixtures shared by every test tier (real RabbitMQ, PostgreSQL and S3 (SeaweedFS) on loopback), and each
+test's tier marker (tests/tiers.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from naskah_shared.web.auth import key_hash
+from tests.tiers import tier_of
 
 pytest_plugins = ["naskah_shared.testing.plugin", "naskah_shared.testing.fixtures_store"]
 
@@ -17,6 +19,16 @@ TEST_SECRET = "naskah-test-secret-0123456789abcdef"
 TEST_API_KEY = "naskah-test-api-key-0123456789"  # granted the review scope: the tests' system vouches for reviews
 PLAIN_API_KEY = "naskah-test-plain-key-0123456789"  # a system without the review scope
 TEST_API_KEYS = f"tests:{key_hash(TEST_API_KEY)}:review,plain:{key_hash(PLAIN_API_KEY)}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test carries its tier's marker, so `pytest -m unit` (or contract, integration, e2e) selects a tier."""
+    root = config.rootpath
+    for item in items:
+        tier = tier_of(item.path.relative_to(root).as_posix()) if item.path.is_relative_to(root) else None
+        if tier:
+            item.add_marker(tier)
 
 
 class KeyedClient(FlaskClient):
