@@ -1,110 +1,80 @@
-"""Typed contracts between the services: the command ``signature.requested`` in one shape, and the
-``DocumentRef`` every message names a document by (DESIGN §3).
+"""Typed contracts between the services (DESIGN §3): one message type per event and command that crosses a
+service, each a frozen dataclass with its marshmallow schema and version, and the `DocumentRef` every message
+names a document by.
 
-``signature.requested`` had three producer shapes: one document at the top (``document_id`` or ``sk_id``
-or ``report_id`` beside ``document``) or a list of ``documents`` for a batch; its consumer guessed. There
-is now one: ``documents`` is always a list (one entry for an SK, a report or a Lembar Disposisi). The
-producer's payload is checked when it is written to the outbox (``check``, called by every unit of work),
-so a shape nobody reads never leaves its service; the consumer reads it with ``load_signature_requested``,
-which also accepts the old single-document shape still sitting in queues and outboxes from before.
-Producers may add fields of their own (``sk_id``, ``sk_tim``, a letter's Formulir data): they are kept.
+A producer builds the message and sends `message.to_payload()` (`envelope(message, producer)` makes the
+envelope); every unit of work calls `check(type, payload)` at the outbox, so a payload out of its contract's
+shape raises there and never leaves its service. A consumer reads `load(envelope)` (or `X.load(payload)`),
+which also accepts the shapes of before still sitting in queues and outboxes; a payload that is not one
+raises `ContractViolation` (a ValueError: the bus parks it with the reason). Fields a producer adds of its own
+ride along in `extra`. Types no other service reads (`activity.*`, `report.*`, `surat_edaran.signed`) have no
+contract and pass `check`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from naskah_shared.contracts.base import ContractViolation, DocumentRef, DocumentRefSchema, Message
+from naskah_shared.contracts.disposisi import DisposisiCreated, DisposisiDone
+from naskah_shared.contracts.signature import (
+    DocumentSigned,
+    DocumentToSign,
+    Signature,
+    SignatureRejected,
+    SignatureRequested,
+)
+from naskah_shared.contracts.sk import (
+    SkApproved,
+    SkArchived,
+    SkDrafted,
+    SkReviewed,
+    SkRevised,
+    SkSubmitted,
+    SuratEdaranRejected,
+    SuratEdaranRequested,
+)
+from naskah_shared.messages import Envelope
 
-SIGNATURE_REQUESTED = "signature.requested"
-
-
-class ContractViolation(ValueError):
-    """A message that does not have its contract's shape (the producer's defect, or a forged message)."""
-
-
-class DocumentRefSchema(Schema):
-    """One stored version: bucket, key, version id and SHA-256 (never the bytes)."""
-
-    bucket = fields.String(required=True, validate=validate.Length(min=1, max=63))
-    key = fields.String(required=True, validate=validate.Length(min=1, max=1024))
-    version_id = fields.String(required=True, allow_none=True, validate=validate.Length(max=1024))
-    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
-
-
-class DocumentToSignSchema(Schema):
-    class Meta:
-        unknown = INCLUDE  # a letter's own data (its kampung, its Formulir token digest) rides along
-
-    document_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    title = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
-    document = fields.Nested(DocumentRefSchema, required=True)
-    archive_key = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1024))
+MESSAGES: dict[str, type[Message]] = {m.TYPE: m for m in (
+    SignatureRequested, DocumentSigned, SignatureRejected, SkDrafted, SkRevised, SkSubmitted, SkReviewed,
+    SkApproved, SkArchived, SuratEdaranRequested, SuratEdaranRejected, DisposisiCreated, DisposisiDone)}
 
 
-class SignatureRequestedSchema(Schema):
-    class Meta:
-        unknown = INCLUDE  # the producer's own names (sk_id, report_id, disposisi_id, sk_tim, ...)
-
-    kind = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z_]{0,39}$"))  # in storage keys
-    signers = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
-                          validate=validate.Length(min=1, max=10))
-    documents = fields.List(fields.Nested(DocumentToSignSchema), required=True,
-                            validate=validate.Length(min=1, max=5000))
-    batch_id = fields.String(allow_none=True, load_default=None)
-    nomor = fields.String(allow_none=True, load_default=None)
-    title = fields.String(allow_none=True, load_default=None)
-    invisible = fields.Boolean(load_default=False)
+def check(type: str, payload: Mapping[str, Any]) -> None:
+    """Raise ContractViolation unless ``payload`` has today's shape of ``type``'s contract (if it has one)."""
+    message = MESSAGES.get(type)
+    if message is not None:
+        message.from_payload(payload)
 
 
-@dataclass(frozen=True)
-class DocumentToSign:
-    document_id: str
-    document: dict[str, Any]  # a DocumentRef
-    title: str | None = None
-    archive_key: str | None = None
+def load(envelope: Envelope) -> Message:
+    """The envelope's message, of its type's contract; ContractViolation for a type without one, a version
+    newer than this code reads, or a payload in no shape the contract knows."""
+    message = MESSAGES.get(envelope.type)
+    if message is None:
+        raise ContractViolation(f"{envelope.type}: no contract")
+    if envelope.version > message.VERSION:
+        raise ContractViolation(f"{envelope.type}: version {envelope.version}, this code reads {message.VERSION}")
+    return message.load(envelope.payload)
 
 
-@dataclass(frozen=True)
-class SignatureRequested:
-    kind: str
-    signers: list[str]
-    documents: list[DocumentToSign]
-    batch_id: str | None = None
-    nomor: str | None = None
-    title: str | None = None
-    invisible: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+def envelope(message: Message, producer: str, *, cause: Envelope | None = None,
+             id: str | None = None) -> Envelope:
+    """The envelope of ``message``: on the chain of ``cause`` when given (its correlation, it as causation)."""
+    extra: dict[str, Any] = {"id": id} if id else {}
+    if cause is not None:
+        extra.update(correlation_id=cause.correlation_id, causation_id=cause.id)
+    return Envelope(type=message.TYPE, payload=message.to_payload(), producer=producer, version=message.VERSION,
+                    **extra)
 
 
-_SCHEMAS: dict[str, Schema] = {SIGNATURE_REQUESTED: SignatureRequestedSchema()}
+def load_signature_requested(payload: Mapping[str, Any]) -> SignatureRequested:
+    return SignatureRequested.load(payload)
 
 
-def check(type: str, payload: dict[str, Any]) -> None:
-    """Raise ContractViolation unless ``payload`` has the shape of ``type``'s contract (if it has one)."""
-    schema = _SCHEMAS.get(type)
-    if schema is None:
-        return
-    errors = schema.validate(payload)
-    if errors:
-        raise ContractViolation(f"{type}: {errors}")
-
-
-def load_signature_requested(payload: dict[str, Any]) -> SignatureRequested:
-    if "documents" not in payload and "document" in payload:  # the single-document shape of before
-        document_id = payload.get("document_id") or payload.get("sk_id") or payload.get("report_id")
-        payload = {**payload, "kind": payload.get("kind", "sk"),
-                   "documents": [{"document_id": document_id, "title": payload.get("title"),
-                                  "document": payload.get("document")}]}
-    try:
-        data = SignatureRequestedSchema().load(payload)
-    except ValidationError as e:
-        raise ContractViolation(f"{SIGNATURE_REQUESTED}: {e.messages}") from None
-    known = set(SignatureRequestedSchema().fields)
-    return SignatureRequested(
-        kind=data["kind"], signers=list(data["signers"]), batch_id=data["batch_id"], nomor=data["nomor"],
-        title=data["title"], invisible=data["invisible"],
-        documents=[DocumentToSign(d["document_id"], d["document"], d["title"], d["archive_key"])
-                   for d in data["documents"]],
-        extra={k: v for k, v in data.items() if k not in known})
+__all__ = ["MESSAGES", "ContractViolation", "DisposisiCreated", "DisposisiDone", "DocumentRef", "DocumentRefSchema",
+           "DocumentSigned", "DocumentToSign", "Message", "Signature", "SignatureRejected", "SignatureRequested",
+           "SkApproved", "SkArchived", "SkDrafted", "SkReviewed", "SkRevised", "SkSubmitted", "SuratEdaranRejected",
+           "SuratEdaranRequested", "check", "envelope", "load", "load_signature_requested"]

@@ -148,7 +148,8 @@ class SigningService:
                 if not (batch_id and d.archive_key.startswith(f"bulk/{batch_id}/")):
                     raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
         # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
-        prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
+        prepared = [self._prepare(kind, d.document_id, d.document.to_dict(), signers,
+                                  invisible=command.invisible)
                     for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
