@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from jinja2.exceptions import SecurityError, UndefinedError
 from PIL import Image
 
+from naskah_shared.render import TemplateError, TemplateErrorCode
 from report_service.adapters.laporan import clean, daftar, durasi, nip, render_laporan, tanggal
 from report_service.domain import sop
 from report_service.domain.activity import Activity
@@ -155,10 +155,16 @@ def test_templates_render_sandboxed_and_strict(activity, office, sk_info, tmp_pa
         d.save(buf)
         return buf.getvalue()
 
-    with pytest.raises(SecurityError):
+    with pytest.raises(TemplateError) as unsafe:
         render(activity, office, sk_info, template=template("{{ office.__class__.__mro__ }}"))
-    with pytest.raises(UndefinedError):
+    assert unsafe.value.reason_code is TemplateErrorCode.UNSAFE_TEMPLATE
+    with pytest.raises(TemplateError) as undefined:
         render(activity, office, sk_info, template=template("{{ no_such_name }}"))
+    assert undefined.value.details == {"variables": ["no_such_name"]}
+    with pytest.raises(TemplateError) as endless:  # the SK's limits hold for the Laporan too
+        render(activity, office, sk_info, template=template("{% for i in range(9999) %}{% for j in range(9999) %}"
+                                                            "{% endfor %}{% endfor %}"))
+    assert endless.value.reason_code is TemplateErrorCode.RENDER_LIMIT
     docx, _ = render(activity, office, sk_info, template=template("Nomor {{ sk.nomor }}"))
     assert "Nomor 800/123/DPMK/2026" in all_text(Document(io.BytesIO(docx)))
 

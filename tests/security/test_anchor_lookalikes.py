@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 
 from naskah_shared.office import load_office
+from naskah_shared.render.sandbox import defuse_text
 from signature_service.adapters.anchors import find_anchor
 from signature_service.service_layer.ports import SigningError
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
-from sk_service.adapters.template_sandbox import defuse_text
 from sk_service.domain.naskah import Office
 from tests.data import sk_payload
 

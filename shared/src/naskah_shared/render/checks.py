@@ -1,5 +1,5 @@
 """The checks an uploaded DOCX template passes before it is parsed: a zip that is a DOCX and no zip bomb,
-read from the central directory before anything is decompressed, and self-contained (docx_safety.py)."""
+read from the central directory before anything is decompressed, and self-contained (convert/docx_safety.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from naskah_shared.convert.docx_safety import docx_findings
-from sk_service.service_layer.ports import TemplateError, TemplateErrorCode
+from naskah_shared.render.ports import TemplateError, TemplateErrorCode
 
 Code = TemplateErrorCode
 

@@ -158,6 +158,7 @@ def with_ticks(ast: nodes.Template) -> nodes.Template:
     """Make every loop iteration and macro call spend one step of the render's budget."""
     tick = nodes.Output([nodes.Call(nodes.Name(TICK, "load"), [], [], None, None)])
     for node in ast.find_all((nodes.For, nodes.Macro, nodes.CallBlock)):
+        assert isinstance(node, nodes.For | nodes.Macro | nodes.CallBlock)  # find_all is typed as any Node
         node.body = [tick, *node.body]
     return ast
 

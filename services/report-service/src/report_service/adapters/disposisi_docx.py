@@ -1,7 +1,7 @@
 """The Lembar Disposisi as DOCX (docxtpl), from a `Disposisi`.
 
 The template is `templates/lembar_disposisi.docx` (made by `scripts/make_disposisi_template.py`); it is
-rendered like the Laporan, in a sandboxed Jinja environment with autoescaping and strict undefined names,
+rendered like the Laporan, in naskah_shared.render's sandbox with autoescaping and strict undefined names,
 with every person-typed text cleaned of the control characters XML or docxtpl would misread, so a hal such
 as `{{ 7*7 }}` or `<w:t>` prints literally. The giver's paraf area carries the anchor `#ttd-{dari}#` where
 signature-service draws the giver's signature, unless the office chose the invisible paraf (no anchor).
@@ -9,18 +9,13 @@ signature-service draws the giver's signature, unless the office chose the invis
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
-from report_service.adapters.laporan import DEFAULT_ZONE, ZONE_LABELS, _Formatter, _zone, clean, tanggal
+from naskah_shared.render import Anchor, Image
+from report_service.adapters.laporan import DEFAULT_ZONE, RENDERER, ZONE_LABELS, _Formatter, _zone, clean, tanggal
 from report_service.domain import sop
 from report_service.domain.disposisi import INSTRUKSI, Disposisi, Sifat
 
@@ -34,14 +29,12 @@ def render_disposisi(d: Disposisi, *, office: Mapping[str, Any], verify_url: str
     kasubid) an optional {jabatan, nama}."""
     zone = _zone(office.get("zona_waktu"))
     fmt = _Formatter(zone, ZONE_LABELS.get(str(office.get("zona_waktu") or DEFAULT_ZONE), ""))
-    tpl = DocxTemplate(io.BytesIO(template or resources.files("report_service")
-                                  .joinpath("templates/lembar_disposisi.docx").read_bytes()))
     logo = office.get("logo")
     step = sop.step(d.step)
     context = {
         "kop": {"pemerintah": clean(office.get("pemerintah")).upper(), "dinas": clean(office.get("nama_dinas")).upper(),
                 "alamat": clean(office.get("alamat")), "kontak": clean(office.get("kontak"))},
-        "logo": InlineImage(tpl, io.BytesIO(logo), height=Mm(22)) if logo else "",
+        "logo": Image(logo, height_mm=22) if logo else "",
         "id": d.id, "nomor": clean(d.nomor) or "—", "tanggal": _date(d.tanggal, zone) or "—",
         "hal": clean(d.hal) or "—",
         "langkah": f"{d.step}. {step.name}" if step else str(d.step),
@@ -51,13 +44,12 @@ def render_disposisi(d: Disposisi, *, office: Mapping[str, Any], verify_url: str
                       for i in INSTRUKSI],
         "catatan": clean(d.catatan) or "—",
         "batas_waktu": fmt.waktu(d.batas_waktu, sep=", "),
-        "paraf": {"waktu": fmt.waktu(d.diberikan_at, sep=", "), "anchor": f"#ttd-{d.dari}#" if visible_paraf else ""},
+        "paraf": {"waktu": fmt.waktu(d.diberikan_at, sep=", "),
+                  "anchor": Anchor(f"#ttd-{d.dari}#") if visible_paraf else ""},
         "verify_url": clean(verify_url),
     }
-    tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined))
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    return RENDERER.render(template or resources.files("report_service")
+                           .joinpath("templates/lembar_disposisi.docx").read_bytes(), context)
 
 
 def _person(office: Mapping[str, Any], role: str) -> dict[str, str]:

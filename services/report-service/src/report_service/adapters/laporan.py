@@ -1,10 +1,10 @@
 """The Laporan Kegiatan as DOCX (docxtpl) with its charts (matplotlib), from an `Activity`.
 
 The template is a user-replaceable DOCX (default `templates/laporan.docx`, made by
-`scripts/make_laporan_template.py`); it is rendered in a sandboxed Jinja environment
-with autoescaping and strict undefined names, so text typed by people (an outcome,
-a review note, a kampung name such as `{{ 7*7 }}` or `<w:t>`) prints literally and can
-neither run code nor break the XML. Control characters that XML 1.0 forbids, or that
+`scripts/make_laporan_template.py`); it is rendered by naskah_shared.render, the SK's
+hardened sandbox (escaping no template can switch off, strict undefined names, bounded work),
+so text typed by people (an outcome, a review note, a kampung name such as `{{ 7*7 }}` or `<w:t>`)
+prints literally and can neither run code nor break the XML. Control characters that XML 1.0 forbids, or that
 docxtpl would turn into paragraph/page breaks (\\a, \\f), are removed from that text.
 
 Dates are written the Indonesian way ("25 November 2026", "08.30 WIT"), durations as
@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage, RichText
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from docxtpl import RichText
 
+from naskah_shared.render import DocxtplRenderer, Image, Link
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
 from report_service.domain.kampung import KampungFigures, KampungStatus
@@ -43,6 +41,7 @@ CHART_WIDTH_MM = 160
 # XML 1.0 forbids most C0 controls; docxtpl turns \a into a new paragraph and \f into a page break.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SMALL_WORDS = {"dan", "di", "ke", "dari", "untuk", "pada", "serta", "atau", "yang"}
+RENDERER = DocxtplRenderer()  # one cache of compiled templates for the Laporan and the Lembar Disposisi
 
 
 def render_laporan(activity: Activity, *, office: Mapping[str, Any], sk: Mapping[str, Any],
@@ -69,13 +68,8 @@ def render_laporan(activity: Activity, *, office: Mapping[str, Any], sk: Mapping
         charts.append(("grafik-kampung.png", _chart_kampung(activity.figure_totals(), figures),
                        "Kampung/kelurahan menurut tahap pendataan yang dicapai dan status saat ini"))
 
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
-    context = _context(tpl, activity, lines, figures, office, sk, generated_at, signer, fmt, charts)
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render(context, jinja_env=env)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue(), [(name, png) for name, png, _ in charts]
+    context = _context(activity, lines, figures, office, sk, generated_at, signer, fmt, charts)
+    return RENDERER.render(_template_bytes(template), context), [(name, png) for name, png, _ in charts]
 
 
 # --- Indonesian formatting ------------------------------------------------------
@@ -159,19 +153,14 @@ def _title_case(name: str) -> str:
 # --- the template context ---------------------------------------------------------
 
 
-def _context(tpl: DocxTemplate, activity: Activity, lines: list[StepLine], figures: list[KampungFigures],
-             office: Mapping[str, Any], sk: Mapping[str, Any], generated_at: datetime,
-             signer: Mapping[str, Any] | None, fmt: _Formatter,
+def _context(activity: Activity, lines: list[StepLine], figures: list[KampungFigures], office: Mapping[str, Any],
+             sk: Mapping[str, Any], generated_at: datetime, signer: Mapping[str, Any] | None, fmt: _Formatter,
              charts: list[tuple[str, bytes, str]]) -> dict[str, Any]:
     nama_dinas = clean(office.get("nama_dinas"))
     signer = signer if signer is not None else office.get("kabid") or {}
     logo = office.get("logo")
     verify_url = clean(sk.get("verify_url"))
-    link = RichText()
-    if verify_url:
-        link.add(verify_url, url_id=tpl.build_url_id(verify_url), color="0563C1", underline=True)
-    else:
-        link.add("(belum tersedia)")
+    link = Link(verify_url) if verify_url else RichText("(belum tersedia)")
     sk_tanggal = sk.get("tanggal")
     done = [line for line in lines if not line.missing]
     late = [line for line in lines if line.late]
@@ -184,7 +173,7 @@ def _context(tpl: DocxTemplate, activity: Activity, lines: list[StepLine], figur
             "alamat": clean(office.get("alamat")),
             "kontak": clean(office.get("kontak")),
         },
-        "logo": InlineImage(tpl, io.BytesIO(logo), height=Mm(24)) if logo else "",
+        "logo": Image(logo, height_mm=24) if logo else "",
         "kegiatan": kegiatan,
         "kegiatan_upper": kegiatan.upper(),
         "tahun": activity.tahun or "",
@@ -203,7 +192,7 @@ def _context(tpl: DocxTemplate, activity: Activity, lines: list[StepLine], figur
         "kampung_summary": _kampung_summary(activity.figure_totals()),
         "kampung": [_kampung_row(i, k) for i, k in enumerate(figures, 1)],
         "totals": activity.figure_totals(),
-        "charts": [{"no": i, "caption": caption, "image": InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))}
+        "charts": [{"no": i, "caption": caption, "image": Image(png, width_mm=CHART_WIDTH_MM)}
                    for i, (_, png, caption) in enumerate(charts, 1)],
         "missing": [{"no": line.number, "langkah": line.step.name, "pelaksana": line.step.actor_label,
                      "status": f", sedang berjalan sejak {fmt.waktu(line.start, ' pukul ')}"
