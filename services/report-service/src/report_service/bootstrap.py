@@ -26,6 +26,7 @@ from report_service.domain.calendar import CalendarError, WorkingCalendar, parse
 from report_service.service_layer.deadlines import DeadlineService
 from report_service.service_layer.disposisi import DisposisiService
 from report_service.service_layer.formulir import FormulirService
+from report_service.service_layer.ports import Dependencies, Reminders
 from report_service.service_layer.reports import ReportService
 from report_service.settings import ReportSettings, parse_recipients
 
@@ -35,12 +36,12 @@ class Container:
     settings: ReportSettings
     runtime: Runtime
     reports: ReportService
+    deadlines: DeadlineService
+    formulir: FormulirService
+    disposisi: DisposisiService
     converter: Converter
     owns_converter: bool = True
-    deadlines: DeadlineService | None = None
     ticker: Ticker | None = None
-    formulir: FormulirService | None = None
-    disposisi: DisposisiService | None = None
 
     def web(self) -> dict[str, Any]:
         from report_service.api.activities import blp
@@ -113,28 +114,27 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
         unit.cause = cause  # what it writes to the outbox follows from the event being handled
         return unit
 
-    reports = ReportService(
-        uow=uow, store=runtime.store, converter=converter, render=render_laporan, office=office,
+    deps = Dependencies(
+        uow=uow, store=runtime.store, converter=converter, office=office, calendar=calendar, zone=calendar.zone,
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
-        calendar=calendar)
-    deadlines = DeadlineService(
-        uow=uow, calendar=calendar, zone=calendar.zone, zone_label=ZONE_LABELS.get(config.zona_waktu, ""),
-        repeat=timedelta(minutes=settings.reminder_repeat_minutes),
-        recipients=parse_recipients(settings.reminder_recipients), mailer=_mailer(settings))
+        render_laporan=render_laporan, render_disposisi=render_disposisi, read_formulir=formulir_pdf.read,
+        reminders=Reminders(repeat=timedelta(minutes=settings.reminder_repeat_minutes),
+                            recipients=parse_recipients(settings.reminder_recipients), mailer=_mailer(settings),
+                            zone_label=ZONE_LABELS.get(config.zona_waktu, "")),
+        visible_paraf=config.paraf_tampak)
+    disposisi = DisposisiService(deps)
+    reports = ReportService(deps, disposisi)
+    deadlines = DeadlineService(deps)
+    formulir = FormulirService(deps, reports)
+    consumers.subscribe(runtime.bus, reports, disposisi, formulir)
     ticker = None
     if settings.deadline_tick_seconds > 0:
         ticker = Ticker("deadlines", settings.deadline_tick_seconds, deadlines.tick,
                         join_timeout=settings.smtp_timeout * 2 + 5)
         runtime.on_start.append(ticker.start)
         runtime.on_stop.append(ticker.stop)
-    reports.disposisi = DisposisiService(
-        uow=uow, store=runtime.store, converter=converter, render=render_disposisi, office=office,
-        calendar=calendar, verify_url=reports.verify_url,
-        visible_paraf=config.paraf_tampak)
-    formulir = FormulirService(uow=uow, store=runtime.store, reports=reports, read_pdf=formulir_pdf.read)
-    consumers.subscribe(runtime.bus, reports, reports.disposisi, formulir)
     runtime.on_start.append(lambda: runtime.store.ensure_bucket(Buckets.REPORTS))
     if own:  # start LibreOffice now, so the first request does not wait for it
         runtime.on_start.append(lambda: threading.Thread(target=converter.warm, name="converter-warm",
                                                          daemon=True).start())
-    return Container(settings, runtime, reports, converter, own, deadlines, ticker, formulir, reports.disposisi)
+    return Container(settings, runtime, reports, deadlines, formulir, disposisi, converter, own, ticker)

@@ -20,7 +20,13 @@ from report_service.api.schemas import (
     StepInputSchema,
 )
 from report_service.service_layer import queries
-from report_service.service_layer.disposisi import DisposisiSpec
+from report_service.service_layer.commands import (
+    CompileReport,
+    CreateActivity,
+    DisposisiSpec,
+    LinkSk,
+    RecordStep,
+)
 
 blp = Blueprint("activities", __name__, url_prefix="/api", description="Activities (SOP runs) and their reports")
 FILES = {"docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -42,7 +48,7 @@ def view(state: dict) -> dict:
     row, activity = state["row"], state["activity"]
     return {"id": row["id"], "kegiatan": row["title"], "sk_id": row["sk_id"], "sk_nomor": activity.sk_nomor,
             "created_at": row["created_at"], "timeline": activity.timeline(now=datetime.now(UTC),
-                                                                            calendar=_svc().calendar),
+                                                                            calendar=_svc().deps.calendar),
             "missing_steps": [s.number for s in activity.missing_steps()],
             "rejections": len(activity.rejections()), "kampung": activity.figure_totals(),
             "reports": [report_view(r) for r in state["reports"]]}
@@ -53,8 +59,8 @@ def view(state: dict) -> dict:
 @blp.response(201, ActivitySchema)
 def create(body):
     """Start an SOP run (the Kadis's order), optionally linked to its SK."""
-    return view(_svc().create_activity(body["kegiatan"], tahun=body["tahun"], unit_kerja=body["unit_kerja"],
-                                       sk_id=body["sk_id"]))
+    return view(_svc().create_activity(CreateActivity(body["kegiatan"], tahun=body["tahun"],
+                                                      unit_kerja=body["unit_kerja"], sk_id=body["sk_id"])))
 
 
 @blp.route("/activities", methods=["GET"])
@@ -78,7 +84,7 @@ def get_activity(activity_id: str):
 @blp.response(200, ActivitySchema)
 def link_sk(body, activity_id: str):
     """Link the SK Tim drafted for this activity: its events join the timeline (steps 3-6)."""
-    return view(_svc().link_sk(activity_id, body["sk_id"]))
+    return view(_svc().link_sk(LinkSk(activity_id, body["sk_id"])))
 
 
 @blp.route("/activities/<activity_id>/steps", methods=["POST"])
@@ -92,8 +98,8 @@ def record_step(body, activity_id: str):
     spec = body["disposisi"]
     disposisi = DisposisiSpec(**{**spec, "instruksi": tuple(spec["instruksi"]),
                                  "tanggal": spec["tanggal"].isoformat() if spec["tanggal"] else ""}) if spec else None
-    return view(_svc().record_step(activity_id, body["step"], body["actor"], body["started_at"], body["ended_at"],
-                                   body["outcome"], body["figures"], disposisi=disposisi))
+    return view(_svc().record_step(RecordStep(activity_id, body["step"], body["actor"], body["started_at"],
+                                              body["ended_at"], body["outcome"], body["figures"], disposisi)))
 
 
 @blp.route("/activities/<activity_id>/report", methods=["POST"])
@@ -101,7 +107,7 @@ def record_step(body, activity_id: str):
 @blp.response(201, ReportSchema)
 def compile_report(body, activity_id: str):
     """Compile the Laporan Kegiatan (DOCX, PDF, charts) and send it for the Kabid's signature."""
-    return report_view(_svc().compile(activity_id, written_at=(body or {}).get("written_at")))
+    return report_view(_svc().compile(CompileReport(activity_id, written_at=(body or {}).get("written_at"))))
 
 
 @blp.route("/reports/<report_id>", methods=["GET"])
@@ -120,5 +126,5 @@ def report_file(report_id: str, ext: str):
     ref = _svc().report(report_id).get(column)
     if not ref:
         raise ApiError(404, "not_found", f"report {report_id} has no {ext} yet")
-    data = queries.report_file(_svc().store, ref)
+    data = queries.report_file(_svc().deps.store, ref)
     return Response(data, mimetype=mime, headers={"Content-Disposition": f'inline; filename="laporan.{ext}"'})

@@ -16,6 +16,7 @@ from naskah_shared.web import ApiError, person
 from report_service.api.container import container
 from report_service.api.schemas import DisposisiDoneSchema, DisposisiSchema
 from report_service.domain.disposisi import Disposisi
+from report_service.service_layer.commands import MarkDone
 
 blp = Blueprint("disposisi", __name__, url_prefix="/api", description="The Lembar Disposisi of the SOP's steps")
 
@@ -72,5 +73,5 @@ def mark_done(body, disposisi_id: str):
         who = person.verify(container().settings.secret_key, token)
     except person.InvalidAssertion as exc:
         raise ApiError(403, "invalid_person", "The person assertion is not valid.", {"reason": str(exc)}) from None
-    d = _svc().mark_done(disposisi_id, person_id=who.id, role=who.role, note=(body or {}).get("note", ""))
+    d = _svc().mark_done(MarkDone(disposisi_id, person_id=who.id, role=who.role, note=(body or {}).get("note", "")))
     return view(*_svc().get(d.id))

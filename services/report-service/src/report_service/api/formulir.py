@@ -15,6 +15,7 @@ from naskah_shared import formulir as f
 from naskah_shared.web import ApiError
 from report_service.api.container import container
 from report_service.domain.activity import ActivityError
+from report_service.service_layer.commands import CloseBatch, ReviewFormulir, SubmitFormulir, SubmitFormulirPdf
 from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid
 
 blp = Blueprint("formulir", __name__, url_prefix="/api", description="The kampung's Formulir back (SOP steps 9-10)")
@@ -92,7 +93,8 @@ def upload(query, letter_id: str):
     data = request.files["file"].read() if "file" in request.files else request.get_data(cache=False)
     if not data:
         raise ApiError(400, "empty_upload", "send the filled Formulir PDF")
-    return _iso(_svc().submit_pdf(letter_id, data, actor=query["submitted_by"], at=query["submitted_at"])), 201
+    return _iso(_svc().submit_pdf(SubmitFormulirPdf(letter_id, data, actor=query["submitted_by"],
+                                                    at=query["submitted_at"]))), 201
 
 
 @blp.route("/formulir/<letter_id>/submissions", methods=["POST"])
@@ -100,8 +102,8 @@ def upload(query, letter_id: str):
 @blp.response(201)
 def submit(body, letter_id: str):
     """The values typed by the Tim from a paper Formulir (the scan-and-paper fallback)."""
-    return _iso(_svc().submit(letter_id, body["values"], source="tim", actor=body["submitted_by"],
-                              at=body["submitted_at"])), 201
+    return _iso(_svc().submit(SubmitFormulir(letter_id, body["values"], source="tim", actor=body["submitted_by"],
+                                             at=body["submitted_at"]))), 201
 
 
 @blp.route("/formulir/<letter_id>/submissions/<int(min=1, max=100000):version>/review", methods=["POST"])
@@ -109,15 +111,15 @@ def submit(body, letter_id: str):
 @blp.response(200)
 def review(body, letter_id: str, version: int):
     """The Tim's verdict: accept, or send back to the Pokja with a note per field (SOP step 10)."""
-    return _iso(_svc().review(letter_id, version, decision=body["decision"], notes=body["notes"],
-                              reviewer=body["reviewer"], at=body["reviewed_at"]))
+    return _iso(_svc().review(ReviewFormulir(letter_id, version, decision=body["decision"], notes=body["notes"],
+                                             reviewer=body["reviewer"], at=body["reviewed_at"])))
 
 
 @blp.route("/formulir/batches/<batch_id>/close", methods=["POST"])
 @blp.response(200)
 def close(batch_id: str):
     """The data collection is over: the batch's web-form links stop working."""
-    return {"closed": _svc().close_batch(batch_id)}
+    return {"closed": _svc().close_batch(CloseBatch(batch_id))}
 
 
 def _safe(value) -> object:
@@ -181,7 +183,7 @@ def send(token: str):
         _, errors = f.validate(values)  # every message at once: the rows' and the filler's name
         if not who:
             raise FormulirInvalid({**errors, "pengisi": "wajib diisi"})
-        svc.submit(letter["letter_id"], values, source="web", actor=f"Pokja: {who}")
+        svc.submit(SubmitFormulir(letter["letter_id"], values, source="web", actor=f"Pokja: {who}"))
     except FormulirInvalid as exc:
         return _form(token, svc.kampung(letter["letter_id"]), values, exc.errors, {}, 422)
     except FormulirConflict:  # sent twice, or already with the Tim: the page says where the data stands

@@ -1,10 +1,14 @@
-"""Event → use case, for report-service's three queues. Thin: pick the handler by the event's type and kind."""
+"""Event → use case, for report-service's three queues. Thin: pick the handler by the event's type and kind,
+and make a command of the payload where the use case takes one (the SK's own events are kept as they came)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from naskah_shared.bus.ports import Bus, Handler
 from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.messages import Envelope
+from report_service.service_layer.commands import CloseBatch, FormulirLetter, TakeLetters
 from report_service.service_layer.disposisi import DisposisiService
 from report_service.service_layer.formulir import FormulirService
 from report_service.service_layer.reports import ReportService
@@ -32,9 +36,9 @@ def handlers(reports: ReportService, disposisi: DisposisiService,
         if event.payload.get("kind") != "surat_edaran":
             return
         if event.type == Events.SURAT_EDARAN_REJECTED:
-            formulir.close_batch(str(event.payload.get("surat_edaran_id")))  # no signed letter: no form
+            formulir.close_batch(CloseBatch(str(event.payload.get("surat_edaran_id"))))  # no signed letter: no form
         else:
-            formulir.take_letters(event)
+            formulir.take_letters(_letters(event.payload))
 
     return {Queues.REPORT_EVENTS: (SK_EVENTS, sk_and_answers),
             Queues.REPORT_DISPOSISI: ((Events.DISPOSISI_CREATED,), disposisi.on_created),
@@ -44,3 +48,16 @@ def handlers(reports: ReportService, disposisi: DisposisiService,
 def subscribe(bus: Bus, reports: ReportService, disposisi: DisposisiService, formulir: FormulirService) -> None:
     for queue, (keys, handler) in handlers(reports, disposisi, formulir).items():
         bus.subscribe(queue, keys, handler)
+
+
+def _letters(p: dict[str, Any]) -> TakeLetters:
+    """A batch's signature request as the letters to take back; a batch from before the Formulir had fields
+    (no kampung code or SK Tim) has none."""
+    letters = []
+    for d in p.get("documents") or []:
+        kampung = d.get("kampung") or {}
+        if d.get("document_id") and kampung.get("kode") and p.get("sk_tim"):
+            letters.append(FormulirLetter(
+                str(d["document_id"]), str(kampung["kode"]), str(kampung.get("nama", "")),
+                str(kampung.get("distrik", "")), d.get("formulir_token_sha256")))
+    return TakeLetters(str(p["batch_id"]) if letters else "", str(p.get("sk_tim")), tuple(letters))

@@ -19,33 +19,27 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from report_service.domain import sop
 from report_service.domain.activity import Activity
-from report_service.domain.calendar import Calendar
 from report_service.domain.reminder import Reminder
 from report_service.domain.timeline import DueStep
+from report_service.service_layer.ports import Dependencies
 from report_service.service_layer.reports import ActivityNotFound
-from report_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 MAIL_ATTEMPTS = 3
 SCAN_LIMIT = 500  # activities looked at per tick and per query, newest first
 
 
-class Mailer(Protocol):
-    def send(self, to: Sequence[str], subject: str, body: str) -> None: ...
-
-
 class DeadlineService:
-    def __init__(self, *, uow: UnitOfWorkFactory, calendar: Calendar, zone: tzinfo, zone_label: str,
-                 repeat: timedelta, recipients: Mapping[str, tuple[str, ...]], mailer: Mailer | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.uow, self.calendar, self.zone, self.zone_label = uow, calendar, zone, zone_label
-        self.repeat, self.recipients, self.mailer, self.clock = repeat, recipients, mailer, clock
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps, self.uow, self.calendar, self.zone, self.clock = deps, deps.uow, deps.calendar, deps.zone, deps.clock
+        self.repeat, self.recipients, self.mailer = (deps.reminders.repeat, deps.reminders.recipients,
+                                                     deps.reminders.mailer)
 
     # --- queries ------------------------------------------------------------------------
     def due(self, activity_id: str | None = None, *, within: timedelta = timedelta(hours=1),
@@ -166,7 +160,7 @@ class DeadlineService:
         subject = f"[naskah] Terlambat: langkah {step} SOP, {kegiatan}"[:200]
         body = (f"Langkah {step} SOP kegiatan \"{kegiatan}\" telah melewati batas waktu mutu baku.\n\n"
                 f"Langkah   : {s.name}\nPelaksana : {s.actor_label}\nMutu baku : {s.standard_text}\n"
-                f"Batas     : {deadline:%d-%m-%Y %H.%M} {self.zone_label}\n"
+                f"Batas     : {deadline:%d-%m-%Y %H.%M} {self.deps.reminders.zone_label}\n"
                 f"Pengingat : ke-{reminder['seq'] + 1}\n\nPesan ini dikirim otomatis oleh naskah.\n")
         return subject, body
 

@@ -16,19 +16,17 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
-from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.storage.ports import Buckets
 from report_service.domain import disposisi as dd
 from report_service.domain import sop
 from report_service.domain.activity import Activity
-from report_service.domain.calendar import Calendar
-from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, UnitOfWorkFactory, keep_activity
+from report_service.service_layer.commands import DisposisiSpec, MarkDone
+from report_service.service_layer.ports import Dependencies
+from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, keep_activity
 
 log = logging.getLogger(__name__)
 KIND = dd.KIND
@@ -38,30 +36,13 @@ class DisposisiNotFound(LookupError):
     pass
 
 
-@dataclass(frozen=True)
-class DisposisiSpec:
-    """What the giver writes on the sheet; empty fields take the SOP's defaults."""
-
-    dari: str | None = None
-    kepada: str | None = None
-    sifat: str = dd.Sifat.BIASA.value
-    instruksi: tuple[str, ...] = ("untuk ditindaklanjuti",)
-    catatan: str = ""
-    nomor: str = ""
-    tanggal: str = ""
-    hal: str = ""
-
-
 class DisposisiService:
-    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, converter: Converter,
-                 render: Callable[..., bytes], office: Mapping[str, Any], calendar: Calendar,
-                 verify_url: Callable[[str], str], visible_paraf: bool = True) -> None:
-        self.uow, self.store, self.converter, self.render = uow, store, converter, render
-        self.office, self.calendar, self.verify_url, self.visible_paraf = office, calendar, verify_url, visible_paraf
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps, self.uow = deps, deps.uow
         self._stripes = [threading.Lock() for _ in range(16)]
 
     # --- given with its step (inside the step's transaction) ---------------------------------
-    def give_in(self, uow: ReportUnitOfWork, activity_id: str, activity: Activity, step: int, started_at: datetime,
+    def give_in(self, uow: ReportUnitOfWork, activity: Activity, step: int, started_at: datetime,
                 spec: DisposisiSpec) -> dd.Disposisi:
         s = sop.step(step)
         assert s is not None  # the step was just recorded
@@ -69,10 +50,10 @@ class DisposisiService:
                                                   instruksi=spec.instruksi, catatan=spec.catatan,
                                                   hal=spec.hal, nomor=spec.nomor)
         d = dd.Disposisi.give(
-            id=str(uuid.uuid4()), activity_id=activity_id, step=step, dari=dari, kepada=kepada,
+            id=str(uuid.uuid4()), activity_id=activity.activity_id, step=step, dari=dari, kepada=kepada,
             nomor=(spec.nomor or activity.sk_nomor or "").strip()[:120], tanggal=spec.tanggal[:40],
             hal=(spec.hal or activity.kegiatan or s.name).strip(), sifat=sifat, instruksi=instruksi,
-            catatan=spec.catatan.strip(), batas_waktu=self.calendar.deadline(started_at, s.standard),
+            catatan=spec.catatan.strip(), batas_waktu=self.deps.calendar.deadline(started_at, s.standard),
             diberikan_at=started_at)
         uow.disposisi.add(d)
         uow.collect(d)
@@ -85,19 +66,20 @@ class DisposisiService:
             d, files = self._get(disposisi_id)
             if files["pdf"]:
                 return files
-            docx = self.render(d, office=self.office, verify_url=self.verify_url(d.id),
-                               visible_paraf=self.visible_paraf)
-            pdf = self.converter.to_pdf(docx)
+            deps = self.deps
+            docx = deps.render_disposisi(d, office=deps.office, verify_url=deps.verify_url(d.id),
+                                         visible_paraf=deps.visible_paraf)
+            pdf = deps.converter.to_pdf(docx)
             meta = {"document-id": d.id, "document-kind": KIND, "activity-id": d.activity_id, "status": "given",
                     "producer": PRODUCER}
-            stored = self.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
+            stored = deps.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
                                     content_type="application/pdf", metadata=meta)
             with self.uow() as uow:
                 row: tuple[dd.Disposisi, dict[str, Any]] | None = uow.disposisi.get(d.id, for_update=True)
                 if row is not None and row[1]["pdf"]:
                     return row[1]  # another process printed it meanwhile: one paraf request only
                 uow.disposisi.set_files(d.id, pdf=stored.ref())
-                d.ask_paraf(stored.ref(), visible=self.visible_paraf)
+                d.ask_paraf(stored.ref(), visible=deps.visible_paraf)
                 uow.collect(d)
                 uow.commit()
             return {"pdf": stored.ref(), "signed": None}
@@ -129,15 +111,15 @@ class DisposisiService:
             uow.commit()
 
     # --- done by the addressee ------------------------------------------------------------------
-    def mark_done(self, disposisi_id: str, *, person_id: str, role: str, note: str,
-                  at: datetime | None = None) -> dd.Disposisi:
-        at = at or datetime.now(UTC)
+    def mark_done(self, command: MarkDone) -> dd.Disposisi:
+        disposisi_id, person_id = command.disposisi_id, command.person_id
+        at = command.at or self.deps.clock()
         with self.uow() as uow:
             row = uow.reports.activity(self._get(disposisi_id)[0].activity_id, for_update=True)
             got = uow.disposisi.get(disposisi_id, for_update=True)
             assert row is not None and got is not None  # _get found the sheet; a sheet's activity is kept
             d, _ = got
-            done: dd.Disposisi = d.closed(person_id, role, note, at)  # raises for anyone but the addressee
+            done = d.closed(person_id, command.role, command.note, at)  # raises for anyone but the addressee
             uow.disposisi.close(done)
             activity = Activity.replay(uow.reports.events(row))
             if activity.is_open(d.step):
@@ -161,7 +143,7 @@ class DisposisiService:
         ref = files.get("signed") if signed else files.get("pdf")
         if not ref:
             return None
-        data, _ = self.store.get(ref["bucket"], ref["key"], ref["version_id"])
+        data, _ = self.deps.store.get(ref["bucket"], ref["key"], ref["version_id"])
         return data
 
     def _get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:

@@ -11,15 +11,22 @@ web-form token), so it never calls sk-service and never holds a token in clear.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from naskah_shared import formulir as f
-from naskah_shared.messages import Envelope
-from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.storage.ports import Buckets
+from report_service.service_layer.commands import (
+    CloseBatch,
+    RecordStep,
+    ReviewFormulir,
+    SubmitFormulir,
+    SubmitFormulirPdf,
+    TakeLetters,
+)
+from report_service.service_layer.ports import Dependencies
 from report_service.service_layer.reports import ReportService
-from report_service.service_layer.unit_of_work import ReportUnitOfWork, UnitOfWorkFactory
+from report_service.service_layer.unit_of_work import ReportUnitOfWork
 
 SOURCES = ("pdf", "web", "tim")
 
@@ -55,31 +62,25 @@ class FormulirRejected(ValueError):
 
 
 class FormulirService:
-    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, reports: ReportService,
-                 read_pdf: Callable[..., Any]) -> None:
-        self.uow, self.store, self.reports, self.read_pdf = uow, store, reports, read_pdf
+    def __init__(self, deps: Dependencies, reports: ReportService) -> None:
+        self.deps, self.uow, self.reports = deps, deps.uow, reports
 
     # --- the letters, from sk-service's batch ----------------------------------------
-    def take_letters(self, envelope: Envelope) -> None:
+    def take_letters(self, command: TakeLetters) -> None:
         """A Surat Edaran batch sent for signature: its letters, each a kampung's Formulir to take back."""
-        p = envelope.payload
-        now = datetime.now(UTC)
+        now = self.deps.clock()
         with self.uow() as uow:
-            for d in (p.get("documents") or [])[:5000]:  # one batch is a district's kampung, not more
-                kampung = d.get("kampung") or {}
-                if not (d.get("document_id") and kampung.get("kode") and p.get("sk_tim")):
-                    continue  # a batch from before the Formulir had fields: nothing to take back
+            for letter in command.letters[:5000]:  # one batch is a district's kampung, not more
                 uow.formulir.add_letter(
-                    letter_id=d["document_id"], batch_id=p["batch_id"], sk_id=p["sk_tim"],
-                    kampung_kode=str(kampung["kode"])[:120], kampung_nama=str(kampung.get("nama", ""))[:300],
-                    distrik=str(kampung.get("distrik", ""))[:300], token_sha256=d.get("formulir_token_sha256"),
-                    created_at=now)
+                    letter_id=letter.letter_id, batch_id=command.batch_id, sk_id=command.sk_id,
+                    kampung_kode=letter.kampung_kode[:120], kampung_nama=letter.kampung_nama[:300],
+                    distrik=letter.distrik[:300], token_sha256=letter.token_sha256, created_at=now)
             uow.commit()
 
-    def close_batch(self, batch_id: str, at: datetime | None = None) -> int:
+    def close_batch(self, command: CloseBatch) -> int:
         """The data collection is over: the batch's web-form links stop working."""
         with self.uow() as uow:
-            n: int = uow.formulir.close_batch(batch_id, at or datetime.now(UTC))  # the links closed
+            n: int = uow.formulir.close_batch(command.batch_id, command.at or self.deps.clock())  # the links closed
             uow.commit()
         return n
 
@@ -93,21 +94,23 @@ class FormulirService:
             raise FormulirNotFound("no Formulir at this link")  # unknown and expired look the same
         return letter
 
-    def submit_pdf(self, letter_id: str, pdf: bytes, *, actor: str, at: datetime | None = None) -> dict[str, Any]:
-        letter = self._letter(letter_id)  # 404 before reading an upload for nobody
-        read = self.read_pdf(pdf, letter_id=letter_id, kampung_kode=letter["kampung_kode"])  # or FormulirRejected
-        return self.submit(letter_id, read.values, source="pdf", actor=actor, at=at, pdf=pdf)
+    def submit_pdf(self, command: SubmitFormulirPdf) -> dict[str, Any]:
+        letter = self._letter(command.letter_id)  # 404 before reading an upload for nobody
+        read = self.deps.read_formulir(command.pdf, letter_id=command.letter_id,
+                                       kampung_kode=letter["kampung_kode"])  # or FormulirRejected
+        return self.submit(SubmitFormulir(command.letter_id, read.values, source="pdf", actor=command.actor,
+                                          at=command.at, pdf=command.pdf))
 
-    def submit(self, letter_id: str, raw: Mapping[str, Any], *, source: str, actor: str,
-               at: datetime | None = None, pdf: bytes | None = None) -> dict[str, Any]:
-        values, errors = f.validate(dict(raw))
+    def submit(self, command: SubmitFormulir) -> dict[str, Any]:
+        letter_id, actor, pdf = command.letter_id, command.actor, command.pdf
+        values, errors = f.validate(dict(command.values))
         if errors:
             raise FormulirInvalid(errors)
-        at = at or datetime.now(UTC)
+        at = command.at or self.deps.clock()
         submission_id = str(uuid.uuid4())
         document = None
         if pdf is not None:  # before the transaction: at worst an unreferenced object version
-            document = self.store.put(Buckets.REPORTS, f"formulir/{letter_id}/{submission_id}.pdf", pdf,
+            document = self.deps.store.put(Buckets.REPORTS, f"formulir/{letter_id}/{submission_id}.pdf", pdf,
                                       content_type="application/pdf",
                                       metadata={"document-id": letter_id, "document-kind": "formulir",
                                                 "submission-id": submission_id, "producer": "report-service"}).ref()
@@ -122,7 +125,7 @@ class FormulirService:
             if last and last["status"] == "accepted":
                 raise FormulirConflict("already_accepted", "the Tim already accepted this kampung's data")
             version = uow.formulir.next_version(letter_id)
-            uow.formulir.add_submission(id=submission_id, letter_id=letter_id, version=version, source=source,
+            uow.formulir.add_submission(id=submission_id, letter_id=letter_id, version=version, source=command.source,
                                         values=values, document=document, submitted_by=actor[:200],
                                         submitted_at=at, status="submitted", notes={})
             self._step(uow, letter, 9, actor, at, at, f"Formulir {letter['kampung_nama']} diterima (versi {version})",
@@ -130,9 +133,9 @@ class FormulirService:
             uow.commit()
         return self.submission(letter_id, version)
 
-    def review(self, letter_id: str, version: int, *, decision: str, notes: Mapping[str, str], reviewer: str,
-               at: datetime | None = None) -> dict[str, Any]:
+    def review(self, command: ReviewFormulir) -> dict[str, Any]:
         """The Tim accepts the submission, or sends it back with a note per field (SOP step 10)."""
+        letter_id, version, decision, notes = command.letter_id, command.version, command.decision, command.notes
         if decision not in ("accept", "send_back"):
             raise FormulirInvalid({"decision": "accept atau send_back"})
         unknown = [k for k in notes if k not in f.BY_CODE]
@@ -141,7 +144,7 @@ class FormulirService:
                                   {"notes": "catatan per isian: teks 1-500 karakter"})
         if decision == "send_back" and not notes:
             raise FormulirInvalid({"notes": "sebutkan isian yang harus diperbaiki"})
-        at = at or datetime.now(UTC)
+        at, reviewer = command.at or self.deps.clock(), command.reviewer
         with self.uow() as uow:
             letter = self._letter(letter_id, uow=uow, for_update=True)
             sub = uow.formulir.submission(letter_id, version)
@@ -169,7 +172,7 @@ class FormulirService:
               end: datetime, outcome: str, figures: dict[str, Any]) -> None:
         activity_id = uow.formulir.activity_of_sk(letter["sk_id"])
         if activity_id is not None:  # no activity for this SK yet: the data is kept, the timeline has no run
-            self.reports.record_step_in(uow, activity_id, step, actor, start, end, outcome, figures)
+            self.reports.record_step_in(uow, RecordStep(activity_id, step, actor, start, end, outcome, figures))
 
     # --- reading ---------------------------------------------------------------------
     def submission(self, letter_id: str, version: int) -> dict[str, Any]:

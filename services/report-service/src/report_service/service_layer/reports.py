@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from naskah_shared.convert import Converter
 from naskah_shared.messages import Envelope
-from naskah_shared.storage.ports import Buckets, ObjectStore
+from naskah_shared.storage.ports import Buckets
 from report_service.domain.activity import Activity, ActivityEvent
-from report_service.domain.calendar import Calendar, ElapsedCalendar
 from report_service.domain.disposisi import DISPOSISI_STEPS, Disposisi
 from report_service.domain.report import Report
 from report_service.domain.streams import activity_stream, sk_stream
-from report_service.service_layer.disposisi import DisposisiService, DisposisiSpec
-from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, UnitOfWorkFactory, keep_activity
+from report_service.service_layer.commands import CompileReport, CreateActivity, DisposisiSpec, LinkSk, RecordStep
+from report_service.service_layer.disposisi import DisposisiService
+from report_service.service_layer.ports import Dependencies
+from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, keep_activity
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-Render = Callable[..., tuple[bytes, list[tuple[str, bytes]]]]
 
 
 class ActivityNotFound(LookupError):
@@ -38,55 +36,49 @@ class ReportNotFound(LookupError):
 
 
 class ReportService:
-    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, converter: Converter, render: Render,
-                 office: Mapping[str, Any], verify_url: Callable[[str], str], report_signer: str = "kabid",
-                 calendar: Calendar | None = None) -> None:
-        self.uow, self.store, self.converter, self.render = uow, store, converter, render
-        self.office, self.verify_url, self.report_signer = office, verify_url, report_signer
-        self.calendar = calendar or ElapsedCalendar()  # the office's: "Terlambat" live and in the Laporan alike
+    def __init__(self, deps: Dependencies, disposisi: DisposisiService) -> None:
+        self.deps, self.uow, self.disposisi = deps, deps.uow, disposisi
         self._stripes = [threading.Lock() for _ in range(16)]  # SQLite has no row locks
-        self.disposisi: DisposisiService | None = None  # wired by bootstrap: the Lembar Disposisi of steps
 
     # --- activities -------------------------------------------------------------------
-    def create_activity(self, kegiatan: str, *, tahun: int | None, unit_kerja: str,
-                        sk_id: str | None) -> dict[str, Any]:
+    def create_activity(self, command: CreateActivity) -> dict[str, Any]:
         activity_id = str(uuid.uuid4())
-        activity = Activity.create(activity_id, kegiatan, tahun=tahun, unit_kerja=unit_kerja, sk_id=sk_id)
+        activity = Activity.create(activity_id, command.kegiatan, tahun=command.tahun, unit_kerja=command.unit_kerja,
+                                   sk_id=command.sk_id)
         with self.uow() as uow:
-            uow.reports.add_activity(activity_id, kegiatan, sk_id, {"tahun": tahun, "unit_kerja": unit_kerja})
+            uow.reports.add_activity(activity_id, command.kegiatan, command.sk_id,
+                                     {"tahun": command.tahun, "unit_kerja": command.unit_kerja})
             keep_activity(uow, activity)
             uow.commit()
         return self.activity(activity_id)
 
-    def link_sk(self, activity_id: str, sk_id: str) -> dict[str, Any]:
+    def link_sk(self, command: LinkSk) -> dict[str, Any]:
         with self.uow() as uow:
-            self._row(uow, activity_id, for_update=True)
-            uow.reports.link_sk(activity_id, sk_id)
+            self._row(uow, command.activity_id, for_update=True)
+            uow.reports.link_sk(command.activity_id, command.sk_id)
             uow.commit()
-        return self.activity(activity_id)
+        return self.activity(command.activity_id)
 
-    def record_step(self, activity_id: str, step: int, actor: str, started_at: datetime, ended_at: datetime | None,
-                    outcome: str, figures: Mapping[str, Any], *,
-                    disposisi: DisposisiSpec | None = None) -> dict[str, Any]:
+    def record_step(self, command: RecordStep) -> dict[str, Any]:
         """Record a step; one that gives a Disposisi (1, 2, 7, 8, 12) gives it in the same transaction, and its
         sheet is printed from the `disposisi.created` event (`DisposisiService.on_created`, retried by the bus
         until it is). `ended_at` None leaves such a step open until the disposition is done."""
+        c = command
         with self.uow() as uow:
-            row = self._row(uow, activity_id, for_update=True)
+            row = self._row(uow, c.activity_id, for_update=True)
             activity = Activity.replay(uow.reports.events(row))
-            activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
-            if self.disposisi is not None and step in DISPOSISI_STEPS:
-                self.disposisi.give_in(uow, activity_id, activity, step, started_at, disposisi or DisposisiSpec())
+            activity.record_step(c.step, c.actor, c.started_at, c.ended_at, c.outcome, c.figures)  # or SOP refusal
+            if c.step in DISPOSISI_STEPS:
+                self.disposisi.give_in(uow, activity, c.step, c.started_at, c.disposisi or DisposisiSpec())
             keep_activity(uow, activity)
             uow.commit()
-        return self.activity(activity_id)
+        return self.activity(c.activity_id)
 
-    def record_step_in(self, uow: ReportUnitOfWork, activity_id: str, step: int, actor: str, started_at: datetime,
-                       ended_at: datetime, outcome: str, figures: Mapping[str, Any]) -> None:
+    def record_step_in(self, uow: ReportUnitOfWork, command: RecordStep) -> None:
         """A step recorded inside the caller's transaction (the Formulir's submissions and verdicts)."""
-        row = self._row(uow, activity_id, for_update=True)
-        activity = Activity.replay(uow.reports.events(row))
-        activity.record_step(step, actor, started_at, ended_at, outcome, figures)  # raises on SOP rules
+        c = command
+        activity = Activity.replay(uow.reports.events(self._row(uow, c.activity_id, for_update=True)))
+        activity.record_step(c.step, c.actor, c.started_at, c.ended_at, c.outcome, c.figures)  # or SOP refusal
         keep_activity(uow, activity)
 
     def activity(self, activity_id: str) -> dict[str, Any]:
@@ -120,7 +112,7 @@ class ReportService:
         """SOP step 6 starts with the Kadis's signature on the SK, and its output is the Kabid's Disposisi
         handing the SK to the Kasubid to document and archive: given then, to the SK's newest activity."""
         payload = self._sk_payload(envelope)
-        if (self.disposisi is None or envelope.type != "document.signed" or kind != "sk"
+        if (envelope.type != "document.signed" or kind != "sk"
                 or (payload.get("role") or payload.get("signer_role")) != "kadis"):
             return None
         activity_id = uow.formulir.activity_of_sk(payload["sk_id"])
@@ -129,10 +121,10 @@ class ReportService:
         row = self._row(uow, activity_id, for_update=True)
         activity = Activity.replay(uow.reports.events(row))
         at = next((line.start for line in activity.timeline() if line.step.number == 6), None) or envelope.occurred_at
-        return self.disposisi.give_in(uow, activity_id, activity, 6, at, DisposisiSpec(
+        return self.disposisi.give_in(uow, activity, 6, at, DisposisiSpec(
             instruksi=("untuk ditindaklanjuti", "arsip"), catatan="SK Tim Kegiatan yang telah ditandatangani "
             "Kepala Dinas untuk didokumentasikan dan diarsipkan.",
-            tanggal=at.astimezone(getattr(self.calendar, "zone", UTC)).date().isoformat()))
+            tanggal=at.astimezone(self.deps.zone).date().isoformat()))
 
     @staticmethod
     def _sk_payload(envelope: Envelope) -> dict[str, Any]:
@@ -159,12 +151,10 @@ class ReportService:
         uow.collect(report)
 
     # --- compiling ------------------------------------------------------------------------
-    def compile(self, activity_id: str, *, written_at: datetime | None = None) -> dict[str, Any]:
-        """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature.
-
-        `written_at` is when the Tim finished writing the report (step 11 ends then); default now.
-        """
-        now = written_at or datetime.now(UTC)
+    def compile(self, command: CompileReport) -> dict[str, Any]:
+        """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature."""
+        d, activity_id = self.deps, command.activity_id
+        now = command.written_at or d.clock()
         report_id = str(uuid.uuid4())
         with self.uow() as uow:
             row = self._row(uow, activity_id)
@@ -173,16 +163,16 @@ class ReportService:
         compiled = ActivityEvent("report.compiled", now, {"report_id": report_id}, str(uuid.uuid4()))
         activity.apply(compiled)  # step 11 ends with this report
         sk = {"nomor": activity.sk_nomor, "tanggal": self._sk_date(events),
-              "verify_url": self.verify_url(row["sk_id"]) if row["sk_id"] else ""}
-        docx, charts = self.render(activity, office=self.office, sk=sk, generated_at=now, calendar=self.calendar)
-        pdf = self.converter.to_pdf(docx)
+              "verify_url": d.verify_url(row["sk_id"]) if row["sk_id"] else ""}
+        docx, charts = d.render_laporan(activity, office=d.office, sk=sk, generated_at=now, calendar=d.calendar)
+        pdf = d.converter.to_pdf(docx)
         meta = {"document-id": report_id, "document-kind": "report", "activity-id": activity_id,
                 "status": "compiled", "producer": PRODUCER}
         base = f"reports/{report_id}"
-        stored_docx = self.store.put(Buckets.REPORTS, f"{base}/laporan.docx", docx, content_type=DOCX, metadata=meta)
-        stored_pdf = self.store.put(Buckets.REPORTS, f"{base}/laporan.pdf", pdf, content_type="application/pdf",
+        stored_docx = d.store.put(Buckets.REPORTS, f"{base}/laporan.docx", docx, content_type=DOCX, metadata=meta)
+        stored_pdf = d.store.put(Buckets.REPORTS, f"{base}/laporan.pdf", pdf, content_type="application/pdf",
                                     metadata=meta)
-        stored_charts = {name: self.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
+        stored_charts = {name: d.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
                                               metadata=meta).ref() for name, png in charts}
         missing = [s.number for s in activity.missing_steps()]
         with self._stripes[hash(activity_id) % len(self._stripes)], self.uow() as uow:
@@ -195,7 +185,7 @@ class ReportService:
             if row["sk_id"]:  # the data collection is over (step 11): the kampung's web-form links stop working
                 uow.formulir.close_letters_of_sk(row["sk_id"], now)
             uow.collect(Report.compile(report_id, activity_id, title=row["title"], pdf=stored_pdf.ref(),
-                                       missing_steps=missing, signer=self.report_signer,
+                                       missing_steps=missing, signer=d.report_signer,
                                        event_id=compiled.event_id))
             uow.commit()
         return self.report(report_id)
