@@ -23,7 +23,7 @@ from pathlib import Path
 
 from naskah_shared.convert.baseline import SofficeConverter
 from naskah_shared.convert.libreoffice import UnoserverPool
-from naskah_shared.office import EXAMPLE as EXAMPLE_OFFICE
+from naskah_shared.office import load_office
 from sk_service.adapters.docx_context import sk_context
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--renders", type=int, default=100)
     args = ap.parse_args()
 
-    office, template = Office.from_json(EXAMPLE_OFFICE), BUILTIN_TEMPLATE.read_bytes()
+    office, template = Office.of(load_office()), BUILTIN_TEMPLATE.read_bytes()
     renderer = DocxtplRenderer()
     content = sk_payload(members=args.members)
     docx = renderer.render(template, sk_context(content, office, "800/123/DPMK/2026"))
