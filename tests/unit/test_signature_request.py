@@ -1,4 +1,5 @@
-"""A signature request's state machine and the signing order, on the domain alone: no server, no database."""
+"""A signature request's state machine, on the domain alone: no server, no database (the signing order:
+test_signing_order.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from signature_service.domain.requests import (
     RequestError,
     SignatureRequest,
     Status,
-    plan,
 )
 
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -26,14 +26,6 @@ def request(status: Status, signer: str = "kabid", position: int = 0) -> Signatu
     return SignatureRequest(id=f"req-{signer}", document_id="sk-1", kind="sk", signer=signer, position=position,
                             status=status, title="SK Tim Pendataan", nomor="800/001/DPMK/2026", source=SOURCE,
                             requested_event="evt-1", created_at=AT, updated_at=AT)
-
-
-def test_plan_puts_the_first_signer_first_and_the_others_waiting() -> None:
-    assert plan("sk-1", ["kabid", "kadis"]) == [("kabid", 0, Status.PENDING), ("kadis", 1, Status.WAITING)]
-    assert plan("se-1", ["kadis"]) == [("kadis", 0, Status.PENDING)]
-    for signers in ([], ["kabid", "kabid"], ["kabid", "kadis", "kabid"]):
-        with pytest.raises(ValueError, match="distinct and non-empty"):
-            plan("sk-1", signers)
 
 
 def test_a_pending_request_is_signed_once_with_its_result() -> None:

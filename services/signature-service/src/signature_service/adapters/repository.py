@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
-from signature_service.domain.requests import SignatureRequest, Status
+from signature_service.domain.requests import SignatureRequest, SigningOrder, Status
 from signature_service.service_layer.ports import ConcurrentUpdate
 
 
@@ -67,6 +67,10 @@ class SqlSignatureRepository:
         rows = self.session.execute(query.order_by(t.signature_requests.c.created_at,
                                                    t.signature_requests.c.position)).mappings()
         return [self._request(r) for r in rows]
+
+    def order(self, req: SignatureRequest, *, for_update: bool = False) -> SigningOrder:
+        return SigningOrder([r for r in self.for_document(req.document_id, for_update=for_update)
+                             if r.requested_event == req.requested_event])
 
     def for_batch(self, batch_id: str, *, signer: str | None = None) -> list[SignatureRequest]:
         query = select(t.signature_requests).where(t.signature_requests.c.batch_id == batch_id)

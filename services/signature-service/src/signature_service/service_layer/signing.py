@@ -25,8 +25,9 @@ from naskah_shared.messages import Envelope
 from naskah_shared.owners import owner_gone, process_owner, same_process
 from naskah_shared.storage.keys import check_key
 from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
-from signature_service.domain.requests import RequestError, SignatureRequest, Status, plan
+from signature_service.domain.requests import Requested, RequestError, SignatureRequest, SigningOrder, Status
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.messages import PRODUCER
 from signature_service.service_layer.ports import (
     STAMP_HEADING,
     SignatureLevel,
@@ -40,7 +41,6 @@ from signature_service.service_layer.ports import (
 from signature_service.service_layer.unit_of_work import SignatureUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-PRODUCER = "signature-service"
 # Longer than any store write can take (S3: 1.5 s to connect, 30 s to read, one retry): an intent older
 # than this whose writer cannot be seen is one no write will follow.
 INTENT_GRACE = timedelta(seconds=90)
@@ -92,20 +92,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _names(req: SignatureRequest) -> dict[str, Any]:
-    """How an answer names its document: `sk_id`/`report_id` for one document, `batch_id` for a batch's."""
-    if req.batch_id:
-        return {"kind": req.kind, "document_id": req.document_id, "batch_id": req.batch_id}
-    return {"kind": req.kind, "document_id": req.document_id, f"{req.kind}_id": req.document_id}
-
-
-def _answer(req: SignatureRequest, type: str, payload: dict[str, Any]) -> Envelope:
-    """An answer to the signature.requested `req` came from, on that command's chain."""
-    cause = req.cause
-    if cause is None:  # a request from before the correlation was kept: the current request's chain
-        return Envelope(type=type, payload=payload, producer=PRODUCER)
-    return Envelope(type=type, payload=payload, producer=PRODUCER, correlation_id=cause.correlation_id,
-                    causation_id=cause.id)
+def _keep(uow: SignatureUnitOfWork, order: SigningOrder) -> None:
+    """Save the requests the order changed; its events go to the outbox at the commit."""
+    for req in order.changed:
+        uow.requests.save(req)
+    uow.collect(order)
 
 
 class SigningService:
@@ -148,21 +139,20 @@ class SigningService:
                 if not (batch_id and d.archive_key.startswith(f"bulk/{batch_id}/")):
                     raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
         # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
-        prepared = [self._prepare(kind, d.document_id, d.document.to_dict(), signers,
-                                  invisible=command.invisible)
+        prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
                     for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
             if not uow.claim(event, PRODUCER):
                 return
             for d, stored in zip(documents, prepared, strict=True):
-                for signer, position, status in plan(d.document_id, signers):
-                    uow.requests.add(SignatureRequest(
-                        id=str(uuid.uuid4()), document_id=d.document_id, kind=kind, signer=signer,
-                        position=position, status=status, title=d.title or f"{kind} {d.document_id}",
-                        nomor=command.nomor, source=stored.ref(), requested_event=event.id, created_at=now,
-                        updated_at=now, batch_id=batch_id, archive_key=d.archive_key,
-                        requested_correlation=event.correlation_id))
+                order = SigningOrder.plan(
+                    ids=[str(uuid.uuid4()) for _ in signers], document_id=d.document_id, kind=kind,
+                    signers=signers, title=d.title or f"{kind} {d.document_id}", nomor=command.nomor,
+                    source=stored.ref(), requested=Requested(event.id, event.correlation_id), at=now,
+                    batch_id=batch_id, archive_key=d.archive_key)
+                for req in order.changed:
+                    uow.requests.add(req)
             uow.commit()
 
     def _prepare(self, kind: str, document_id: str, source: dict[str, Any], signers: list[str], *,
@@ -332,8 +322,7 @@ class SigningService:
             if req.status is Status.SIGNED:  # another call finished first: these bytes are never written
                 return req
             req.ensure_signable()
-            final = not any(r.position > req.position and r.requested_event == req.requested_event
-                            for r in uow.requests.for_document(req.document_id))
+            final = uow.requests.order(req).is_last(req.id)
             bucket, key = self._target(req, account, final=final)
             if not uow.guards.add_intent(
                     request_id=req.id, signer=account.id, bucket=bucket, key=key, sha256=_sha(pdf),
@@ -347,7 +336,7 @@ class SigningService:
             with self.uow() as uow:
                 req = self._get(uow, req.id)
                 if req.status is not Status.SIGNED:  # else a recovery adopted this very version meanwhile
-                    self._finish(uow, req, stored, audit, _now())
+                    req = self._finish(uow, req, stored, audit, _now())
                     uow.commit()
         finally:
             self._writing.discard(req.id)
@@ -355,24 +344,17 @@ class SigningService:
         return req
 
     def _finish(self, uow: SignatureUnitOfWork, req: SignatureRequest, stored: StoredObject, audit: dict[str, Any],
-                now: datetime, detail: str | None = None) -> None:
-        """Record the signature: this request signed, the next signer's turn or `document.signed`, the audit."""
-        line = [r for r in uow.requests.for_document(req.document_id, for_update=True)
-                if r.requested_event == req.requested_event]
-        later = [r for r in line if r.position > req.position]
-        req.signed(stored.ref(), now)
-        uow.requests.save(req)
-        if later:
-            nxt = min(later, key=lambda r: r.position)
-            nxt.status, nxt.source, nxt.updated_at = Status.PENDING, stored.ref(), now
-            uow.requests.save(nxt)
-        else:
-            uow.emit(_answer(req, "document.signed", {
-                **_names(req), "nomor": req.nomor, "document": stored.ref(), "level": self.level.value,
-                "signatures": [{"signer": r.signer, "role": self.accounts[r.signer].role,
-                                "at": (r.updated_at if r.id != req.id else now).isoformat()} for r in line]}))
+                now: datetime, detail: str | None = None) -> SignatureRequest:
+        """Record the signature: the signing order passes the turn on or records `document.signed`; the audit."""
+        order = uow.requests.order(req, for_update=True)
+        signed = order.sign(req.id, stored.ref(), now, level=self.level.value, role_of=self._roles(order))
+        _keep(uow, order)
         uow.requests.audit(**audit, result="ok", sha256_out=stored.sha256, detail=detail)
         uow.guards.drop_intent(req.id)
+        return signed
+
+    def _roles(self, order: SigningOrder) -> dict[str, str]:
+        return {r.signer: self.accounts[r.signer].role for r in order.requests}
 
     def _target(self, req: SignatureRequest, account: SignerAccount, *, final: bool) -> tuple[str, str]:
         """Where a signature goes: the drafts bucket between signers, the locked archive after the last."""
@@ -421,8 +403,8 @@ class SigningService:
                 if len(written) > 1:
                     log.error("more than one version written for one signature",
                               extra={"request": req.id, "versions": [v.version_id for v in written]})
-                self._finish(uow, req, written[-1], audit, _now(),  # the oldest: written first, adopted
-                             detail="recovered: the version written before a crash was adopted")
+                req = self._finish(uow, req, written[-1], audit, _now(),  # the oldest: written first, adopted
+                                   detail="recovered: the version written before a crash was adopted")
                 log.warning("signature recovered", extra={"request": req.id, "version": written[-1].version_id})
             elif written and req.status is not Status.SIGNED:
                 uow.requests.audit(**audit, result="orphaned", sha256_out=written[-1].sha256,
@@ -462,16 +444,9 @@ class SigningService:
         with self.uow() as uow:
             req = self._get(uow, request_id)
             req.check_signer(account.id)
-            now = _now()
-            req.reject(note, now)
-            uow.requests.save(req)
-            for other in uow.requests.for_document(req.document_id, for_update=True):
-                if other.requested_event == req.requested_event and other.status in (Status.WAITING, Status.PENDING) \
-                        and other.id != req.id:
-                    other.status, other.updated_at = Status.CANCELLED, now
-                    uow.requests.save(other)
-            uow.emit(_answer(req, "signature.rejected", {
-                **_names(req), "role": self.accounts[account.id].role, "signer": account.id, "note": note}))
+            order = uow.requests.order(req, for_update=True)
+            req = order.reject(req.id, note, _now(), role=self.accounts[account.id].role)
+            _keep(uow, order)
             uow.requests.audit(signer=account.id, request_id=req.id, document_id=req.document_id, action="reject",
                                result="ok", remote_addr=client.remote_addr[:100], user_agent=client.user_agent[:300],
                                detail=note[:1000])

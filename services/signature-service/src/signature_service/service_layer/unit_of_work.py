@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from naskah_shared.transaction import Transaction
-from signature_service.domain.requests import SignatureRequest
+from signature_service.domain.events import DomainEvent
+from signature_service.domain.requests import SignatureRequest, SigningOrder
 
 if TYPE_CHECKING:  # people.py takes its unit of work from here
     from signature_service.service_layer.people import Person
@@ -26,6 +27,8 @@ class RequestRepository(Protocol):
     def save(self, req: SignatureRequest) -> None: ...
     def get(self, request_id: str, *, for_update: bool = False) -> SignatureRequest | None: ...
     def for_document(self, document_id: str, *, for_update: bool = False) -> list[SignatureRequest]: ...
+    def order(self, req: SignatureRequest, *, for_update: bool = False) -> SigningOrder:
+        """The signing order `req` is in: its document's requests from the same signature.requested."""
     def for_batch(self, batch_id: str, *, signer: str | None = None) -> list[SignatureRequest]: ...
     def search(self, *, signer: str | None = None, status: str | None = None, limit: int = 50,
                offset: int = 0) -> list[SignatureRequest]: ...
@@ -95,12 +98,24 @@ class DisposisiRepository(Protocol):
     def for_role(self, role: str, *, limit: int = 200) -> list[Row]: ...
 
 
+class Aggregate(Protocol):
+    """A signing order: what it recorded waits in `events` until the commit, on the chain of its `cause`."""
+
+    events: list[DomainEvent]
+
+    @property
+    def cause(self) -> Cause | None: ...
+
+
 class SignatureUnitOfWork(Transaction, Protocol):
     requests: RequestRepository
     guards: GuardRepository
     people: PeopleRepository
     inbox: InboxRepository
     disposisi: DisposisiRepository
+
+    def collect(self, aggregate: Aggregate) -> None:
+        """Write `aggregate`'s new events to the outbox when this unit of work commits."""
 
 
 class Cause(Protocol):
