@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from naskah_shared.testing.seaweedfs import SeaweedS3
 from naskah_shared.web.auth import key_hash
 from tests.tiers import tier_of
 
@@ -46,14 +47,15 @@ def keyed(app: Flask) -> Flask:
     return app
 
 
+def stack_settings(database_url: str, amqp_url: str, seaweed: SeaweedS3, **extra: Any) -> dict[str, Any]:
+    """Settings overrides for a service on the real servers: `database_url`, the vhost and the S3 server."""
+    return {"database_url": database_url, "bus_url": amqp_url, "store_url": f"s3://{seaweed.endpoint}",
+            "s3_access_key": seaweed.access_key, "s3_secret_key": seaweed.secret_key,
+            "secret_key": TEST_SECRET, "api_keys": TEST_API_KEYS, "log_level": "WARNING", **extra}
+
+
 @pytest.fixture
 def real_stack(pg_database, amqp_url, seaweed) -> Callable[..., dict[str, Any]]:
     """Settings overrides for a service on the real servers: its own fresh database, the session's vhost
     and S3 server. Call it once per service."""
-
-    def make(**extra: Any) -> dict[str, Any]:
-        return {"database_url": pg_database(), "bus_url": amqp_url, "store_url": f"s3://{seaweed.endpoint}",
-                "s3_access_key": seaweed.access_key, "s3_secret_key": seaweed.secret_key,
-                "secret_key": TEST_SECRET, "api_keys": TEST_API_KEYS, "log_level": "WARNING", **extra}
-
-    return make
+    return lambda **extra: stack_settings(pg_database(), amqp_url, seaweed, **extra)

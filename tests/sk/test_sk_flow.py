@@ -5,19 +5,27 @@ from __future__ import annotations
 import subprocess
 import threading
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import insert
+from werkzeug.test import TestResponse
 
 from naskah_shared.messages import Envelope
+from naskah_shared.storage.ports import StoredObject
+from naskah_shared.testing.postgres import fresh_database
 from sk_service.adapters import tables as t
 from sk_service.app import create_app
-from tests.conftest import keyed
+from tests.conftest import keyed, stack_settings
 from tests.data import INJECTIONS, sk_payload
 from tests.spy import spy_on
 
 BY = {"reviewer": "Kabid/Kadis via tests"}  # the tests' API key vouches for reviews (review scope)
+NOTE = "Tambahkan dasar hukum Permendagri 1/2023."
+TATA_NASKAH = "Permendagri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas;"
 
 
 @pytest.fixture
@@ -34,77 +42,138 @@ def pdftotext(data: bytes) -> str:
     return done.stdout.decode()
 
 
-def test_draft_reject_revise_approve_versions_and_events(sk, amqp_url):
-    c = sk.test_client()
+@dataclass
+class Flow:
+    """One SK taken through SOP steps 2-5 over HTTP: every answer, the events, the versions in the store."""
+
+    body: dict[str, Any]
+    sk_id: str
+    answers: dict[str, TestResponse]
+    events: list[Envelope]
+    stored: list[StoredObject]
+
+    @property
+    def nomor(self) -> str:
+        return self.answers["kadis_approves"].json["nomor"]
+
+
+@pytest.fixture(scope="module")
+def flow(amqp_url, seaweed) -> Flow:
+    """An SK of 60 members and 12 diktum, with text that must print literally among them, drafted, reviewed out
+    of turn, rejected by the Kabid, revised, approved by the Kabid and the Kadis; once for the tests below.
+    The service stops before they run, so its consumers take no event meant for the module's other tests."""
+    with fresh_database() as database_url:
+        app = keyed(create_app(stack_settings(database_url, amqp_url, seaweed, converters=1), migrate=True))
+        container = app.extensions["naskah"]
+        container.runtime.start()
+        try:
+            return _take_through_the_sop(app, amqp_url)
+        finally:
+            container.close()
+
+
+def _take_through_the_sop(app: Flask, amqp_url: str) -> Flow:
+    c = app.test_client()
     members = sk_payload(members=60)["anggota"]
     members[3]["nama"] = INJECTIONS[0]
     members[4]["jabatan"] = INJECTIONS[1]
     members[5]["nama"] = INJECTIONS[2]
     members[6]["kedudukan_dalam_tim"] = INJECTIONS[3]
     body = sk_payload(anggota=members, diktum=[f"Diktum nomor {i + 1}." for i in range(12)])
+    revised = dict(body, mengingat=[*body["mengingat"], TATA_NASKAH])
+    answers: dict[str, TestResponse] = {}
     with spy_on(amqp_url, ["sk.#", "signature.requested"]) as spy:
-        r = c.post("/api/sk", json=body, headers={"X-Request-ID": "req-draft-1"})
-        assert r.status_code == 201, r.json
-        sk_id = r.json["id"]
-        assert r.json["status"] == "draft" and r.json["revision"] == 1
-
-        # The PDF holds the headings, every diktum ordinal, every member and the Lampiran; payloads print literally.
-        pdf = c.get(f"/api/sk/{sk_id}/versions/1.pdf")
-        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-        text = " ".join(pdftotext(pdf.data).split())
-        for heading in ("KEPUTUSAN KEPALA DINAS", "NOMOR", "TENTANG", "Menimbang", "Mengingat", "MEMUTUSKAN",
-                        "Menetapkan", "KESATU", "KEDUA", "KESEPULUH", "KESEBELAS", "KEDUA BELAS", "LAMPIRAN",
-                        "Pangkat/", "Golongan", "Kedudukan", "Tembusan"):
-            assert heading in text, heading
-        for m in members:
-            assert m["nip"] in text
-        for payload in INJECTIONS:
-            assert payload in text, payload
-        assert "49" not in text.split("Tom & Jerry")[0][-200:]
-
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"})
-        assert r.status_code == 409, "a draft awaits no review at all"
-        assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"})
-        assert r.status_code == 403 and r.json["error"]["code"] == "wrong_reviewer", "the Kabid's step, not the Kadis's"
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "reject"})
-        assert r.status_code == 422 and "note" in r.json["error"]["details"]["fields"]
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "reject",
-                                                     "note": "Tambahkan dasar hukum Permendagri 1/2023."})
-        assert r.status_code == 200 and r.json["status"] == "rejected_by_kabid"
-
-        tnd = "Permendagri Nomor 1 Tahun 2023 tentang Tata Naskah Dinas;"
-        revised = dict(body, mengingat=[*body["mengingat"], tnd])
-        r = c.put(f"/api/sk/{sk_id}", json=revised)
-        assert r.status_code == 200 and r.json["revision"] == 2 and r.json["changed_fields"] == ["mengingat[3]"]
-        assert c.get(f"/api/sk/{sk_id}/diff?from=1&to=2").json["changed_fields"] == ["mengingat[3]"]
-        assert c.post(f"/api/sk/{sk_id}/submit").status_code == 200
-        assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kabid", **BY, "decision": "approve"}).json["status"] \
-            == "with_kadis"
-        r = c.post(f"/api/sk/{sk_id}/reviews", json={"role": "kadis", **BY, "decision": "approve"})
-        assert r.status_code == 200 and r.json["status"] == "signing"
-        nomor = r.json["nomor"]
-        # The office's nomor_format (klasifikasi/seq/code/year), the year the SK's, the first seq of a fresh database.
-        assert nomor == f"800/001/DPMK/{body['tahun']}", nomor
-
+        answers["draft"] = c.post("/api/sk", json=body, headers={"X-Request-ID": "req-draft-1"})
+        assert answers["draft"].status_code == 201, answers["draft"].json
+        sk_id = answers["draft"].json["id"]
+        reviews = f"/api/sk/{sk_id}/reviews"
+        steps = [
+            ("kabid_reviews_a_draft", "post", reviews, {"role": "kabid", **BY, "decision": "approve"}),
+            ("submit", "post", f"/api/sk/{sk_id}/submit", None),
+            ("kadis_reviews_first", "post", reviews, {"role": "kadis", **BY, "decision": "approve"}),
+            ("kabid_rejects_without_note", "post", reviews, {"role": "kabid", **BY, "decision": "reject"}),
+            ("kabid_rejects", "post", reviews, {"role": "kabid", **BY, "decision": "reject", "note": NOTE}),
+            ("revise", "put", f"/api/sk/{sk_id}", revised),
+            ("diff", "get", f"/api/sk/{sk_id}/diff?from=1&to=2", None),
+            ("resubmit", "post", f"/api/sk/{sk_id}/submit", None),
+            ("kabid_approves", "post", reviews, {"role": "kabid", **BY, "decision": "approve"}),
+            ("kadis_approves", "post", reviews, {"role": "kadis", **BY, "decision": "approve"}),
+        ]
+        for name, method, url, json in steps:
+            answers[name] = getattr(c, method)(url, json=json)
         events = spy.wait_for(lambda es: any(e.type == "signature.requested" for e in es))
-    mine = [e for e in events if e.payload.get("sk_id") == sk_id]
+    for name, url in (("pdf_1", f"/api/sk/{sk_id}/versions/1.pdf"), ("docx_1", f"/api/sk/{sk_id}/versions/1.docx"),
+                      ("versions", f"/api/sk/{sk_id}/versions"), ("latest_pdf", f"/api/sk/{sk_id}/latest.pdf")):
+        answers[name] = c.get(url)
+    stored = app.extensions["naskah"].runtime.store.list_versions("naskah-drafts", f"sk/{sk_id}/sk.pdf")
+    return Flow(body, sk_id, answers, events, stored)
+
+
+def test_a_draft_is_revision_1_and_its_pdf_holds_every_part_literally(flow: Flow) -> None:
+    draft = flow.answers["draft"]
+    assert draft.json["status"] == "draft" and draft.json["revision"] == 1
+    pdf = flow.answers["pdf_1"]
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = " ".join(pdftotext(pdf.data).split())
+    for heading in ("KEPUTUSAN KEPALA DINAS", "NOMOR", "TENTANG", "Menimbang", "Mengingat", "MEMUTUSKAN",
+                    "Menetapkan", "KESATU", "KEDUA", "KESEPULUH", "KESEBELAS", "KEDUA BELAS", "LAMPIRAN",
+                    "Pangkat/", "Golongan", "Kedudukan", "Tembusan"):
+        assert heading in text, heading
+    for m in flow.body["anggota"]:
+        assert m["nip"] in text
+    for payload in INJECTIONS:
+        assert payload in text, payload
+    # The injected {{ 7*7 }} stands in member 4's row, between the NIPs of members 3 and 5: no 49 there.
+    anggota = flow.body["anggota"]
+    row = text.split(anggota[2]["nip"])[1].split(anggota[4]["nip"])[0]
+    assert INJECTIONS[0] in row and "49" not in row
+
+
+def test_reviews_keep_the_sops_order_and_a_rejection_needs_a_note(flow: Flow) -> None:
+    a = flow.answers
+    assert a["kabid_reviews_a_draft"].status_code == 409, "a draft awaits no review at all"
+    assert a["submit"].status_code == 200
+    assert a["kadis_reviews_first"].status_code == 403, "the Kabid's step, not the Kadis's"
+    assert a["kadis_reviews_first"].json["error"]["code"] == "wrong_reviewer"
+    assert a["kabid_rejects_without_note"].status_code == 422
+    assert "note" in a["kabid_rejects_without_note"].json["error"]["details"]["fields"]
+    assert a["kabid_rejects"].status_code == 200 and a["kabid_rejects"].json["status"] == "rejected_by_kabid"
+
+
+def test_a_revision_names_the_fields_it_changed(flow: Flow) -> None:
+    revise = flow.answers["revise"]
+    assert revise.status_code == 200 and revise.json["revision"] == 2
+    assert revise.json["changed_fields"] == ["mengingat[3]"]
+    assert flow.answers["diff"].json["changed_fields"] == ["mengingat[3]"]
+
+
+def test_the_kabid_then_the_kadis_approve_and_the_sk_takes_the_first_nomor(flow: Flow) -> None:
+    assert flow.answers["resubmit"].status_code == 200
+    assert flow.answers["kabid_approves"].json["status"] == "with_kadis"
+    approved = flow.answers["kadis_approves"]
+    assert approved.status_code == 200 and approved.json["status"] == "signing"
+    # The office's nomor_format (klasifikasi/seq/code/year), the year the SK's, the first seq of a fresh database.
+    assert flow.nomor == f"800/001/DPMK/{flow.body['tahun']}", flow.nomor
+
+
+def test_each_step_is_an_event_in_order_and_signing_is_asked_for_the_final_pdf(flow: Flow) -> None:
+    mine = [e for e in flow.events if e.payload.get("sk_id") == flow.sk_id]
     assert [e.type for e in mine] == ["sk.drafted", "sk.submitted", "sk.reviewed", "sk.revised", "sk.submitted",
                                       "sk.reviewed", "sk.reviewed", "sk.approved", "signature.requested"]
     assert mine[0].correlation_id == "req-draft-1"
     requested = mine[-1].payload
-    assert requested["signers"] == ["kabid", "kadis"] and requested["nomor"] == nomor
+    assert requested["signers"] == ["kabid", "kadis"] and requested["nomor"] == flow.nomor
     assert set(requested["document"]) == {"bucket", "key", "version_id", "sha256"}
 
-    versions = c.get(f"/api/sk/{sk_id}/versions").json
-    assert [v["revision"] for v in versions] == [1, 2, 2]
-    store = sk.extensions["naskah"].runtime.store
-    stored = store.list_versions("naskah-drafts", f"sk/{sk_id}/sk.pdf")
-    assert len(stored) == 3 and stored[0].metadata["status"] == "final" and stored[0].metadata["nomor"] == nomor
-    assert {v.metadata["document-id"] for v in stored} == {sk_id}
-    final_text = pdftotext(c.get(f"/api/sk/{sk_id}/latest.pdf").data)
-    assert nomor in final_text and "Permendagri Nomor 1 Tahun 2023" in " ".join(final_text.split())
-    docx = c.get(f"/api/sk/{sk_id}/versions/1.docx")
+
+def test_every_revision_and_the_final_are_kept_as_versions(flow: Flow) -> None:
+    assert [v["revision"] for v in flow.answers["versions"].json] == [1, 2, 2]
+    stored = flow.stored
+    assert len(stored) == 3 and stored[0].metadata["status"] == "final" and stored[0].metadata["nomor"] == flow.nomor
+    assert {v.metadata["document-id"] for v in stored} == {flow.sk_id}
+    final_text = pdftotext(flow.answers["latest_pdf"].data)
+    assert flow.nomor in final_text and "Permendagri Nomor 1 Tahun 2023" in " ".join(final_text.split())
+    docx = flow.answers["docx_1"]
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
 
 
