@@ -73,7 +73,7 @@ def run(sk, sig, n: int, *, sign: bool) -> dict[str, float | list[float]]:
     wait_for(lambda: c.get(f"/api/surat-edaran/{se['id']}?letters=false").json["status"] == "signing", 900)
     produced_at = time.perf_counter()
     with sk.extensions["naskah"].uow() as uow:  # when each letter was produced
-        stamps = uow.inner.session.scalars(select(letters.c.updated_at)
+        stamps = uow.session.scalars(select(letters.c.updated_at)
                                            .where(letters.c.surat_edaran_id == se["id"])).all()
     assert len(stamps) == n
     out: dict[str, float | list[float]] = {"produce": produced_at - started, "produce_each": intervals(stamps)}

@@ -15,7 +15,8 @@ from naskah_shared.storage.ports import Buckets
 from scripts.make_surat_edaran_template import FORMULIR
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
-from sk_service.service_layer.handlers import on_document_signed
+from sk_service.consumers import on_answer
+from sk_service.service_layer.commands import ProduceLetters
 from sk_service.service_layer.surat_edaran import produce_letters
 from tests.conftest import TEST_SECRET
 from tests.data import sk_payload
@@ -43,14 +44,14 @@ def test_produced_letters_are_fillable_and_the_batch_tells_report_service_whom_e
         assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"},
                       headers=as_person(app, role)).status_code == 200
     final_pdf = c.get(f"/api/sk/{sk_id}/versions").json[-1]["pdf"]
-    on_document_signed(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id,
-                                                                   "document": final_pdf}, "signature-service"))
+    on_answer(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id, "document": final_pdf},
+                                      "signature-service"))
     kampung = [{"nama": "Kampung Sereh", "distrik": "Sentani"}, {"nama": "Kampung Yobeh", "distrik": "Sentani"}]
     se_id = c.post(f"/api/sk/{sk_id}/surat-edaran", json={"kampung": kampung, "batas_waktu": "2026-12-24"}).json["id"]
-    produce_letters(container.uow, container.documents, Envelope(
-        "surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se_id}, "sk-service"), workers=2)
+    produce_letters(container.uow, container.documents, ProduceLetters(se_id, Envelope(
+        "surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se_id}, "sk-service")), workers=2)
     with container.uow() as uow:
-        [body] = [b for b in uow.inner.session.scalars(select(outbox.outbox.c.body).where(
+        [body] = [b for b in uow.session.scalars(select(outbox.outbox.c.body).where(
             outbox.outbox.c.type == "signature.requested")).all() if json.loads(b)["payload"].get("batch_id") == se_id]
     payload = json.loads(body)["payload"]
     assert payload["sk_tim"] == sk_id

@@ -21,10 +21,12 @@ from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
+from sk_service.consumers import on_answer
 from sk_service.domain.sk import Sk
 from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus
-from sk_service.service_layer.surat_edaran import on_letter_signed, produce_letters, request_surat_edaran
+from sk_service.service_layer.commands import ProduceLetters, RequestSuratEdaran
+from sk_service.service_layer.surat_edaran import produce_letters, request_surat_edaran
 from tests.data import sk_payload
 
 
@@ -64,10 +66,11 @@ def test_a_second_worker_on_the_same_event_renders_no_letter_twice_and_a_signed_
         store.ensure_bucket(Buckets.DRAFTS)
         sk_id = _archived_sk(container)
         kampung = [{"nama": f"Kampung {i}", "distrik": "Sentani"} for i in range(8)]
-        se = request_surat_edaran(container.uow, container.office, sk_id,
-                                  {"kampung": kampung, "batas_waktu": "2026-12-24", "perihal": "Pendataan",
-                                   "sifat": "Penting", "tembusan": []}, "tim")
-        event = Envelope("surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se.id}, "sk-service")
+        se = request_surat_edaran(container.uow, container.office, RequestSuratEdaran(
+            sk_id, {"kampung": kampung, "batas_waktu": "2026-12-24", "perihal": "Pendataan", "sifat": "Penting",
+                    "tembusan": []}, "tim"))
+        event = ProduceLetters(se.id, Envelope("surat_edaran.requested",
+                                               {"kind": "surat_edaran", "surat_edaran_id": se.id}, "sk-service"))
         docs = _Slow(container.documents)
         errors: list[BaseException] = []
 
@@ -90,14 +93,14 @@ def test_a_second_worker_on_the_same_event_renders_no_letter_twice_and_a_signed_
             assert len(store.list_versions(Buckets.DRAFTS, f"bulk/{se.id}/{letter.slug}.pdf")) == 1
         with container.uow() as uow:
             done = uow.surat_edaran.get(se.id)
-            asked = uow.inner.session.scalars(select(outbox.outbox.c.body).where(
+            asked = uow.session.scalars(select(outbox.outbox.c.body).where(
                 outbox.outbox.c.type == "signature.requested")).all()
         assert done.status.value == "signing" and all(x.status is LetterStatus.PRODUCED for x in done.letters)
         assert len([b for b in asked if json.loads(b)["payload"].get("batch_id") == se.id]) == 1
 
         # The Kadis signs the first letter; a stale run's write for it must not undo that.
         first = done.letters[0]
-        on_letter_signed(container.uow, Envelope("document.signed", {
+        on_answer(container.uow, Envelope("document.signed", {
             "kind": "surat_edaran", "batch_id": se.id, "document_id": first.id,
             "document": {**first.document, "key": "signed"}}, "signature-service"))
         with container.uow() as uow:

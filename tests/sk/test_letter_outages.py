@@ -26,6 +26,7 @@ from naskah_shared.storage.ports import Buckets
 from naskah_shared.testing.seaweedfs import start_seaweedfs
 from sk_service.app import create_app as sk_app
 from sk_service.domain.surat_edaran import LetterStatus
+from sk_service.service_layer.commands import ProduceLetters, RequestSuratEdaran
 from sk_service.service_layer.surat_edaran import produce_letters, request_surat_edaran
 from tests.sk.test_letter_guards import _archived_sk
 
@@ -65,7 +66,8 @@ def test_an_s3_outage_longer_than_the_retries_does_not_park_the_letters(real_sta
         container.runtime.start()
         sk_id = _archived_sk(container)
         weed.stop()  # S3 gone before the letters are produced
-        se = request_surat_edaran(container.uow, container.office, sk_id, {"kampung": _kampung(2), **CONTENT}, "tim")
+        se = request_surat_edaran(container.uow, container.office,
+                                  RequestSuratEdaran(sk_id, {"kampung": _kampung(2), **CONTENT}, "tim"))
         deadline = time.monotonic() + 60
         while counter.retries < 8 and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -112,7 +114,8 @@ def test_letters_leased_by_a_sigkilled_worker_are_taken_over_at_once(real_stack,
     try:
         container.runtime.store.ensure_bucket(Buckets.DRAFTS)
         sk_id = _archived_sk(container)
-        se = request_surat_edaran(container.uow, container.office, sk_id, {"kampung": _kampung(2), **CONTENT}, "tim")
+        se = request_surat_edaran(container.uow, container.office,
+                                  RequestSuratEdaran(sk_id, {"kampung": _kampung(2), **CONTENT}, "tim"))
         holder = subprocess.Popen([sys.executable, "-c", _HOLDER, config["database_url"], se.id, "2"],
                                   stdout=subprocess.PIPE, text=True)
         held = holder.stdout.readline().strip().split(",")
@@ -123,9 +126,8 @@ def test_letters_leased_by_a_sigkilled_worker_are_taken_over_at_once(real_stack,
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(10)
         started = time.monotonic()
-        produce_letters(container.uow, container.documents,
-                        Envelope("surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se.id},
-                                 "sk-service"), workers=1)
+        produce_letters(container.uow, container.documents, ProduceLetters(se.id, Envelope(
+            "surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se.id}, "sk-service")), workers=1)
         assert time.monotonic() - started < 90, "not the 180 s lease"
         status, letters = _status(container, se.id)
         assert status == "signing" and letters == [LetterStatus.PRODUCED] * 2

@@ -20,6 +20,7 @@ from naskah_shared.storage.ports import Buckets
 from naskah_shared.testing.rabbitmq import fresh_vhost, rabbitmqctl
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
+from sk_service.service_layer.commands import RequestSuratEdaran
 from sk_service.service_layer.surat_edaran import request_surat_edaran
 from tests.flow import wait_for
 from tests.sk.test_letter_guards import _archived_sk
@@ -66,9 +67,9 @@ def test_a_redelivery_to_a_second_worker_mid_production_makes_every_letter_once(
             ca.runtime.start()
             assert ca.runtime.bus.wait_ready(30)
             kampung = [{"nama": f"Kampung {i}", "distrik": "Sentani"} for i in range(10)]
-            se = request_surat_edaran(ca.uow, ca.office, sk_id, {"kampung": kampung, "batas_waktu": "2026-12-24",
-                                                                "perihal": "Pendataan", "sifat": "Penting",
-                                                                "tembusan": []}, "tim")
+            se = request_surat_edaran(ca.uow, ca.office, RequestSuratEdaran(
+                sk_id, {"kampung": kampung, "batas_waktu": "2026-12-24", "perihal": "Pendataan", "sifat": "Penting",
+                        "tembusan": []}, "tim"))
             ca.runtime.relay.nudge()
             assert a_started.wait(60), "worker A never got the event"
             cb.runtime.start()
@@ -89,7 +90,7 @@ def test_a_redelivery_to_a_second_worker_mid_production_makes_every_letter_once(
             for letter in se.letters:
                 assert len(store.list_versions(Buckets.DRAFTS, f"bulk/{se.id}/{letter.slug}.pdf")) == 1
             with ca.uow() as uow:
-                asked = uow.inner.session.scalars(select(outbox.outbox.c.body).where(
+                asked = uow.session.scalars(select(outbox.outbox.c.body).where(
                     outbox.outbox.c.type == "signature.requested")).all()
             assert len([x for x in asked if json.loads(x)["payload"].get("batch_id") == se.id]) == 1
         finally:

@@ -17,11 +17,12 @@ from sk_service.adapters.docx_context import surat_edaran_context
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.adapters.tables import outbox
 from sk_service.app import create_app as sk_app
+from sk_service.consumers import on_answer
 from sk_service.domain.sk import Sk, TransitionNotAllowed
 from sk_service.domain.sk import Status as SkStatus
 from sk_service.domain.surat_edaran import LetterStatus, Status, SuratEdaran, slug
 from sk_service.domain.templates import LETTER_TEMPLATE, requirements
-from sk_service.service_layer.handlers import on_document_signed
+from sk_service.service_layer.commands import ProduceLetters
 from sk_service.service_layer.surat_edaran import produce_letters
 from tests.conftest import TEST_SECRET
 from tests.data import INJECTIONS, sk_payload
@@ -145,11 +146,12 @@ def test_a_failed_letter_does_not_stop_the_others_and_the_retry_makes_only_it(tm
         assert c.post(f"/api/sk/{sk_id}/reviews", json={"role": role, "decision": "approve"},
                       headers=as_person(app, role)).status_code == 200
     final_pdf = c.get(f"/api/sk/{sk_id}/versions").json[-1]["pdf"]
-    on_document_signed(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id,
-                                                                   "document": final_pdf}, "signature-service"))
+    on_answer(container.uow, Envelope("document.signed", {"kind": "sk", "sk_id": sk_id, "document": final_pdf},
+                                      "signature-service"))
     kampung = [{"nama": f"Kampung {n}", "distrik": "Sentani"} for n in ("Sereh", "Yobeh", "Hobong", "Ayapo")]
     se_id = c.post(f"/api/sk/{sk_id}/surat-edaran", json={"kampung": kampung, "batas_waktu": "2026-12-24"}).json["id"]
-    requested = Envelope("surat_edaran.requested", {"kind": "surat_edaran", "surat_edaran_id": se_id}, "sk-service")
+    requested = ProduceLetters(se_id, Envelope("surat_edaran.requested",
+                                               {"kind": "surat_edaran", "surat_edaran_id": se_id}, "sk-service"))
 
     with pytest.raises(ConversionError):
         produce_letters(container.uow, _DiesOnThirdLetter(container.documents), requested, workers=1)
@@ -164,7 +166,7 @@ def test_a_failed_letter_does_not_stop_the_others_and_the_retry_makes_only_it(tm
     assert (done["status"], done["progress"]["produced"]) == ("signing", 4)
     assert all(x["document"] == made[x["id"]] for x in done["letters"] if x["id"] in made), "not made twice"
     with container.uow() as uow:
-        asked = uow.inner.session.scalars(select(outbox.outbox.c.body).where(
+        asked = uow.session.scalars(select(outbox.outbox.c.body).where(
             outbox.outbox.c.type == "signature.requested")).all()
     letters = [d for body in asked if (p := json.loads(body)["payload"]).get("batch_id") == se_id
                for d in p["documents"]]

@@ -52,7 +52,9 @@ class Container:
                                            builtin_dir=TEMPLATES, load=self.template)
 
     def uow(self, *, cause: Envelope | None = None) -> SqlSkUnitOfWork:
-        return SqlSkUnitOfWork(self.runtime.unit_of_work(), cause)
+        uow = self.runtime.unit_of_work(SqlSkUnitOfWork)
+        uow.cause = cause
+        return uow
 
     def template(self, name: str) -> bytes:
         """A template's bytes: the built-in one of that name, else an uploaded one from the store (cached by
@@ -69,7 +71,7 @@ class Container:
             if key not in self._templates:
                 self._templates[key] = ("builtin", builtin.read_bytes())
             return self._templates[key][1]
-        ref = row["document"]
+        ref = row.document
         cached = self._templates.get(name)
         if cached and cached[0] == ref["version_id"]:
             return cached[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import RowMapping, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from sk_service.adapters import tables as t
 from sk_service.domain.sk import Decision, Review, Role, Sk, Status
-from sk_service.service_layer.unit_of_work import ConcurrentUpdate
+from sk_service.service_layer.unit_of_work import (
+    ConcurrentUpdate,
+    SkListing,
+    SkVersion,
+    StoredRef,
+    StoredTemplate,
+)
 
 
 class SqlSkRepository:
@@ -81,44 +87,44 @@ class SqlSkRepository:
                  "reviewer": r.reviewer, "at": r.at, "revision": r.revision, "reviewer_nama": r.reviewer_nama or None,
                  "vouched_by": r.vouched_by} for r in new])
 
-    def list(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def search(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[SkListing]:
         query = select(t.sk.c.id, t.sk.c.status, t.sk.c.revision, t.sk.c.nomor, t.sk.c.created_at,
                        t.sk.c.updated_at, t.sk.c.content["kegiatan"].as_string().label("kegiatan"))
         if status:
             query = query.where(t.sk.c.status == status)
         query = query.order_by(t.sk.c.created_at.desc()).limit(limit).offset(offset)
-        return [dict(r) for r in self.session.execute(query).mappings()]
+        return [SkListing(**r) for r in self.session.execute(query).mappings()]
 
     # --- versions -----------------------------------------------------------
 
-    def add_version(self, sk: Sk, content: dict[str, Any], docx: dict[str, str], pdf: dict[str, str]) -> int:
+    def add_version(self, sk: Sk, docx: StoredRef, pdf: StoredRef) -> int:
         n = (self.session.scalar(select(func.max(t.sk_versions.c.n)).where(t.sk_versions.c.sk_id == sk.id))
              or 0) + 1
         self.session.execute(insert(t.sk_versions).values(
-            sk_id=sk.id, n=n, revision=sk.revision, status=sk.status.value, content=content,
+            sk_id=sk.id, n=n, revision=sk.revision, status=sk.status.value, content=sk.content,
             docx=docx, pdf=pdf, created_at=datetime.now(UTC)))
         return n
 
-    def versions(self, sk_id: str) -> list[dict[str, Any]]:
+    def versions(self, sk_id: str) -> list[SkVersion]:
         rows = self.session.execute(
             select(t.sk_versions).where(t.sk_versions.c.sk_id == sk_id).order_by(t.sk_versions.c.n)).mappings()
-        return [dict(r) for r in rows]
+        return [_version(r) for r in rows]
 
-    def version(self, sk_id: str, n: int) -> dict[str, Any] | None:
+    def version(self, sk_id: str, n: int) -> SkVersion | None:
         row = self.session.execute(select(t.sk_versions).where(
             t.sk_versions.c.sk_id == sk_id, t.sk_versions.c.n == n)).mappings().first()
-        return dict(row) if row else None
+        return _version(row) if row else None
 
-    def latest_version(self, sk_id: str) -> dict[str, Any] | None:
+    def latest_version(self, sk_id: str) -> SkVersion | None:
         row = self.session.execute(select(t.sk_versions).where(t.sk_versions.c.sk_id == sk_id)
                                    .order_by(t.sk_versions.c.n.desc()).limit(1)).mappings().first()
-        return dict(row) if row else None
+        return _version(row) if row else None
 
-    def version_of_revision(self, sk_id: str, revision: int) -> dict[str, Any] | None:
+    def version_of_revision(self, sk_id: str, revision: int) -> SkVersion | None:
         row = self.session.execute(select(t.sk_versions).where(
             t.sk_versions.c.sk_id == sk_id, t.sk_versions.c.revision == revision)
             .order_by(t.sk_versions.c.n).limit(1)).mappings().first()
-        return dict(row) if row else None
+        return _version(row) if row else None
 
     # --- the nomor register -------------------------------------------------
 
@@ -156,6 +162,7 @@ class SqlSkRepository:
             assigned_at=datetime.now(UTC)))
 
     def nomor_assignments(self, office: str, year: int) -> list[dict[str, Any]]:
+        """The register's numbers of a year, in order (what an audit, or a test, reads)."""
         rows = self.session.execute(select(t.nomor_assignments).where(
             t.nomor_assignments.c.office == office, t.nomor_assignments.c.year == year)
             .order_by(t.nomor_assignments.c.seq)).mappings()
@@ -163,15 +170,15 @@ class SqlSkRepository:
 
     # --- templates ----------------------------------------------------------
 
-    def templates(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.session.execute(select(t.templates).order_by(t.templates.c.name)).mappings()]
+    def templates(self) -> list[StoredTemplate]:
+        rows = self.session.execute(select(t.templates).order_by(t.templates.c.name)).mappings()
+        return [_template(r) for r in rows]
 
-    def template(self, name: str) -> dict[str, Any] | None:
+    def template(self, name: str) -> StoredTemplate | None:
         row = self.session.execute(select(t.templates).where(t.templates.c.name == name)).mappings().first()
-        return dict(row) if row else None
+        return _template(row) if row else None
 
-    def put_template(self, name: str, document: dict[str, str], size: int, placeholders: list[str],
-                     by: str) -> None:
+    def put_template(self, name: str, document: StoredRef, size: int, placeholders: list[str], by: str) -> None:
         values = {"document": document, "size": size, "placeholders": placeholders,
                   "uploaded_at": datetime.now(UTC), "uploaded_by": by}
         if self.template(name) is None:
@@ -179,3 +186,13 @@ class SqlSkRepository:
         else:
             self.session.execute(update(t.templates).where(t.templates.c.name == name).values(**values))
 
+
+def _version(row: RowMapping) -> SkVersion:
+    return SkVersion(sk_id=row["sk_id"], n=row["n"], revision=row["revision"], status=row["status"],
+                     content=row["content"], docx=row["docx"], pdf=row["pdf"], created_at=row["created_at"])
+
+
+def _template(row: RowMapping) -> StoredTemplate:
+    return StoredTemplate(name=row["name"], document=row["document"], size=row["size"],
+                          placeholders=row["placeholders"], uploaded_at=row["uploaded_at"],
+                          uploaded_by=row["uploaded_by"])

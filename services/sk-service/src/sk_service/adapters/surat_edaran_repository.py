@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from naskah_shared.db.engine import aware_utc
 from naskah_shared.owners import owner_gone
 from sk_service.adapters import tables as t
 from sk_service.domain.surat_edaran import Letter, LetterStatus, Status, SuratEdaran
-from sk_service.service_layer.unit_of_work import ConcurrentUpdate
+from sk_service.service_layer.unit_of_work import ConcurrentUpdate, StoredRef, SuratEdaranListing
 
 SE, LETTERS = t.surat_edaran, t.surat_edaran_letters
 
@@ -111,7 +110,7 @@ class SqlSuratEdaranRepository:
                                                    LETTERS.c.status == LetterStatus.PENDING.value).values(
             claimed_until=None, version=LETTERS.c.version + 1, updated_at=datetime.now(UTC)))
 
-    def letter_produced(self, letter_id: str, document: dict[str, Any], worker: str | None = None) -> bool:
+    def letter_produced(self, letter_id: str, document: StoredRef, worker: str | None = None) -> bool:
         """Record the letter produced, only if it is still pending (and, given `worker`, still leased to it)."""
         where = [LETTERS.c.id == letter_id, LETTERS.c.status == LetterStatus.PENDING.value]
         if worker is not None:
@@ -136,7 +135,7 @@ class SqlSuratEdaranRepository:
         if seen is not None:
             self._letter_seen[letter.id] = seen + 1
 
-    def list_for_sk(self, sk_id: str) -> list[dict[str, Any]]:
+    def list_for_sk(self, sk_id: str) -> list[SuratEdaranListing]:
         rows = self.session.execute(select(SE.c.id, SE.c.nomor, SE.c.status, SE.c.created_at)
                                     .where(SE.c.sk_id == sk_id).order_by(SE.c.created_at)).mappings()
-        return [dict(r, created_at=aware_utc(r["created_at"])) for r in rows]
+        return [SuratEdaranListing(**dict(r, created_at=aware_utc(r["created_at"]))) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, g, request, url_for
@@ -22,7 +23,10 @@ from sk_service.api.schemas import (
     SkSchema,
     VersionSchema,
 )
+from sk_service.domain.sk import Decision, Role
 from sk_service.service_layer import handlers, queries
+from sk_service.service_layer.commands import DraftSk, ReviewSk, ReviseSk, SubmitSk
+from sk_service.service_layer.unit_of_work import SkVersion
 
 blp = Blueprint("sk", __name__, url_prefix="/api/sk", description="SK Tim: drafting and the review loop")
 
@@ -80,7 +84,7 @@ class SkCollection(MethodView):
         The drafter is the `X-Actor` header (default `kasubid`).
         """
         svc = container()
-        sk = handlers.draft_sk(svc.uow, svc.documents, body, _actor("kasubid"))
+        sk = handlers.draft_sk(svc.uow, svc.documents, DraftSk(body, _actor("kasubid")))
         return _view(sk), 201, {"Location": url_for("sk.SkItem", sk_id=sk.id)}
 
 
@@ -96,7 +100,7 @@ class SkItem(MethodView):
     def put(self, body, sk_id: str):
         """Revise an SK (only while a draft or sent back by the Kabid): a new revision and version."""
         svc = container()
-        sk, changed = handlers.revise_sk(svc.uow, svc.documents, sk_id, body, _actor("kasubid"))
+        sk, changed = handlers.revise_sk(svc.uow, svc.documents, ReviseSk(sk_id, body, _actor("kasubid")))
         view = _view(sk)
         view["changed_fields"] = changed
         return view
@@ -107,7 +111,7 @@ class SkItem(MethodView):
 @blp.response(200, SkSchema)
 def submit(body, sk_id: str):
     """Hand the draft to the Kabid (SOP step 3 → 4)."""
-    sk = handlers.submit_sk(container().uow, sk_id, (body or {}).get("actor") or _actor("kasubid"))
+    sk = handlers.submit_sk(container().uow, SubmitSk(sk_id, (body or {}).get("actor") or _actor("kasubid")))
     return _view(sk)
 
 
@@ -125,8 +129,9 @@ def review(body, sk_id: str):
     """
     svc = container()
     reviewer, nama, vouched_by = _reviewer(body)
-    sk = handlers.review_sk(svc.uow, svc.documents, sk_id, body["role"], body["decision"], body["note"], reviewer,
-                            reviewer_nama=nama, vouched_by=vouched_by)
+    sk = handlers.review_sk(svc.uow, svc.documents, ReviewSk(
+        sk_id, Role(body["role"]), Decision(body["decision"]), body["note"], reviewer, reviewer_nama=nama,
+        vouched_by=vouched_by))
     return _view(sk)
 
 
@@ -156,10 +161,9 @@ def _reviewer(body: dict[str, Any]) -> tuple[str, str, str | None]:
 @blp.response(200, VersionSchema(many=True))
 def versions(sk_id: str):
     """Every stored rendering of the SK, oldest first, with download links."""
-    rows = queries.versions(container().uow, sk_id)
-    for row in rows:
-        row["links"] = {ext: url_for("sk.version_file", sk_id=sk_id, n=row["n"], ext=ext) for ext in ("docx", "pdf")}
-    return rows
+    return [{**asdict(v), "links": {ext: url_for("sk.version_file", sk_id=sk_id, n=v.n, ext=ext)
+                                    for ext in ("docx", "pdf")}}
+            for v in queries.versions(container().uow, sk_id)]
 
 
 @blp.route("/<sk_id>/diff", methods=["GET"])
@@ -187,12 +191,12 @@ def version_file(sk_id: str, n: int, ext: str):
 def latest_file(sk_id: str, ext: str):
     """Download the latest version as DOCX or PDF."""
     row = queries.version(container().uow, sk_id)
-    return _file(sk_id, row, ext, row["n"] if row else 0)
+    return _file(sk_id, row, ext, row.n if row else 0)
 
 
-def _file(sk_id: str, row: dict[str, Any] | None, ext: str, n: int) -> Response:
+def _file(sk_id: str, row: SkVersion | None, ext: str, n: int) -> Response:
     if ext not in _MIME:
         raise ApiError(404, "not_found", "versions are available as .docx or .pdf")
     if row is None:
         raise ApiError(404, "not_found", f"SK {sk_id} has no version {n}")
-    return stored_file(row[ext], _MIME[ext], f"sk-{sk_id[:8]}-v{n}.{ext}")
+    return stored_file(row.docx if ext == "docx" else row.pdf, _MIME[ext], f"sk-{sk_id[:8]}-v{n}.{ext}")

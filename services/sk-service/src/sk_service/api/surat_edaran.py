@@ -13,6 +13,7 @@ from sk_service.api.files import stored_file
 from sk_service.api.schemas import SuratEdaranInputSchema, SuratEdaranSchema, SuratEdaranSummarySchema
 from sk_service.domain.surat_edaran import SuratEdaran
 from sk_service.service_layer import queries
+from sk_service.service_layer.commands import RequestSuratEdaran
 from sk_service.service_layer.surat_edaran import request_surat_edaran
 
 blp = Blueprint("surat_edaran", __name__, url_prefix="/api",
@@ -47,7 +48,7 @@ def create(body, sk_id: str):
     svc = container()
     body["batas_waktu"] = body["batas_waktu"].isoformat()
     actor = request.headers.get("X-Actor", "").strip()[:200] or "tim"
-    se = request_surat_edaran(svc.uow, svc.office, sk_id, body, actor)
+    se = request_surat_edaran(svc.uow, svc.office, RequestSuratEdaran(sk_id, body, actor))
     return _view(se), 202, {"Location": url_for("surat_edaran.get_batch", se_id=se.id)}
 
 

@@ -1,7 +1,8 @@
 """sk-service's use cases: draft, revise, submit, review, and the answers from signing.
 
-Each commits in one unit of work: the SK's new state and its events (outbox)
-commit together. Documents are rendered and stored before the commit; a
+Each takes a command (commands.py) and commits in one unit of work (the answer
+to document.signed in two, see `record_signed`): the SK's new state and its
+events (outbox) commit together. Documents are rendered and stored before the commit; a
 failure before it leaves at most an unreferenced object version, never a
 half-written SK. No lock is held while a document converts (up to the
 converter's timeout): revise and review read the SK, render, then commit with
@@ -14,12 +15,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from naskah_shared.messages import Envelope
-from sk_service.domain.sk import Decision, Role, Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
+from sk_service.domain.sk import Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
+from sk_service.service_layer.commands import DraftSk, RecordSkSigned, ReturnSkFromSigning, ReviewSk, ReviseSk, SubmitSk
 from sk_service.service_layer.documents import SkDocuments
-from sk_service.service_layer.unit_of_work import ConcurrentUpdate, SkUnitOfWork, UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import (
+    PRODUCER,
+    ConcurrentUpdate,
+    SkUnitOfWork,
+    SkVersion,
+    StoredRef,
+    UnitOfWorkFactory,
+)
 
 T = TypeVar("T")
 _ATTEMPTS = 3  # reads and renders again after a concurrent change; past this, the caller gets a 409
@@ -37,57 +45,53 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, content: dict[str, Any],
-             actor: str) -> Sk:
+def draft_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, cmd: DraftSk) -> Sk:
     sk_id, at = str(uuid.uuid4()), _now()
-    docx, pdf = documents.produce(Sk.as_drafted(sk_id, content, actor, at))
-    sk = Sk.draft(sk_id, content, actor, at, document=pdf)
+    docx, pdf = documents.produce(Sk.as_drafted(sk_id, cmd.content, cmd.drafter, at))
+    sk = Sk.draft(sk_id, cmd.content, cmd.drafter, at, document=pdf)
     with uow_factory() as uow:
         uow.sks.add(sk)
-        uow.sks.add_version(sk, content, docx, pdf)
+        uow.sks.add_version(sk, docx, pdf)
         uow.commit_aggregate(sk)
     return sk
 
 
-def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, content: dict[str, Any],
-              actor: str) -> tuple[Sk, list[str]]:
+def revise_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, cmd: ReviseSk) -> tuple[Sk, list[str]]:
+    """A new revision with its rendering; answers the SK and the fields that changed."""
     def attempt() -> tuple[Sk, list[str]]:
-        sk, version = _read(uow_factory, sk_id)
-        docx, pdf = documents.produce(sk.as_revised(content))
-        changed = sk.revise(content, actor, document=pdf)
+        sk, version = _read(uow_factory, cmd.sk_id)
+        docx, pdf = documents.produce(sk.as_revised(cmd.content))
+        changed = sk.revise(cmd.content, cmd.by, document=pdf)
         with uow_factory() as uow:
             uow.sks.expect(sk.id, version)
             uow.sks.save(sk)  # first: it waits for, then refuses, a concurrent writer of the same SK
-            uow.sks.add_version(sk, content, docx, pdf)
+            uow.sks.add_version(sk, docx, pdf)
             uow.commit_aggregate(sk)
         return sk, changed
 
     return _optimistic(attempt)
 
 
-def submit_sk(uow_factory: UnitOfWorkFactory, sk_id: str, actor: str) -> Sk:
+def submit_sk(uow_factory: UnitOfWorkFactory, cmd: SubmitSk) -> Sk:
     with uow_factory() as uow:
-        sk = get_sk(uow, sk_id, for_update=True)
-        sk.submit(actor, document=_pdf_of(sk.id, uow.sks.latest_version(sk.id)))
+        sk = get_sk(uow, cmd.sk_id, for_update=True)
+        sk.submit(cmd.by, document=_pdf_of(sk.id, uow.sks.latest_version(sk.id)))
         uow.sks.save(sk)
         uow.commit_aggregate(sk)
     return sk
 
 
-def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str, role: str, decision: str,
-              note: str, reviewer: str, *, reviewer_nama: str = "", vouched_by: str | None = None) -> Sk:
-    """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF.
+def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, cmd: ReviewSk) -> Sk:
+    """A Kabid or Kadis review. The Kadis's approval takes the nomor and renders the final PDF."""
+    sk_id = cmd.sk_id
 
-    `reviewer` is the person's account id; `vouched_by` names the internal system that reviewed in their
-    stead (an API key granted the review scope), None when the logged-in person did.
-    """
     def attempt(*, locked: bool = False) -> Sk:
         with uow_factory() as uow:
             sk = get_sk(uow, sk_id)
             version = uow.sks.version_read(sk.id)
             latest = _pdf_of(sk.id, uow.sks.latest_version(sk.id))
             at = _now()
-            approved = sk.review_outcome(Role(role), Decision(decision), note) is Status.SIGNING
+            approved = sk.review_outcome(cmd.role, cmd.decision, cmd.note) is Status.SIGNING
             year = int(sk.content["tahun"]) if approved else 0
             # the number this approval takes at its commit, unless another takes it first (then: again)
             seq = uow.sks.peek_nomor_seq(documents.office.code, year) if approved and sk.nomor is None else None
@@ -116,56 +120,50 @@ def review_sk(uow_factory: UnitOfWorkFactory, documents: SkDocuments, sk_id: str
                     if uow.sks.next_nomor_seq(documents.office.code, year) != seq:
                         raise ConcurrentUpdate(f"nomor {nomor} was taken by another SK meanwhile")
                     uow.sks.record_nomor(documents.office.code, year, seq, nomor, sk_id=sk.id)
-            sk.review(Role(role), Decision(decision), note, reviewer, at, document=latest,
-                      reviewer_nama=reviewer_nama, vouched_by=vouched_by)
+            sk.review(cmd.role, cmd.decision, cmd.note, cmd.reviewer, at, document=latest,
+                      reviewer_nama=cmd.reviewer_nama, vouched_by=cmd.vouched_by)
             if approved:
                 sk.approve_for_signing(nomor, latest)
             uow.sks.save(sk)
             if approved:
-                uow.sks.add_version(sk, sk.content, docx, latest)
+                uow.sks.add_version(sk, docx, latest)
             uow.commit_aggregate(sk)
         return sk
 
     return _optimistic(attempt, last=lambda: attempt(locked=True))
 
 
-def on_document_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+def record_signed(uow_factory: UnitOfWorkFactory, cmd: RecordSkSigned) -> None:
     """signature-service archived the last signature: the SK is signed, then archived (SOP steps 5-7).
 
     Two transactions, so `signed` is a state the SK is stored in: the first records the signed PDF (idempotent
     by the SK's state, no claim), the second claims the event and archives. A failure between them leaves the
     SK `signed`, and the redelivered event archives it.
     """
-    sk_id = event.payload.get("sk_id")
-    if event.payload.get("kind", "sk") != "sk" or not sk_id:
-        return  # a signed report, say: not ours
-    with uow_factory(cause=event) as uow:
-        sk = get_sk(uow, sk_id, for_update=True)
+    with uow_factory(cause=cmd.cause) as uow:
+        sk = get_sk(uow, cmd.sk_id, for_update=True)
         if sk.status is Status.SIGNING:
-            sk.mark_signed(event.payload["document"])
+            sk.mark_signed(cmd.document)
             uow.sks.save(sk)
             uow.commit_aggregate(sk)
-    with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
+    with uow_factory(cause=cmd.cause) as uow:
+        if not uow.claim(cmd.cause, PRODUCER):
             return
-        sk = get_sk(uow, sk_id, for_update=True)
+        sk = get_sk(uow, cmd.sk_id, for_update=True)
         if sk.status is Status.SIGNED:
             sk.archive()
             uow.sks.save(sk)
         uow.commit_aggregate(sk)
 
 
-def on_signature_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+def return_from_signing(uow_factory: UnitOfWorkFactory, cmd: ReturnSkFromSigning) -> None:
     """A signer refused to sign: back to the Kabid's review, with the signer's note."""
-    sk_id = event.payload.get("sk_id")
-    if event.payload.get("kind", "sk") != "sk" or not sk_id:
-        return
-    with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
+    with uow_factory(cause=cmd.cause) as uow:
+        if not uow.claim(cmd.cause, PRODUCER):
             return
-        sk = get_sk(uow, sk_id, for_update=True)
+        sk = get_sk(uow, cmd.sk_id, for_update=True)
         if sk.status is Status.SIGNING:
-            sk.signing_rejected(event.payload.get("role", "kadis"), event.payload.get("note", ""))
+            sk.signing_rejected(cmd.role, cmd.note)
             uow.sks.save(sk)
         uow.commit_aggregate(sk)
 
@@ -177,7 +175,7 @@ def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str
         old, new = uow.sks.version_of_revision(sk_id, a), uow.sks.version_of_revision(sk_id, b)
         if old is None or new is None:
             raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
-        return changed_fields(old["content"], new["content"])
+        return changed_fields(old.content, new.content)
 
 
 def _read(uow_factory: UnitOfWorkFactory, sk_id: str) -> tuple[Sk, int]:
@@ -200,19 +198,18 @@ def _optimistic(attempt: Callable[[], T], *, last: Callable[[], T] | None = None
 
 
 def get_sk(uow: SkUnitOfWork, sk_id: str, *, for_update: bool = False) -> Sk:
-    sk: Sk | None = uow.sks.get(sk_id, for_update=for_update)
+    sk = uow.sks.get(sk_id, for_update=for_update)
     if sk is None:
         raise SkNotFound(f"no SK with id {sk_id}")
     return sk
 
 
-def _pdf_of(sk_id: str, version: dict[str, Any] | None) -> dict[str, Any]:
+def _pdf_of(sk_id: str, version: SkVersion | None) -> StoredRef:
     """The PDF of the SK's latest version: every SK has one from its draft on."""
-    if not version:
+    if version is None:
         raise VersionNotFound(f"SK {sk_id} has no rendered version")
-    pdf: dict[str, Any] = version["pdf"]
-    return pdf
+    return version.pdf
 
 
 __all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "WrongReviewer", "diff", "draft_sk", "get_sk",
-           "on_document_signed", "on_signature_rejected", "review_sk", "revise_sk", "submit_sk"]
+           "record_signed", "return_from_signing", "review_sk", "revise_sk", "submit_sk"]

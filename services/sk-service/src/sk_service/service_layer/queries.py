@@ -9,7 +9,7 @@ from sk_service.domain.sk import Sk
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
 from sk_service.service_layer.handlers import get_sk
 from sk_service.service_layer.surat_edaran import get_surat_edaran
-from sk_service.service_layer.unit_of_work import UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import SkListing, SkVersion, SuratEdaranListing, UnitOfWorkFactory
 
 
 class LetterNotFound(LookupError):
@@ -17,10 +17,9 @@ class LetterNotFound(LookupError):
 
 
 def list_sks(uow_factory: UnitOfWorkFactory, *, status: str | None = None, limit: int = 50,
-             offset: int = 0) -> list[dict[str, Any]]:
+             offset: int = 0) -> list[SkListing]:
     with uow_factory() as uow:
-        rows: list[dict[str, Any]] = uow.sks.list(status=status, limit=limit, offset=offset)
-        return rows
+        return uow.sks.search(status=status, limit=limit, offset=offset)
 
 
 def sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> Sk:
@@ -28,27 +27,24 @@ def sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> Sk:
         return get_sk(uow, sk_id)
 
 
-def versions(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[dict[str, Any]]:
+def versions(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[SkVersion]:
     """Every stored rendering of the SK, oldest first (SkNotFound for an unknown SK)."""
     with uow_factory() as uow:
         get_sk(uow, sk_id)
-        rows: list[dict[str, Any]] = uow.sks.versions(sk_id)
-        return rows
+        return uow.sks.versions(sk_id)
 
 
-def version(uow_factory: UnitOfWorkFactory, sk_id: str, n: int | None = None) -> dict[str, Any] | None:
+def version(uow_factory: UnitOfWorkFactory, sk_id: str, n: int | None = None) -> SkVersion | None:
     """Version `n` of the SK, or its latest when `n` is None; None when it has no such version."""
     with uow_factory() as uow:
         get_sk(uow, sk_id)
-        row: dict[str, Any] | None = uow.sks.latest_version(sk_id) if n is None else uow.sks.version(sk_id, n)
-        return row
+        return uow.sks.latest_version(sk_id) if n is None else uow.sks.version(sk_id, n)
 
 
-def surat_edaran_for_sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[dict[str, Any]]:
+def surat_edaran_for_sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[SuratEdaranListing]:
     with uow_factory() as uow:
         get_sk(uow, sk_id)
-        rows: list[dict[str, Any]] = uow.surat_edaran.list_for_sk(sk_id)
-        return rows
+        return uow.surat_edaran.list_for_sk(sk_id)
 
 
 def surat_edaran(uow_factory: UnitOfWorkFactory, se_id: str) -> SuratEdaran:

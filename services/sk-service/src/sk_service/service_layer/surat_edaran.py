@@ -15,16 +15,21 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from naskah_shared.bus.transient import is_transient
 from naskah_shared.messages import Envelope
 from naskah_shared.owners import process_owner
 from sk_service.domain.naskah import Office
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
+from sk_service.service_layer.commands import (
+    ProduceLetters,
+    RecordLetterRejected,
+    RecordLetterSigned,
+    RequestSuratEdaran,
+)
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.handlers import get_sk
-from sk_service.service_layer.unit_of_work import SkUnitOfWork, UnitOfWorkFactory
+from sk_service.service_layer.unit_of_work import PRODUCER, SkUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +38,15 @@ class SuratEdaranNotFound(LookupError):
     pass
 
 
-def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, sk_id: str, content: dict[str, Any],
-                         actor: str) -> SuratEdaran:
+def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, cmd: RequestSuratEdaran) -> SuratEdaran:
     """Record the batch and take its nomor from the office's register, in one transaction."""
+    content = cmd.content
     with uow_factory() as uow:
-        sk = get_sk(uow, sk_id)
+        sk = get_sk(uow, cmd.sk_id)
         year = int(sk.content["tahun"])  # the activity's year, as for the SK itself
         seq = uow.sks.next_nomor_seq(office.code, year)  # a refusal below rolls the number back
         se = SuratEdaran.for_sk(str(uuid.uuid4()), sk, office.format_nomor(seq, year), content,
-                                [str(uuid.uuid4()) for _ in content["kampung"]], actor, datetime.now(UTC))
+                                [str(uuid.uuid4()) for _ in content["kampung"]], cmd.by, datetime.now(UTC))
         uow.surat_edaran.add(se)
         uow.sks.record_nomor(office.code, year, seq, se.nomor, surat_edaran_id=se.id)
         uow.commit_aggregate(se)
@@ -65,7 +70,7 @@ class LettersBusy(RuntimeError):
     """Another worker still holds letters of this batch past the wait: the bus retries the event later."""
 
 
-def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, event: Envelope, *,
+def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, cmd: ProduceLetters, *,
                     workers: int, lease_s: float = LEASE_S) -> None:
     """Render, convert and store every pending letter; then hand the batch to the Kadis's signature.
 
@@ -76,7 +81,7 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
     certainly dead on this host, else when its leases run out. A letter failing through an outage (store,
     database) raises that outage, which the bus retries without counting it against the message.
     """
-    se_id = event.payload["surat_edaran_id"]
+    se_id, event = cmd.surat_edaran_id, cmd.cause
     with uow_factory() as uow:
         se = get_surat_edaran(uow, se_id)
         sk = get_sk(uow, se.sk_id)
@@ -138,7 +143,7 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
         # first, so its attempts count (then it is parked); an outage alone is retried until it is over.
         raise sorted(failures.values(), key=is_transient)[0]
     with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
+        if not uow.claim(event, PRODUCER):
             return
         se = get_surat_edaran(uow, se_id, for_update=True)
         se.produced(documents.formulir_of)
@@ -146,34 +151,34 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, even
         uow.commit_aggregate(se)
 
 
-def on_letter_signed(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+def record_letter_signed(uow_factory: UnitOfWorkFactory, cmd: RecordLetterSigned) -> None:
     """signature-service archived the Kadis's signature on one letter."""
-    _answer(uow_factory, event, lambda se, p: se.letter_signed(p["document_id"], p["document"]))
+    _answer(uow_factory, cmd.cause, cmd.surat_edaran_id, lambda se: se.letter_signed(cmd.letter_id, cmd.document))
 
 
-def on_letter_rejected(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
+def record_letter_rejected(uow_factory: UnitOfWorkFactory, cmd: RecordLetterRejected) -> None:
     """The Kadis refused a letter (or the whole batch, letter by letter)."""
-    _answer(uow_factory, event, lambda se, p: se.letter_rejected(p["document_id"], p.get("note", "")))
+    _answer(uow_factory, cmd.cause, cmd.surat_edaran_id, lambda se: se.letter_rejected(cmd.letter_id, cmd.note))
 
 
-def _answer(uow_factory: UnitOfWorkFactory, event: Envelope,
-            apply: Callable[[SuratEdaran, dict[str, Any]], Letter | None]) -> None:
+def _answer(uow_factory: UnitOfWorkFactory, event: Envelope, se_id: str,
+            apply: Callable[[SuratEdaran], Letter | None]) -> None:
     with uow_factory(cause=event) as uow:
-        if not uow.claim(event):
+        if not uow.claim(event, PRODUCER):
             return
-        se = get_surat_edaran(uow, event.payload["batch_id"], for_update=True)
-        letter = apply(se, event.payload)
+        se = get_surat_edaran(uow, se_id, for_update=True)
+        letter = apply(se)
         if letter is not None:
             uow.surat_edaran.save(se, letter)
         uow.commit_aggregate(se)
 
 
 def get_surat_edaran(uow: SkUnitOfWork, se_id: str, *, for_update: bool = False) -> SuratEdaran:
-    se: SuratEdaran | None = uow.surat_edaran.get(se_id, for_update=for_update)
+    se = uow.surat_edaran.get(se_id, for_update=for_update)
     if se is None:
         raise SuratEdaranNotFound(f"no Surat Edaran with id {se_id}")
     return se
 
 
-__all__ = ["LettersBusy", "SuratEdaranNotFound", "get_surat_edaran", "on_letter_rejected", "on_letter_signed",
-           "produce_letters", "request_surat_edaran"]
+__all__ = ["LettersBusy", "SuratEdaranNotFound", "get_surat_edaran", "produce_letters", "record_letter_rejected",
+           "record_letter_signed", "request_surat_edaran"]

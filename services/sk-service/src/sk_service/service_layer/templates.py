@@ -36,9 +36,9 @@ class TemplateCatalogue:
         """Every template: built-in ones, then uploads (an upload made under a built-in's name before that
         was refused is hidden: the built-in wins)."""
         with self.uow() as uow:
-            uploaded = {r["name"]: {"name": r["name"], "kind": template_kind(r["name"]), "size": r["size"],
-                                    "sha256": r["document"]["sha256"], "builtin": False,
-                                    "placeholders": r["placeholders"]} for r in uow.sks.templates()}
+            uploaded = {r.name: {"name": r.name, "kind": template_kind(r.name), "size": r.size,
+                                 "sha256": r.document["sha256"], "builtin": False,
+                                 "placeholders": r.placeholders} for r in uow.sks.templates()}
         builtin = self._builtin()
         names = {t["name"] for t in builtin}
         return builtin + [t for name, t in uploaded.items() if name not in names]
