@@ -231,5 +231,6 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
                               payload={"sk_id": "sk-6", "nomor": "800/006/DPMK/2026"}))
     line = next(x for x in client.get(f"/api/activities/{aid}").get_json()["timeline"] if x["step"] == 6)
     assert datetime.fromisoformat(line["end"]) == signed_at + timedelta(minutes=5)
+    assert line["outcome"] == "SK diarsipkan (nomor 800/006/DPMK/2026)", "the API words it as the Laporan does"
     r = client.post(f"/api/disposisi/{d['id']}/done", json={"note": "Diarsipkan"}, headers=as_person("kasubid"))
     assert r.status_code == 200 and r.get_json()["status"] == "done", r.get_json()

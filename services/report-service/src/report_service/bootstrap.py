@@ -19,6 +19,7 @@ from report_service import consumers
 from report_service.adapters import formulir_pdf
 from report_service.adapters.disposisi_docx import render_disposisi
 from report_service.adapters.laporan import ZONE_LABELS, render_laporan
+from report_service.adapters.laporan_wording import step_outcome
 from report_service.adapters.mailer import SmtpMailer
 from report_service.adapters.tables import metadata, outbox
 from report_service.adapters.unit_of_work import SqlReportUnitOfWork
@@ -117,7 +118,8 @@ def bootstrap(settings: ReportSettings, *, bus: Bus | None = None, store: Object
     deps = Dependencies(
         uow=uow, store=runtime.store, converter=converter, office=office, calendar=calendar, zone=calendar.zone,
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
-        render_laporan=render_laporan, render_disposisi=render_disposisi, read_formulir=formulir_pdf.read,
+        render_laporan=render_laporan, render_disposisi=render_disposisi, step_outcome=step_outcome,
+        read_formulir=formulir_pdf.read,
         reminders=Reminders(repeat=timedelta(minutes=settings.reminder_repeat_minutes),
                             recipients=parse_recipients(settings.reminder_recipients), mailer=_mailer(settings),
                             zone_label=ZONE_LABELS.get(config.zona_waktu, "")),

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from docxtpl import RichText
 
 from naskah_shared.render import DocxtplRenderer, Image, Link
+from report_service.adapters.laporan_wording import step_outcome
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
 from report_service.domain.kampung import KampungFigures, KampungStatus
@@ -186,7 +187,7 @@ def _context(activity: Activity, lines: list[StepLine], figures: list[KampungFig
         "step_count": len(lines),
         "done_count": len(done),
         "late_count": len(late),
-        "steps": [_step_row(line, fmt) for line in lines],
+        "steps": [_step_row(line, step_outcome(line, activity), fmt) for line in lines],
         "review_summary": _review_summary(activity.review_rounds()),
         "reviews": [_review_row(r, fmt) for r in activity.review_rounds()],
         "kampung_summary": _kampung_summary(activity.figure_totals()),
@@ -205,10 +206,10 @@ def _context(activity: Activity, lines: list[StepLine], figures: list[KampungFig
     }
 
 
-def _step_row(line: StepLine, fmt: _Formatter) -> dict[str, Any]:
+def _step_row(line: StepLine, outcome: str, fmt: _Formatter) -> dict[str, Any]:
     actor = clean(line.actor)
     note = RichText()
-    text = clean(line.outcome)
+    text = clean(outcome)
     if line.rounds > 1 and line.number in (9, 10):
         text = f"{text}\n({line.rounds} tahap)" if text else f"{line.rounds} tahap"
     if text:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, url_for
 from flask_smorest import Blueprint
 
@@ -47,8 +45,8 @@ def report_view(r: dict) -> dict:
 def view(state: dict) -> dict:
     row, activity = state["row"], state["activity"]
     return {"id": row["id"], "kegiatan": row["title"], "sk_id": row["sk_id"], "sk_nomor": activity.sk_nomor,
-            "created_at": row["created_at"], "timeline": activity.timeline(now=datetime.now(UTC),
-                                                                            calendar=_svc().deps.calendar),
+            "created_at": row["created_at"],
+            "timeline": [{**vars(line), "outcome": outcome} for line, outcome in state["timeline"]],
             "missing_steps": [s.number for s in activity.missing_steps()],
             "rejections": len(activity.rejections()), "kampung": activity.figure_totals(),
             "reports": [report_view(r) for r in state["reports"]]}

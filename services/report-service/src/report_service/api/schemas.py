@@ -64,13 +64,15 @@ class CompileInputSchema(Schema):
 
 
 class StepLineSchema(Schema):
-    step = fields.Function(lambda line: line.step.number)
-    name = fields.Function(lambda line: line.step.name)
+    """A timeline line (the domain's StepLine's fields) with its outcome in the Laporan's words."""
+
+    step = fields.Function(lambda line: line["step"].number)
+    name = fields.Function(lambda line: line["step"].name)
     actor = fields.String()
     start = fields.DateTime(allow_none=True)
     end = fields.DateTime(allow_none=True)
-    actual_seconds = fields.Function(lambda line: line.actual.total_seconds() if line.actual else None)
-    standard_seconds = fields.Function(lambda line: line.standard.total_seconds())
+    actual_seconds = fields.Function(lambda line: line["actual"].total_seconds() if line["actual"] else None)
+    standard_seconds = fields.Function(lambda line: line["standard"].total_seconds())
     late = fields.Boolean(metadata={"description": "Ended (or, running, is now) past its deadline."})
     missing = fields.Boolean()
     outcome = fields.String()

@@ -181,7 +181,7 @@ class Activity:
     # --- queries -----------------------------------------------------------
 
     def timeline(self, now: datetime | None = None, calendar: Calendar | None = None) -> list[StepLine]:
-        return timeline.timeline(self._progress, self._reviews, self._sk_revisions, self.sk_nomor, now, calendar)
+        return timeline.timeline(self._progress, now, calendar)
 
     def due_steps(self, calendar: Calendar | None = None) -> list[DueStep]:
         """Steps not finished that have a start: their own, or the end of the step before them."""
@@ -190,6 +190,11 @@ class Activity:
 
     def missing_steps(self) -> list[sop.SopStep]:
         return [s for s in sop.STEPS if self._progress[s.number].end is None]
+
+    @property
+    def sk_revisions(self) -> int:
+        """How many times the SK's konsep was revised (sk.revised)."""
+        return self._sk_revisions
 
     def review_rounds(self) -> list[ReviewRound]:
         return list(self._reviews)

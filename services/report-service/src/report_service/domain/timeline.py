@@ -8,7 +8,7 @@ count the time their rounds cover. Deadlines are counted in the office's working
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,7 +27,7 @@ class StepLine:
     late: bool  # actual > standard (equal is on time); a running step when past it at `now`
     missing: bool  # not finished (never started, or still running)
     in_progress: bool
-    outcome: str
+    notes: tuple[str, ...]  # the outcomes people recorded for it, in order (report_service.adapters words the rest)
     rounds: int  # how many times it was recorded (steps 9 and 10 repeat)
     due: datetime | None = None  # the deadline of the step (of its last stretch of rounds), when it has a start
 
@@ -107,10 +107,9 @@ class _Progress:
 
 
 
-def timeline(progress: Mapping[int, _Progress], reviews: Sequence[ReviewRound], sk_revisions: int,
-             sk_nomor: str | None, now: datetime | None = None,
+def timeline(progress: Mapping[int, _Progress], now: datetime | None = None,
              calendar: Calendar | None = None) -> list[StepLine]:
-    """One line per SOP step, in order, with its times, duration, deadline and outcome."""
+    """One line per SOP step, in order, with its times, duration, deadline and recorded outcomes."""
     cal = calendar or ElapsedCalendar()
     lines = []
     for s in sop.STEPS:
@@ -123,7 +122,7 @@ def timeline(progress: Mapping[int, _Progress], reviews: Sequence[ReviewRound], 
             late = now > due
         lines.append(StepLine(step=s, actor=", ".join(p.actors), start=p.start, end=p.end, actual=p.actual(),
                               standard=s.standard, late=late, missing=p.end is None, in_progress=running,
-                              outcome=_outcome(s.number, p, reviews, sk_revisions, sk_nomor), rounds=p.rounds, due=due))
+                              notes=tuple(p.outcomes), rounds=p.rounds, due=due))
     return lines
 
 def due_steps(progress: Mapping[int, _Progress], calendar: Calendar | None = None) -> list[DueStep]:
@@ -140,27 +139,3 @@ def due_steps(progress: Mapping[int, _Progress], calendar: Calendar | None = Non
             continue
         out.append(DueStep(s, start, cal.deadline(start, s.standard), p.start is not None, tuple(p.actors)))
     return out
-
-
-def _outcome(number: int, p: _Progress, reviews: Sequence[ReviewRound], sk_revisions: int,
-             sk_nomor: str | None) -> str:
-    parts = list(p.outcomes)
-    rejected = [r for r in reviews if r.rejected]
-    if number == 3 and sk_revisions:
-        parts.append(f"Konsep SK direvisi {sk_revisions} kali")
-    if number == 4 and p.end:
-        n = sum(r.role == "kabid" for r in rejected)
-        parts.append("Disetujui Kabid" + (f" setelah {n} kali dikembalikan" if n else ""))
-    if number == 5:
-        n = sum(r.role == "kadis" for r in rejected)
-        if n:
-            parts.append(f"Dikembalikan Kadis {n} kali")
-        if p.end:
-            parts.append("SK ditandatangani Kadis" + (f", nomor {sk_nomor}" if sk_nomor else ""))
-    if number == 6 and p.end:
-        parts.append("SK diarsipkan" + (f" (nomor {sk_nomor})" if sk_nomor else ""))
-    if number == 11 and p.end:
-        parts.append("Laporan Kegiatan disusun")
-    return "; ".join(x for x in parts if x)
-
-# --- event handlers ------------------------------------------------------

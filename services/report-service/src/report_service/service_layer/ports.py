@@ -12,6 +12,7 @@ from naskah_shared.storage.ports import ObjectStore
 from report_service.domain.activity import Activity
 from report_service.domain.calendar import Calendar
 from report_service.domain.disposisi import Disposisi
+from report_service.domain.timeline import StepLine
 from report_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 
@@ -27,6 +28,12 @@ class RenderDisposisi(Protocol):
 
     def __call__(self, d: Disposisi, *, office: Mapping[str, Any], verify_url: str,
                  visible_paraf: bool = True) -> bytes: ...
+
+
+class StepWording(Protocol):
+    """A timeline line's outcome in the Laporan's words (the API's timeline shows the same sentences)."""
+
+    def __call__(self, line: StepLine, activity: Activity) -> str: ...
 
 
 class ReadFormulir(Protocol):
@@ -71,6 +78,7 @@ class Dependencies:
     verify_url: Callable[[str], str]  # a document id's public verification page
     render_laporan: RenderLaporan
     render_disposisi: RenderDisposisi
+    step_outcome: StepWording
     read_formulir: ReadFormulirPdf
     reminders: Reminders
     visible_paraf: bool = False  # the office's `disposisi.paraf`: "tampak" shows the giver's paraf on the sheet

@@ -86,7 +86,9 @@ class ReportService:
             row = self._row(uow, activity_id)
             activity = Activity.replay(uow.reports.events(row))
             reports = uow.reports.reports_of(activity_id)
-        return {"row": row, "activity": activity, "reports": reports}
+        lines = activity.timeline(now=self.deps.clock(), calendar=self.deps.calendar)
+        timeline = [(line, self.deps.step_outcome(line, activity)) for line in lines]
+        return {"row": row, "activity": activity, "reports": reports, "timeline": timeline}
 
     # --- events from the other services (report_service.consumers routes them here) -----------
     def on_sk_event(self, envelope: Envelope) -> None:

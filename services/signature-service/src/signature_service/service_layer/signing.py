@@ -22,6 +22,7 @@ from typing import Any
 
 from naskah_shared.contracts import load_signature_requested
 from naskah_shared.messages import Envelope
+from naskah_shared.naming import archive_key, in_batch, signature_anchor, signature_field
 from naskah_shared.owners import owner_gone, process_owner, same_process
 from naskah_shared.storage.keys import check_key
 from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
@@ -80,10 +81,6 @@ class Client:
     user_agent: str = ""
 
 
-def field_name(signer: str) -> str:
-    return f"ttd-{signer}"
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -136,7 +133,7 @@ class SigningService:
         for d in documents:  # the requester names where a batch document is archived, inside its batch only
             if d.archive_key:
                 check_key(d.archive_key)
-                if not (batch_id and d.archive_key.startswith(f"bulk/{batch_id}/")):
+                if not in_batch(d.archive_key, batch_id):
                     raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
         # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
         prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
@@ -169,12 +166,12 @@ class SigningService:
         placements = []
         for i, signer in enumerate(signers):
             if invisible:
-                placements.append((field_name(signer), StampPlacement(page=0, box=(0.0, 0.0, 0.0, 0.0))))
+                placements.append((signature_field(signer), StampPlacement(page=0, box=(0.0, 0.0, 0.0, 0.0))))
                 continue
-            placement = self.find_anchor(data, f"#ttd-{signer}#")
+            placement = self.find_anchor(data, signature_anchor(signer))
             if placement is None:  # a template without our anchors: stack the stamps at the page foot
                 placement = StampPlacement(page=-1, box=(60.0, 60.0 + 90.0 * i, 330.0, 140.0 + 90.0 * i))
-            placements.append((field_name(signer), placement))
+            placements.append((signature_field(signer), placement))
         prepared = self.prepare_fields(data, placements)
         return self.store.put(Buckets.DRAFTS, f"{kind}/{document_id}/prepared.pdf", prepared,
                               content_type="application/pdf",
@@ -212,7 +209,7 @@ class SigningService:
         signer = self._open_key(account, passphrase, audit)
         deferred = getattr(signer, "checks_passphrase_when_signing", False)
         with self._signing_attempt(account, [audit], deferred=deferred), self.key_lock(account.id):
-            signed = signer.sign(data, field=field_name(account.id), level=self.level,
+            signed = signer.sign(data, field=signature_field(account.id), level=self.level,
                                  stamp=account.stamp_text(self.stamp_heading), qr_url=self.verify_url(req.document_id))
         if receipts := getattr(signer, "receipts", None):  # e.g. BSrE's id_dokumen, for the audit trail
             audit["remote_ref"] = ",".join(receipts)[:200]
@@ -362,10 +359,7 @@ class SigningService:
             return Buckets.DRAFTS, f"{req.kind}/{req.document_id}/signed-{account.id}.pdf"
         if req.archive_key:
             return Buckets.SIGNED, req.archive_key
-        if req.kind == "sk":
-            slug = (req.nomor or req.document_id).replace("/", "-").replace(" ", "")
-            return Buckets.SIGNED, f"sk/{req.document_id}/{slug}.pdf"
-        return Buckets.SIGNED, f"{req.kind}s/{req.document_id}.pdf"
+        return Buckets.SIGNED, archive_key(req.kind, req.document_id, req.nomor)
 
     def _store_signed(self, req: SignatureRequest, account: SignerAccount, pdf: bytes, bucket: str, key: str, *,
                       final: bool) -> StoredObject:
