@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from naskah_shared.naming import signature_field
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.ports import SignItem
@@ -18,7 +19,6 @@ from signature_service.service_layer.signing import (
     Client,
     SigningInProgress,
     SigningService,
-    field_name,
 )
 
 
@@ -54,7 +54,7 @@ def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerA
     signer = signing._open_key(account, passphrase, ready[0][2])
     deferred = getattr(signer, "checks_passphrase_when_signing", False)
     stamp = account.stamp_text(signing.stamp_heading)
-    items = [SignItem(data, field_name(account.id), stamp, None, signing.verify_url(req.document_id))
+    items = [SignItem(data, signature_field(account.id), stamp, None, signing.verify_url(req.document_id))
              for req, data, _ in ready]
     with signing._signing_attempt(account, [audit for _, _, audit in ready], deferred=deferred):
         many = getattr(signer, "sign_many", None)
