@@ -15,6 +15,7 @@ from naskah_shared.convert.libreoffice import UnoserverPool
 from naskah_shared.office import load_office
 from sk_service.adapters.docx_renderer import BUILTIN_TEMPLATE, DocxtplRenderer
 from sk_service.domain.naskah import Office
+from tests.data import docx_of
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +81,7 @@ def docx_text() -> Callable[[bytes], str]:
 @pytest.fixture(scope="session")
 def make_docx() -> Callable[..., bytes]:
     """A small DOCX whose paragraphs are the given texts (templates for the error cases)."""
-
-    def make(*paragraphs: str) -> bytes:
-        doc = Document()
-        for p in paragraphs:
-            doc.add_paragraph(p)
-        buf = io.BytesIO()
-        doc.save(buf)
-        return buf.getvalue()
-
-    return make
+    return docx_of
 
 
 @pytest.fixture(scope="session")

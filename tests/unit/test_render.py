@@ -7,20 +7,11 @@ import io
 import zipfile
 
 import pytest
-from docx import Document
 from PIL import Image as Picture
 
 from naskah_shared.convert.sample import tiny_docx
 from naskah_shared.render import Anchor, DocxtplRenderer, Image, Link, TemplateError, TemplateErrorCode
-
-
-def template(*lines: str) -> bytes:
-    doc = Document()
-    for line in lines:
-        doc.add_paragraph(line)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+from tests.data import docx_of
 
 
 def png() -> bytes:
@@ -39,14 +30,14 @@ def renderer() -> DocxtplRenderer:
 
 
 def test_only_the_anchor_naskah_prints_stays_an_anchor(renderer: DocxtplRenderer) -> None:
-    docx = renderer.render(template("{{ hal }}", "{{ paraf }}"),
+    docx = renderer.render(docx_of("{{ hal }}", "{{ paraf }}"),
                            {"hal": "#ttd-kabid# <w:t>", "paraf": Anchor("#ttd-kabid#")})
     xml = part(docx, "word/document.xml")
     assert xml.count("#ttd-kabid#") == 1 and "\u266fttd-kabid# &lt;w:t&gt;" in xml
 
 
 def test_links_and_pictures_are_bound_to_the_render(renderer: DocxtplRenderer) -> None:
-    docx = renderer.render(template("{{r link }}", "{{ logo }}"),
+    docx = renderer.render(docx_of("{{r link }}", "{{ logo }}"),
                            {"link": Link("https://naskah.example/verify/d-1"), "logo": Image(png(), height_mm=22)})
     assert 'TargetMode="External"' in part(docx, "word/_rels/document.xml.rels")
     assert "https://naskah.example/verify/d-1" in part(docx, "word/_rels/document.xml.rels")
@@ -62,7 +53,7 @@ def test_links_and_pictures_are_bound_to_the_render(renderer: DocxtplRenderer) -
 def test_a_bad_template_is_a_template_error(renderer: DocxtplRenderer, lines: tuple[str, ...],
                                             code: TemplateErrorCode) -> None:
     with pytest.raises(TemplateError) as refused:
-        renderer.render(template(*lines), {"x": "y"})
+        renderer.render(docx_of(*lines), {"x": "y"})
     assert refused.value.reason_code is code
 
 
