@@ -14,6 +14,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from naskah_shared.naming import signature_anchor
 from naskah_shared.render import Anchor, Image
 from report_service.adapters.laporan import DEFAULT_ZONE, RENDERER, ZONE_LABELS, _Formatter, _zone, clean, tanggal
 from report_service.domain import sop
@@ -45,7 +46,7 @@ def render_disposisi(d: Disposisi, *, office: Mapping[str, Any], verify_url: str
         "catatan": clean(d.catatan) or "—",
         "batas_waktu": fmt.waktu(d.batas_waktu, sep=", "),
         "paraf": {"waktu": fmt.waktu(d.diberikan_at, sep=", "),
-                  "anchor": Anchor(f"#ttd-{d.dari}#") if visible_paraf else ""},
+                  "anchor": Anchor(signature_anchor(d.dari)) if visible_paraf else ""},
         "verify_url": clean(verify_url),
     }
     return RENDERER.render(template or resources.files("report_service")

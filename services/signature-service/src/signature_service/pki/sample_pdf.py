@@ -13,6 +13,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 
+from naskah_shared.naming import signature_anchor
+
 A4 = (0, 0, 595.28, 841.89)
 
 _BODY = [
@@ -58,12 +60,12 @@ def sk_sample_pdf(pages: int = 1) -> bytes:
         if n == 0:
             ops += [
                 _text(60, 520, 10, "Kepala Bidang Layanan Komunikasi dan Informatika,"),
-                _text(60, 510, 2, "#ttd-kabid#", white=True),
+                _text(60, 510, 2, signature_anchor("kabid"), white=True),
                 _text(60, 435, 10, "Rahmi Suryantari, ST, M.Si"),
                 _text(60, 421, 10, "Pembina (IV/a)"),
                 _text(60, 407, 10, "NIP. 197803122005022001"),
                 _text(330, 520, 10, "KEPALA DINAS PEMBERDAYAAN MASYARAKAT,"),
-                _text(330, 510, 2, "#ttd-kadis#", white=True),
+                _text(330, 510, 2, signature_anchor("kadis"), white=True),
                 _text(330, 435, 10, "Drs. Yohanes Rumbiak, M.Si"),
                 _text(330, 421, 10, "Pembina Utama Muda (IV/c)"),
                 _text(330, 407, 10, "NIP. 196905141994031005"),
