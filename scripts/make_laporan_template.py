@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from scripts.template_kit import FONT, ROOT, bottom_rule, cant_split, el, put, repeat_header, shade
+from scripts.template_kit import ANCHOR_KABID, FONT, ROOT, bottom_rule, cant_split, el, put, repeat_header, shade
 
 OUT = ROOT / "services/report-service/src/report_service/templates/laporan.docx"
 BODY_PT, TABLE_PT = 11, 8
@@ -301,7 +301,7 @@ def _penutup(doc: Document) -> None:
 
 
 def _signer(doc: Document) -> None:
-    """Right-hand signer block; `#ttd-kabid#` marks where the signature stamp goes (white, 2 pt)."""
+    """Right-hand signer block; the Kabid's anchor marks where the signature stamp goes (white, 2 pt)."""
     _para(doc, after=6)
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -310,7 +310,7 @@ def _signer(doc: Document) -> None:
     _set_cell(right, "{{ tempat }}, {{ generated }}", size=BODY_PT)
     _para(right, "{{ signer.jabatan }},", after=0)
     anchor = _para(right, after=0)
-    run = anchor.add_run("#ttd-kabid#")
+    run = anchor.add_run(ANCHOR_KABID)
     run.font.size = Pt(2)
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     spacer = _para(right, after=0)

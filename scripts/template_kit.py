@@ -18,11 +18,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from naskah_shared.naming import signature_anchor
+
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Arial"
 TEXT_WIDTH = 160  # mm: A4 210 − left 30 − right 20
 STAMP_SPACE = Mm(25)
-ANCHOR_KADIS, ANCHOR_KABID = "#ttd-kadis#", "#ttd-kabid#"
+ANCHOR_KADIS, ANCHOR_KABID = signature_anchor("kadis"), signature_anchor("kabid")
 
 J, C, L, R = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 
