@@ -17,6 +17,7 @@ from naskah_shared.render import TemplateError, TemplateErrorCode
 from report_service.adapters.laporan import clean, daftar, durasi, nip, render_laporan, tanggal
 from report_service.domain import sop
 from report_service.domain.activity import Activity
+from tests.data import docx_of
 from tests.report.scenario import INJECTION, KAMPUNG, build_activity, wit
 
 GENERATED = wit(9, 10, 30, month=12)
@@ -148,24 +149,17 @@ def test_template_syntax_and_xml_in_user_text_print_literally(office, sk_info):
 
 
 def test_templates_render_sandboxed_and_strict(activity, office, sk_info, tmp_path: Path):
-    def template(text: str) -> bytes:
-        d = Document()
-        d.add_paragraph(text)
-        buf = io.BytesIO()
-        d.save(buf)
-        return buf.getvalue()
-
     with pytest.raises(TemplateError) as unsafe:
-        render(activity, office, sk_info, template=template("{{ office.__class__.__mro__ }}"))
+        render(activity, office, sk_info, template=docx_of("{{ office.__class__.__mro__ }}"))
     assert unsafe.value.reason_code is TemplateErrorCode.UNSAFE_TEMPLATE
     with pytest.raises(TemplateError) as undefined:
-        render(activity, office, sk_info, template=template("{{ no_such_name }}"))
+        render(activity, office, sk_info, template=docx_of("{{ no_such_name }}"))
     assert undefined.value.details == {"variables": ["no_such_name"]}
     with pytest.raises(TemplateError) as endless:  # the SK's limits hold for the Laporan too
-        render(activity, office, sk_info, template=template("{% for i in range(9999) %}{% for j in range(9999) %}"
+        render(activity, office, sk_info, template=docx_of("{% for i in range(9999) %}{% for j in range(9999) %}"
                                                             "{% endfor %}{% endfor %}"))
     assert endless.value.reason_code is TemplateErrorCode.RENDER_LIMIT
-    docx, _ = render(activity, office, sk_info, template=template("Nomor {{ sk.nomor }}"))
+    docx, _ = render(activity, office, sk_info, template=docx_of("Nomor {{ sk.nomor }}"))
     assert "Nomor 800/123/DPMK/2026" in all_text(Document(io.BytesIO(docx)))
 
 
