@@ -81,7 +81,6 @@ def test_office_nomor_and_config(tmp_path) -> None:
     assert office.format_nomor(7, 2026) == "800/007/DPMK/2026"
     assert office.format_nomor(1234, 2026) == "800/1234/DPMK/2026"
     assert office.nomor_konsep(2026) == "800/ … /DPMK/2026"
-    assert Office.nomor_slug("800/007/DPMK/2026") == "800-007-dpmk-2026"
     assert office.kepala == "KEPALA DINAS PEMBERDAYAAN MASYARAKAT DAN KAMPUNG KABUPATEN JAYAPURA"
     (tmp_path / "logo.png").write_bytes(b"png")
     (tmp_path / "office.json").write_text(

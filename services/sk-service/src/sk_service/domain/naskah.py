@@ -180,11 +180,3 @@ class Office:
                 value = {"code": self.code, "year": year, "klasifikasi": self.tata_naskah.klasifikasi}[field]
                 out.append(format(value if conv is None else str(value), spec or ""))
         return "".join(out)
-
-    @staticmethod
-    def nomor_slug(nomor: str) -> str:
-        """An object-key safe form: 800/123/DPMK/2026 → 800-123-dpmk-2026."""
-        slug = re.sub(r"[^0-9a-z]+", "-", nomor.lower()).strip("-")
-        if not slug:
-            raise ValueError(f"nomor {nomor!r} has no letters or digits")
-        return slug

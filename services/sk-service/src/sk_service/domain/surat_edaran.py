@@ -11,8 +11,6 @@ resumes where it stopped instead of starting over.
 from __future__ import annotations
 
 import enum
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,13 +36,6 @@ class LetterStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-def slug(text: str) -> str:
-    """An object-key safe name: "Kampung Ifar Besar" → "kampung-ifar-besar"."""
-    words = re.sub(r"[\W_]+", "-", text.lower())  # first, so a dash or a quote still parts two words
-    ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()  # é → e
-    return re.sub(r"[^0-9a-z]+", "-", ascii_text).strip("-") or "kampung"
-
-
 @dataclass
 class Letter:
     """The letter to one kampung."""
@@ -52,7 +43,7 @@ class Letter:
     id: str
     position: int
     kampung: dict[str, str]  # nama, distrik, kepala
-    slug: str
+    slug: str  # its name in object keys and links, unique in its batch (naskah_shared.naming.letter_slugs)
     status: LetterStatus = LetterStatus.PENDING
     document: dict[str, Any] | None = None  # the unsigned PDF in naskah-drafts
     signed_document: dict[str, Any] | None = None
@@ -73,21 +64,23 @@ class SuratEdaran:
 
     @classmethod
     def for_sk(cls, id: str, sk: Sk, nomor: str, content: dict[str, Any], letter_ids: list[str], actor: str,
-               at: datetime) -> SuratEdaran:
+               at: datetime, *, slugs: list[str]) -> SuratEdaran:
         if sk.status is not SkStatus.ARCHIVED:
             raise TransitionNotAllowed(
                 f"the SK is {sk.status.value}; the Pokja can be assigned only once the SK Tim is archived",
                 status=sk.status)
         kampung = content["kampung"]
-        rows = zip(letter_ids, kampung, _slugs(kampung), strict=True)
+        rows = zip(letter_ids, kampung, slugs, strict=True)
         se = cls(id=id, sk_id=sk.id, nomor=nomor, content={k: v for k, v in content.items() if k != "kampung"},
                  created_by=actor, created_at=at,
                  letters=[Letter(id=i, position=n, kampung=k, slug=s) for n, (i, k, s) in enumerate(rows)])
         se._record("surat_edaran.requested", sk_tim=sk.id, letters=len(se.letters))
         return se
 
-    def produced(self, formulir: Callable[[Letter], dict[str, Any]] | None = None) -> None:
-        """Every letter is rendered: hand them all to the Kadis as one batch.
+    def produced(self, archive_key: Callable[[Letter], str],
+                 formulir: Callable[[Letter], dict[str, Any]] | None = None) -> None:
+        """Every letter is rendered: hand them all to the Kadis as one batch, each signed letter to be archived
+        under `archive_key(letter)`.
 
         `formulir(letter)` adds what report-service needs to take that letter's Formulir back (its
         kampung and the digest of its web-form token) to the letter's entry; report-service reads them
@@ -98,7 +91,7 @@ class SuratEdaran:
         self._record("signature.requested", batch_id=self.id, nomor=self.nomor,
                      title=f"Surat Edaran {self.nomor}", signers=[Role.KADIS.value],
                      documents=[{"document_id": x.id, "title": f"Surat Edaran {self.nomor}: {x.kampung['nama']}",
-                                 "document": x.document, "archive_key": f"bulk/{self.id}/{x.slug}.pdf",
+                                 "document": x.document, "archive_key": archive_key(x),
                                  **(formulir(x) if formulir else {})}
                                 for x in self.letters], sk_tim=self.sk_id)
 
@@ -137,9 +130,3 @@ class SuratEdaran:
         # No `sk_id` key: report-service reads events carrying one as steps of the SK itself.
         self.events.append(DomainEvent(type, {"kind": KIND, "surat_edaran_id": self.id, "status": self.status.value,
                                               **data}))
-
-
-def _slugs(kampung: list[dict[str, str]]) -> list[str]:
-    """One key per kampung; two kampung of the same name (in different distrik) get the distrik too."""
-    names = [slug(k["nama"]) for k in kampung]
-    return [f"{slug(k['distrik'])}-{n}" if names.count(n) > 1 else n for k, n in zip(kampung, names, strict=True)]

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from naskah_shared import formulir
+from naskah_shared.naming import letter_key
 from naskah_shared.storage.ports import Buckets, ObjectStore
 from sk_service.domain.naskah import Office
 from sk_service.domain.sk import Sk
@@ -63,7 +64,7 @@ class SkDocuments:
         if self.fillable is not None:
             pdf = self.fillable(pdf, Letterhead(letter.id, se.id, letter.slug, letter.kampung["nama"],
                                                 self.formulir_link(letter.id)))
-        stored = self.store.put(Buckets.DRAFTS, f"bulk/{se.id}/{letter.slug}.pdf", pdf, content_type="application/pdf",
+        stored = self.store.put(Buckets.DRAFTS, letter_key(se.id, letter.slug), pdf, content_type="application/pdf",
                                 metadata={"document-id": letter.id, "document-kind": KIND, "surat-edaran-id": se.id,
                                           "kampung": letter.slug, "nomor": se.nomor, "status": "produced",
                                           "producer": "sk-service"})

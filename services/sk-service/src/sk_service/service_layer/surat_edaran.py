@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from naskah_shared.bus.transient import is_transient
 from naskah_shared.messages import Envelope
+from naskah_shared.naming import letter_key, letter_slugs
 from naskah_shared.owners import process_owner
 from sk_service.domain.naskah import Office
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
@@ -46,7 +47,8 @@ def request_surat_edaran(uow_factory: UnitOfWorkFactory, office: Office, cmd: Re
         year = int(sk.content["tahun"])  # the activity's year, as for the SK itself
         seq = uow.sks.next_nomor_seq(office.code, year)  # a refusal below rolls the number back
         se = SuratEdaran.for_sk(str(uuid.uuid4()), sk, office.format_nomor(seq, year), content,
-                                [str(uuid.uuid4()) for _ in content["kampung"]], cmd.by, datetime.now(UTC))
+                                [str(uuid.uuid4()) for _ in content["kampung"]], cmd.by, datetime.now(UTC),
+                                slugs=letter_slugs(content["kampung"]))
         uow.surat_edaran.add(se)
         uow.sks.record_nomor(office.code, year, seq, se.nomor, surat_edaran_id=se.id)
         uow.commit_aggregate(se)
@@ -146,7 +148,7 @@ def produce_letters(uow_factory: UnitOfWorkFactory, documents: SkDocuments, cmd:
         if not uow.claim(event, PRODUCER):
             return
         se = get_surat_edaran(uow, se_id, for_update=True)
-        se.produced(documents.formulir_of)
+        se.produced(lambda letter: letter_key(se.id, letter.slug), documents.formulir_of)
         uow.surat_edaran.save(se)
         uow.commit_aggregate(se)
 
