@@ -18,6 +18,7 @@ from pathlib import Path
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
+from naskah_shared.naming import signature_anchor
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import PadesSigner, prepare_fields
 from signature_service.adapters.stamp import StampStyles
@@ -52,7 +53,7 @@ def main() -> int:
 
 def run(pki: DevPki, rounds: int) -> int:
     base = sk_sample_pdf()
-    anchors = {who: find_anchor(base, f"#ttd-{who}#") for who in ("kabid", "kadis")}
+    anchors = {who: find_anchor(base, signature_anchor(who)) for who in ("kabid", "kadis")}
     pdf = prepare_fields(base, [(who, place) for who, place in anchors.items() if place is not None])
     kabid_keys, kadis_keys = pki.signers["kabid"], pki.signers["kadis"]
     styles = StampStyles()

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from naskah_shared.naming import signature_anchor
 from signature_service.adapters.anchors import find_anchor
 from signature_service.adapters.pades import PadesSigner, prepare_fields
 from signature_service.adapters.stamp import StampStyles
@@ -56,7 +57,7 @@ def main() -> int:
 
 def make_files(pki: DevPki, work: Path) -> dict[str, Path]:
     base = sk_sample_pdf()
-    pdf = prepare_fields(base, [(who, find_anchor(base, f"#ttd-{who}#")) for who in ("kabid", "kadis")])
+    pdf = prepare_fields(base, [(who, find_anchor(base, signature_anchor(who))) for who in ("kabid", "kadis")])
     styles = StampStyles()
     signer = {who: PadesSigner.from_pkcs12(pki.signers[who].p12_path, pki.signers[who].passphrase,
                                            trust_roots=[pki.root_cert_pem], tsa_url=pki.tsa_url,

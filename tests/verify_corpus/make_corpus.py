@@ -35,6 +35,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
 from pyhanko.sign import fields, signers
 
+from naskah_shared.naming import signature_anchor
 from signature_service.adapters.pades import PadesSigner
 from signature_service.pki.devpki import DevPki
 from signature_service.service_layer.ports import SignatureLevel
@@ -465,7 +466,7 @@ def main() -> int:
             from signature_service.adapters.pades import prepare_fields
 
             base = sk_sample_pdf()
-            sk = prepare_fields(base, [(w, find_anchor(base, f"#ttd-{w}#")) for w in ("kabid", "kadis")])
+            sk = prepare_fields(base, [(w, find_anchor(base, signature_anchor(w))) for w in ("kabid", "kadis")])
             for name, path in build(out, pki, other, naskah, sk).items():
                 print(f"{name:36} {path.stat().st_size:>9} bytes")
             (out / "trust-root.pem").write_bytes(pki.root_cert_pem.read_bytes())

@@ -31,6 +31,8 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from naskah_shared.naming import ANCHOR_MARK
+
 MAX_STEPS = 50_000  # loop iterations + calls per render; an SK of 500 members needs about 3 000
 MAX_SECONDS = 2.0
 MAX_RANGE = 10_000
@@ -83,11 +85,12 @@ def defuse_text(value: str) -> str:
     # Format characters (category Cf: U+00AD, U+200B-U+200F, U+2060, U+FEFF, bidi controls) print as
     # nothing, so "#ttd\u00ad-kadis#" would read as an anchor in the PDF; they have no place in a letter.
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    if "ttd" not in unicodedata.normalize("NFKC", text).casefold():
+    if ANCHOR_MARK not in unicodedata.normalize("NFKC", text).casefold():
         return text
     out = list(text)
     for i, c in enumerate(out):
-        if c in _HASHES and unicodedata.normalize("NFKC", "".join(out[i + 1:i + 4])).casefold() == "ttd":
+        mark = "".join(out[i + 1:i + 1 + len(ANCHOR_MARK)])
+        if c in _HASHES and unicodedata.normalize("NFKC", mark).casefold() == ANCHOR_MARK:
             out[i] = "\u266f"  # ♯: looks like '#' to a reader, is not the anchor to the stamp search
     return "".join(out)
 
