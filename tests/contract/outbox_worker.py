@@ -23,7 +23,8 @@ def main() -> None:
     uow = SqlUnitOfWork(sessionmaker(engine), tables, producer="sk-service")
     with uow:
         uow.session.execute(insert(sks).values(id="sk-1", status="submitted"))
-        event = uow.emit(Envelope(type="sk.submitted", payload={"sk_id": "sk-1"}, producer="sk-service"))
+        event = uow.emit(Envelope(type="sk.submitted", payload={"sk_id": "sk-1", "by": "kasubid-1"},
+                                  producer="sk-service"))
         uow.commit()
     print(event.id, flush=True)
     os._exit(9)  # killed after the commit, before the relay could publish

@@ -23,6 +23,7 @@ from naskah_shared.messages import Envelope
 from tests.contract.outbox_schema import effects, metadata, tables
 
 ROOT = Path(__file__).resolve().parents[2]
+DRAFTED = {"sk_id": "sk-1", "drafter": "kasubid-1"}  # an sk.drafted the outbox's contract check lets through
 
 
 @pytest.fixture(params=["postgres+amqp", "sqlite+inprocess"])
@@ -91,7 +92,7 @@ def test_uow_rolls_back_state_and_events_together(stack):
     metadata.create_all(engine)
     with SqlUnitOfWork(sessionmaker(engine), tables, producer="sk-service") as uow:
         uow.session.execute(insert(effects).values(event_id="x"))
-        uow.emit(Envelope(type="sk.drafted", payload={}, producer="sk-service"))
+        uow.emit(Envelope(type="sk.drafted", payload=DRAFTED, producer="sk-service"))
         # no commit: an exception in a handler leaves here the same way
     assert effect_count(engine) == 0
     assert OutboxRelay(engine, tables, lambda e: None).pending() == 0
@@ -124,7 +125,7 @@ def test_two_relays_on_postgres_send_each_event_once(pg_url):
     factory = sessionmaker(engine)
     for i in range(200):
         with SqlUnitOfWork(factory, tables, producer="sk-service") as uow:
-            uow.emit(Envelope(type="sk.drafted", payload={"i": i}, producer="sk-service"))
+            uow.emit(Envelope(type="sk.drafted", payload={**DRAFTED, "i": i}, producer="sk-service"))
             uow.commit()
     sent: list[int] = []
     lock = threading.Lock()
@@ -148,7 +149,7 @@ def test_relay_keeps_events_while_the_bus_is_down(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'svc.db'}")
     metadata.create_all(engine)
     with SqlUnitOfWork(sessionmaker(engine), tables, producer="sk-service") as uow:
-        uow.emit(Envelope(type="sk.drafted", payload={}, producer="sk-service"))
+        uow.emit(Envelope(type="sk.drafted", payload=DRAFTED, producer="sk-service"))
         uow.commit()
     down = AmqpBus("amqp://guest:guest@127.0.0.1:1/%2F", "test")
     relay = OutboxRelay(engine, tables, down.publish)
