@@ -234,9 +234,9 @@ def test_a_lost_claim_leaves_the_transaction_usable(make_app):
     row = {"activity_id": "a", "step": 3, "deadline_key": "2026-11-03T00:00:00+00:00", "deadline": MONDAY,
            "seq": 0, "event_id": "e", "recipients": [], "email_status": "none"}
     with runtime.unit_of_work(SqlReportUnitOfWork) as uow:
-        assert uow.reports.add_reminder(id="r1", **row) is True
-        assert uow.reports.add_reminder(id="r2", **row) is False
-        assert uow.reports.add_reminder(id="r3", **{**row, "seq": 1}) is True
+        assert uow.reports.add_reminder({"id": "r1", **row}) is True
+        assert uow.reports.add_reminder({"id": "r2", **row}) is False
+        assert uow.reports.add_reminder({"id": "r3", **row, "seq": 1}) is True
         uow.commit()
     assert [r["id"] for r in reminders(app)] == ["r1", "r3"]
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from report_service.adapters import tables as t
 from report_service.domain.disposisi import Disposisi, Sifat, Status
+from report_service.service_layer.rows import DisposisiFiles, StoredRef
 
 
 def _value(row: Any) -> Disposisi:
@@ -32,7 +33,7 @@ class SqlDisposisiRepository:
         row.update(sifat=d.sifat.value, status=d.status.value, instruksi=list(d.instruksi))
         self.session.execute(insert(t.disposisi).values(created_at=datetime.now(UTC), **row))
 
-    def get(self, disposisi_id: str, *, for_update: bool = False) -> tuple[Disposisi, dict[str, Any]] | None:
+    def get(self, disposisi_id: str, *, for_update: bool = False) -> tuple[Disposisi, DisposisiFiles] | None:
         """The disposition and its files (`pdf`, `signed`: stored-object refs or None)."""
         query = select(t.disposisi).where(t.disposisi.c.id == disposisi_id)
         if for_update:
@@ -40,13 +41,16 @@ class SqlDisposisiRepository:
         row = self.session.execute(query).mappings().first()
         return (_value(row), {"pdf": row["pdf"], "signed": row["signed"]}) if row else None
 
-    def of_activity(self, activity_id: str) -> list[tuple[Disposisi, dict[str, Any]]]:
+    def of_activity(self, activity_id: str) -> list[tuple[Disposisi, DisposisiFiles]]:
         rows = self.session.execute(select(t.disposisi).where(t.disposisi.c.activity_id == activity_id)
                                     .order_by(t.disposisi.c.step)).mappings()
         return [(_value(r), {"pdf": r["pdf"], "signed": r["signed"]}) for r in rows]
 
-    def set_files(self, disposisi_id: str, **files: Any) -> None:
-        self.session.execute(update(t.disposisi).where(t.disposisi.c.id == disposisi_id).values(**files))
+    def printed(self, disposisi_id: str, pdf: StoredRef) -> None:
+        self.session.execute(update(t.disposisi).where(t.disposisi.c.id == disposisi_id).values(pdf=pdf))
+
+    def signed(self, disposisi_id: str, signed: StoredRef) -> None:
+        self.session.execute(update(t.disposisi).where(t.disposisi.c.id == disposisi_id).values(signed=signed))
 
     def close(self, d: Disposisi) -> None:
         self.session.execute(update(t.disposisi).where(t.disposisi.c.id == d.id, t.disposisi.c.status == "open")

@@ -29,6 +29,7 @@ from report_service.domain.reminder import Reminder
 from report_service.domain.timeline import DueStep
 from report_service.service_layer.ports import Dependencies
 from report_service.service_layer.reports import ActivityNotFound
+from report_service.service_layer.rows import ActivityRow, ReminderRow
 
 log = logging.getLogger(__name__)
 MAIL_ATTEMPTS = 3
@@ -72,7 +73,7 @@ class DeadlineService:
                     reminded += 1
         return {"reminded": reminded, "emailed": self.send_emails()}
 
-    def _remind(self, row: Mapping[str, Any], due: DueStep, now: datetime) -> bool:
+    def _remind(self, row: ActivityRow, due: DueStep, now: datetime) -> bool:
         seq = int((now - due.deadline) / self.repeat)
         key = _key(due.deadline)
         to = self._recipients(due)
@@ -82,10 +83,10 @@ class DeadlineService:
                 return False
             notified = bool(to and self.mailer)
             reminder = Reminder.overdue(row["id"], due.number, seq, notified=notified, facts=_jsonable(item))
-            if not uow.reports.add_reminder(
-                    id=str(uuid.uuid4()), activity_id=row["id"], step=due.number, deadline_key=key,
-                    deadline=due.deadline.astimezone(UTC), seq=seq, event_id=reminder.event_id,
-                    recipients=list(to), email_status="pending" if notified else "none"):
+            if not uow.reports.add_reminder({
+                    "id": str(uuid.uuid4()), "activity_id": row["id"], "step": due.number, "deadline_key": key,
+                    "deadline": due.deadline.astimezone(UTC), "seq": seq, "event_id": reminder.event_id,
+                    "recipients": list(to), "email_status": "pending" if notified else "none"}):
                 return False  # another worker committed the same reminder first
             uow.collect(reminder)
             uow.commit()
@@ -114,14 +115,13 @@ class DeadlineService:
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("reminder e-mail failed", extra={"reminder": reminder["id"], "error": error})
             with self.uow() as uow:
-                uow.reports.update_reminder(reminder["id"], email_status=status, email_error=error,
-                                            emailed_at=datetime.now(UTC) if status == "sent" else None)
+                uow.reports.emailed(reminder["id"], status, error, datetime.now(UTC) if status == "sent" else None)
                 uow.commit()
             sent += status == "sent"
         return sent
 
     # --- internals --------------------------------------------------------------------------
-    def _activities(self, activity_id: str | None) -> list[tuple[dict[str, Any], Activity]]:
+    def _activities(self, activity_id: str | None) -> list[tuple[ActivityRow, Activity]]:
         with self.uow() as uow:
             if activity_id is not None:
                 row = uow.reports.activity(activity_id)
@@ -132,7 +132,7 @@ class DeadlineService:
                 rows = uow.reports.activities(limit=SCAN_LIMIT, offset=0)
             return [(row, Activity.replay(uow.reports.events(row))) for row in rows]
 
-    def _item(self, row: Mapping[str, Any], due: DueStep, now: datetime) -> dict[str, Any]:
+    def _item(self, row: ActivityRow, due: DueStep, now: datetime) -> dict[str, Any]:
         late = now - due.deadline
         return {"activity_id": row["id"], "kegiatan": row["title"], "step": due.number, "name": due.step.name,
                 "roles": [a.value for a in due.step.actors], "actors": list(due.actors), "started": due.started,
@@ -150,7 +150,7 @@ class DeadlineService:
             out += [a for a in self.recipients.get(key, ()) if a not in out]
         return tuple(out)
 
-    def _message(self, reminder: Mapping[str, Any]) -> tuple[str, str]:
+    def _message(self, reminder: ReminderRow) -> tuple[str, str]:
         with self.uow() as uow:
             row = uow.reports.activity(reminder["activity_id"])
         step = reminder["step"]

@@ -17,7 +17,6 @@ import logging
 import threading
 import uuid
 from datetime import datetime
-from typing import Any
 
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
@@ -26,6 +25,7 @@ from report_service.domain import sop
 from report_service.domain.activity import Activity
 from report_service.service_layer.commands import DisposisiSpec, MarkDone
 from report_service.service_layer.ports import Dependencies
+from report_service.service_layer.rows import DisposisiFiles, stored_ref
 from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, keep_activity
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class DisposisiService:
         return d
 
     # --- the printed sheet and its paraf ---------------------------------------------------------
-    def print_sheet(self, disposisi_id: str) -> dict[str, Any]:
+    def print_sheet(self, disposisi_id: str) -> DisposisiFiles:
         """Render, convert and store the sheet, and ask for the giver's paraf; once per disposition."""
         with self._stripes[hash(disposisi_id) % len(self._stripes)]:
             d, files = self._get(disposisi_id)
@@ -75,14 +75,15 @@ class DisposisiService:
             stored = deps.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
                                     content_type="application/pdf", metadata=meta)
             with self.uow() as uow:
-                row: tuple[dd.Disposisi, dict[str, Any]] | None = uow.disposisi.get(d.id, for_update=True)
+                row = uow.disposisi.get(d.id, for_update=True)
                 if row is not None and row[1]["pdf"]:
                     return row[1]  # another process printed it meanwhile: one paraf request only
-                uow.disposisi.set_files(d.id, pdf=stored.ref())
-                d.ask_paraf(stored.ref(), visible=deps.visible_paraf)
+                sheet = stored_ref(stored.ref())
+                uow.disposisi.printed(d.id, sheet)
+                d.ask_paraf(sheet, visible=deps.visible_paraf)
                 uow.collect(d)
                 uow.commit()
-            return {"pdf": stored.ref(), "signed": None}
+            return {"pdf": sheet, "signed": None}
 
     def on_created(self, envelope: Envelope) -> None:
         """`disposisi.created` from the outbox: print the sheet. Idempotent (a printed sheet is not printed
@@ -107,7 +108,7 @@ class DisposisiService:
             disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
             row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
             if row is not None and disposisi_id and envelope.type == "document.signed":
-                uow.disposisi.set_files(disposisi_id, signed=envelope.payload["document"])
+                uow.disposisi.signed(disposisi_id, stored_ref(envelope.payload["document"]))
             uow.commit()
 
     # --- done by the addressee ------------------------------------------------------------------
@@ -130,13 +131,12 @@ class DisposisiService:
         return done
 
     # --- queries ----------------------------------------------------------------------------------
-    def get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:
+    def get(self, disposisi_id: str) -> tuple[dd.Disposisi, DisposisiFiles]:
         return self._get(disposisi_id)
 
-    def of_activity(self, activity_id: str) -> list[tuple[dd.Disposisi, dict[str, Any]]]:
+    def of_activity(self, activity_id: str) -> list[tuple[dd.Disposisi, DisposisiFiles]]:
         with self.uow() as uow:
-            rows: list[tuple[dd.Disposisi, dict[str, Any]]] = uow.disposisi.of_activity(activity_id)
-            return rows
+            return uow.disposisi.of_activity(activity_id)
 
     def sheet(self, disposisi_id: str, *, signed: bool) -> bytes | None:
         files = self.print_sheet(disposisi_id)
@@ -146,9 +146,9 @@ class DisposisiService:
         data, _ = self.deps.store.get(ref["bucket"], ref["key"], ref["version_id"])
         return data
 
-    def _get(self, disposisi_id: str) -> tuple[dd.Disposisi, dict[str, Any]]:
+    def _get(self, disposisi_id: str) -> tuple[dd.Disposisi, DisposisiFiles]:
         with self.uow() as uow:
-            row: tuple[dd.Disposisi, dict[str, Any]] | None = uow.disposisi.get(disposisi_id)
+            row = uow.disposisi.get(disposisi_id)
         if row is None:
             raise DisposisiNotFound(f"no disposition {disposisi_id}")
         return row

@@ -26,6 +26,7 @@ from report_service.service_layer.commands import (
 )
 from report_service.service_layer.ports import Dependencies
 from report_service.service_layer.reports import ReportService
+from report_service.service_layer.rows import LetterRow, SubmissionRow, stored_ref
 from report_service.service_layer.unit_of_work import ReportUnitOfWork
 
 SOURCES = ("pdf", "web", "tim")
@@ -71,10 +72,10 @@ class FormulirService:
         now = self.deps.clock()
         with self.uow() as uow:
             for letter in command.letters[:5000]:  # one batch is a district's kampung, not more
-                uow.formulir.add_letter(
-                    letter_id=letter.letter_id, batch_id=command.batch_id, sk_id=command.sk_id,
-                    kampung_kode=letter.kampung_kode[:120], kampung_nama=letter.kampung_nama[:300],
-                    distrik=letter.distrik[:300], token_sha256=letter.token_sha256, created_at=now)
+                uow.formulir.add_letter({
+                    "letter_id": letter.letter_id, "batch_id": command.batch_id, "sk_id": command.sk_id,
+                    "kampung_kode": letter.kampung_kode[:120], "kampung_nama": letter.kampung_nama[:300],
+                    "distrik": letter.distrik[:300], "token_sha256": letter.token_sha256, "created_at": now})
             uow.commit()
 
     def close_batch(self, command: CloseBatch) -> int:
@@ -85,23 +86,23 @@ class FormulirService:
         return n
 
     # --- submissions -------------------------------------------------------------------
-    def letter_by_token(self, token: str) -> dict[str, Any]:
+    def letter_by_token(self, token: str) -> LetterRow:
         if not (8 <= len(token) <= 100):
             raise FormulirNotFound("no Formulir at this link")
         with self.uow() as uow:
-            letter: dict[str, Any] | None = uow.formulir.letter_by_token(f.token_digest(token))
+            letter = uow.formulir.letter_by_token(f.token_digest(token))
         if letter is None or letter["closed_at"] is not None:
             raise FormulirNotFound("no Formulir at this link")  # unknown and expired look the same
         return letter
 
-    def submit_pdf(self, command: SubmitFormulirPdf) -> dict[str, Any]:
+    def submit_pdf(self, command: SubmitFormulirPdf) -> SubmissionRow:
         letter = self._letter(command.letter_id)  # 404 before reading an upload for nobody
         read = self.deps.read_formulir(command.pdf, letter_id=command.letter_id,
                                        kampung_kode=letter["kampung_kode"])  # or FormulirRejected
         return self.submit(SubmitFormulir(command.letter_id, read.values, source="pdf", actor=command.actor,
                                           at=command.at, pdf=command.pdf))
 
-    def submit(self, command: SubmitFormulir) -> dict[str, Any]:
+    def submit(self, command: SubmitFormulir) -> SubmissionRow:
         letter_id, actor, pdf = command.letter_id, command.actor, command.pdf
         values, errors = f.validate(dict(command.values))
         if errors:
@@ -110,10 +111,10 @@ class FormulirService:
         submission_id = str(uuid.uuid4())
         document = None
         if pdf is not None:  # before the transaction: at worst an unreferenced object version
-            document = self.deps.store.put(Buckets.REPORTS, f"formulir/{letter_id}/{submission_id}.pdf", pdf,
-                                      content_type="application/pdf",
-                                      metadata={"document-id": letter_id, "document-kind": "formulir",
-                                                "submission-id": submission_id, "producer": "report-service"}).ref()
+            document = stored_ref(self.deps.store.put(
+                Buckets.REPORTS, f"formulir/{letter_id}/{submission_id}.pdf", pdf, content_type="application/pdf",
+                metadata={"document-id": letter_id, "document-kind": "formulir", "submission-id": submission_id,
+                          "producer": "report-service"}).ref())
         with self.uow() as uow:
             letter = self._letter(letter_id, uow=uow, for_update=True)
             if letter["closed_at"] is not None:
@@ -125,15 +126,16 @@ class FormulirService:
             if last and last["status"] == "accepted":
                 raise FormulirConflict("already_accepted", "the Tim already accepted this kampung's data")
             version = uow.formulir.next_version(letter_id)
-            uow.formulir.add_submission(id=submission_id, letter_id=letter_id, version=version, source=command.source,
-                                        values=values, document=document, submitted_by=actor[:200],
-                                        submitted_at=at, status="submitted", notes={})
+            uow.formulir.add_submission({
+                "id": submission_id, "letter_id": letter_id, "version": version, "source": command.source,
+                "values": values, "document": document, "submitted_by": actor[:200], "submitted_at": at,
+                "status": "submitted", "notes": {}})
             self._step(uow, letter, 9, actor, at, at, f"Formulir {letter['kampung_nama']} diterima (versi {version})",
                        {"returned": [{"kampung": letter["kampung_nama"], "note": f"Formulir versi {version}"}]})
             uow.commit()
         return self.submission(letter_id, version)
 
-    def review(self, command: ReviewFormulir) -> dict[str, Any]:
+    def review(self, command: ReviewFormulir) -> SubmissionRow:
         """The Tim accepts the submission, or sends it back with a note per field (SOP step 10)."""
         letter_id, version, decision, notes = command.letter_id, command.version, command.decision, command.notes
         if decision not in ("accept", "send_back"):
@@ -156,6 +158,7 @@ class FormulirService:
             clean = {k: v.strip() for k, v in notes.items()}
             uow.formulir.review(sub["id"], status=status, notes=clean, reviewed_by=reviewer[:200], reviewed_at=at)
             name = letter["kampung_nama"]
+            figures: dict[str, Any]
             if status == "accepted":
                 figures = {"verified": [name]}
                 outcome = f"Formulir {name} versi {version} diverifikasi"
@@ -168,16 +171,16 @@ class FormulirService:
             uow.commit()
         return self.submission(letter_id, version)
 
-    def _step(self, uow: ReportUnitOfWork, letter: dict[str, Any], step: int, actor: str, start: datetime,
+    def _step(self, uow: ReportUnitOfWork, letter: LetterRow, step: int, actor: str, start: datetime,
               end: datetime, outcome: str, figures: dict[str, Any]) -> None:
         activity_id = uow.formulir.activity_of_sk(letter["sk_id"])
         if activity_id is not None:  # no activity for this SK yet: the data is kept, the timeline has no run
             self.reports.record_step_in(uow, RecordStep(activity_id, step, actor, start, end, outcome, figures))
 
     # --- reading ---------------------------------------------------------------------
-    def submission(self, letter_id: str, version: int) -> dict[str, Any]:
+    def submission(self, letter_id: str, version: int) -> SubmissionRow:
         with self.uow() as uow:
-            sub: dict[str, Any] | None = uow.formulir.submission(letter_id, version)
+            sub = uow.formulir.submission(letter_id, version)
         if sub is None:
             raise FormulirNotFound(f"no submission {version} of this kampung")
         return sub
@@ -195,7 +198,7 @@ class FormulirService:
                 raise FormulirNotFound(f"no activity {activity_id}")
             letters = uow.formulir.letters_of(row["sk_id"]) if row["sk_id"] else []
             subs = uow.formulir.submissions([x["letter_id"] for x in letters])
-        by_letter: dict[str, list[dict[str, Any]]] = {}
+        by_letter: dict[str, list[SubmissionRow]] = {}
         for s in subs:
             by_letter.setdefault(s["letter_id"], []).append(s)
         return [_view(x, by_letter.get(x["letter_id"], [])) for x in letters]
@@ -212,8 +215,8 @@ class FormulirService:
         return header, rows
 
     def _letter(self, letter_id: str, *, uow: ReportUnitOfWork | None = None,
-                for_update: bool = False) -> dict[str, Any]:
-        letter: dict[str, Any] | None
+                for_update: bool = False) -> LetterRow:
+        letter: LetterRow | None
         if uow is None:
             with self.uow() as own:
                 letter = own.formulir.letter(letter_id)
@@ -224,7 +227,7 @@ class FormulirService:
         return letter
 
 
-def _view(letter: dict[str, Any], subs: list[dict[str, Any]]) -> dict[str, Any]:
+def _view(letter: LetterRow, subs: list[SubmissionRow]) -> dict[str, Any]:
     last = subs[-1] if subs else None
     accepted = next((s for s in reversed(subs) if s["status"] == "accepted"), None)
     status = "with_pokja" if last is None or last["status"] == "sent_back" else \

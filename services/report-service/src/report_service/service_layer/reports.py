@@ -17,11 +17,12 @@ from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
 from report_service.domain.activity import Activity, ActivityEvent
 from report_service.domain.disposisi import DISPOSISI_STEPS, Disposisi
-from report_service.domain.report import Report
+from report_service.domain.report import Report, ReportStatus
 from report_service.domain.streams import activity_stream, sk_stream
 from report_service.service_layer.commands import CompileReport, CreateActivity, DisposisiSpec, LinkSk, RecordStep
 from report_service.service_layer.disposisi import DisposisiService
 from report_service.service_layer.ports import Dependencies
+from report_service.service_layer.rows import ActivityRow, ReportRow, stored_ref
 from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, keep_activity
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -146,14 +147,14 @@ class ReportService:
         report = Report(report_id, report_row["activity_id"])
         if envelope.type == "document.signed":
             report.sign(envelope.payload["document"])
-            uow.reports.update_report(report_id, status=report.status.value, signed=report.signed)
+            uow.reports.answer_report(report_id, report.status.value, signed=stored_ref(envelope.payload["document"]))
         else:
             report.reject(str(envelope.payload.get("note")))
-            uow.reports.update_report(report_id, status=report.status.value, error=report.error)
+            uow.reports.answer_report(report_id, report.status.value, error=report.error)
         uow.collect(report)
 
     # --- compiling ------------------------------------------------------------------------
-    def compile(self, command: CompileReport) -> dict[str, Any]:
+    def compile(self, command: CompileReport) -> ReportRow:
         """Render the Laporan Kegiatan (DOCX, PDF, charts), store it, and send it for the Kabid's signature."""
         d, activity_id = self.deps, command.activity_id
         now = command.written_at or d.clock()
@@ -174,15 +175,17 @@ class ReportService:
         stored_docx = d.store.put(Buckets.REPORTS, f"{base}/laporan.docx", docx, content_type=DOCX, metadata=meta)
         stored_pdf = d.store.put(Buckets.REPORTS, f"{base}/laporan.pdf", pdf, content_type="application/pdf",
                                     metadata=meta)
-        stored_charts = {name: d.store.put(Buckets.REPORTS, f"{base}/{name}", png, content_type="image/png",
-                                              metadata=meta).ref() for name, png in charts}
+        stored_charts = {name: stored_ref(d.store.put(Buckets.REPORTS, f"{base}/{name}", png,
+                                                      content_type="image/png", metadata=meta).ref())
+                         for name, png in charts}
         missing = [s.number for s in activity.missing_steps()]
         with self._stripes[hash(activity_id) % len(self._stripes)], self.uow() as uow:
             self._row(uow, activity_id, for_update=True)  # with the stripe: one version number per compile
             version = len(uow.reports.reports_of(activity_id)) + 1
-            uow.reports.add_report(id=report_id, activity_id=activity_id, version=version, status="signing",
-                                   docx=stored_docx.ref(), pdf=stored_pdf.ref(), charts=stored_charts,
-                                   missing_steps=missing)
+            uow.reports.add_report({"id": report_id, "activity_id": activity_id, "version": version,
+                                    "status": ReportStatus.SIGNING.value, "docx": stored_ref(stored_docx.ref()),
+                                    "pdf": stored_ref(stored_pdf.ref()), "charts": stored_charts,
+                                    "missing_steps": missing})
             uow.reports.append(activity_stream(activity_id), compiled)
             if row["sk_id"]:  # the data collection is over (step 11): the kampung's web-form links stop working
                 uow.formulir.close_letters_of_sk(row["sk_id"], now)
@@ -197,15 +200,15 @@ class ReportService:
         signed = [e for e in events if e.type == "document.signed"]
         return signed[-1].occurred_at if signed else None
 
-    def report(self, report_id: str) -> dict[str, Any]:
+    def report(self, report_id: str) -> ReportRow:
         with self.uow() as uow:
-            report: dict[str, Any] | None = uow.reports.report(report_id)
+            report = uow.reports.report(report_id)
         if report is None:
             raise ReportNotFound(f"no report {report_id}")
         return report
 
-    def _row(self, uow: ReportUnitOfWork, activity_id: str, *, for_update: bool = False) -> dict[str, Any]:
-        row: dict[str, Any] | None = uow.reports.activity(activity_id, for_update=for_update)
+    def _row(self, uow: ReportUnitOfWork, activity_id: str, *, for_update: bool = False) -> ActivityRow:
+        row = uow.reports.activity(activity_id, for_update=for_update)
         if row is None:
             raise ActivityNotFound(f"no activity {activity_id}")
         return row
