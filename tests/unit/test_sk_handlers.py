@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from naskah_shared import contracts
 from naskah_shared.config import load
 from naskah_shared.messages import Envelope
 from sk_service.adapters.tables import outbox
@@ -64,8 +65,8 @@ def document_signed(sk_id: str) -> Envelope:
     signed = {"bucket": "naskah-signed", "key": f"sk/{sk_id}/final.pdf", "version_id": "v1", "sha256": "cd" * 32}
     return Envelope(type="document.signed", producer="signature-service",
                     payload={"kind": "sk", "sk_id": sk_id, "document_id": sk_id, "document": signed,
-                             "signatures": [{"signer": "kabid-1", "role": "kabid"},
-                                            {"signer": "kadis-1", "role": "kadis"}]})
+                             "signatures": [{"signer": "kabid-1", "role": "kabid", "at": "2026-11-25T09:00:00+00:00"},
+                                            {"signer": "kadis-1", "role": "kadis", "at": "2026-11-25T09:05:00+00:00"}]})
 
 
 class ArchiveFails:
@@ -139,6 +140,10 @@ def test_one_sk_from_draft_through_a_rejection_to_its_archive(sk_service: Contai
     renderings = [e.payload["document"]["version_id"] for e in sent[:-1]]
     v1, v2, final = (v.pdf["version_id"] for v in versions)
     assert renderings == [v1, v1, v1, v2, v2, v2, final, final, final]
+    # What leaves is each type's contract: it loads as that message, at that message's version.
+    for e in sent:
+        message = contracts.MESSAGES[e.type]
+        assert isinstance(contracts.load(e), message) and e.version == message.VERSION
     requested = sent[-2].payload
     assert requested["nomor"] == sk.nomor and requested["signers"] == ["kabid", "kadis"]
     assert [d["document"] for d in requested["documents"]] == [versions[-1].pdf]
@@ -161,6 +166,16 @@ def test_a_signer_refusing_sends_the_sk_back_to_the_kabid_with_its_nomor(sk_serv
     sk = handlers.review_sk(sk_service.uow, sk_service.documents,
                             ReviewSk(sk_id, Role.KADIS, Decision.APPROVE, "", **KADIS))
     assert (sk.status, sk.nomor) == (Status.SIGNING, nomor), "a nomor, once taken, stays with its SK"
+
+
+def test_an_answer_out_of_its_contract_is_refused_and_changes_nothing(sk_service: Container) -> None:
+    sk_id = signing(sk_service)
+    broken = document_signed(sk_id)
+    broken = Envelope(type=broken.type, producer=broken.producer,
+                      payload={**broken.payload, "document": {"bucket": "naskah-signed"}})
+    with pytest.raises(contracts.ContractViolation):  # the bus parks it with the reason
+        on_answer(sk_service.uow, broken)
+    assert queries.sk(sk_service.uow, sk_id).status is Status.SIGNING
 
 
 def test_answers_about_other_documents_are_not_this_services(sk_service: Container) -> None:

@@ -1,9 +1,11 @@
-"""Event → command → use case. Thin: read the event's payload into this service's command, hand it on."""
+"""Event → command → use case. Thin: load the event by its contract (naskah_shared.contracts), build this
+service's command, hand it on."""
 
 from __future__ import annotations
 
 from naskah_shared.bus.ports import Bus
 from naskah_shared.bus.topology import Events, Queues
+from naskah_shared.contracts import DocumentSigned, SignatureRejected, SuratEdaranRequested
 from naskah_shared.messages import Envelope
 from sk_service.domain.surat_edaran import KIND as SURAT_EDARAN
 from sk_service.service_layer import handlers, surat_edaran
@@ -25,7 +27,7 @@ def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, 
         on_answer(uow_factory, event)
 
     def letters(event: Envelope) -> None:
-        cmd = ProduceLetters(surat_edaran_id=event.payload["surat_edaran_id"], cause=event)
+        cmd = ProduceLetters(SuratEdaranRequested.load(event.payload).surat_edaran_id, cause=event)
         surat_edaran.produce_letters(uow_factory, documents, cmd, workers=workers)
 
     # Answers from signature-service, by the kind of document signed.
@@ -38,18 +40,19 @@ def subscribe(bus: Bus, uow_factory: UnitOfWorkFactory, documents: SkDocuments, 
 def on_answer(uow_factory: UnitOfWorkFactory, event: Envelope) -> None:
     """signature-service's document.signed or signature.rejected, for an SK or one letter of a batch; the
     answers for other kinds (a report, a Lembar Disposisi) are not this service's."""
-    p = event.payload
-    kind, signed = p.get("kind", SK), event.type == Events.DOCUMENT_SIGNED
-    if kind == SK and p.get("sk_id"):
-        if signed:
-            handlers.record_signed(uow_factory, RecordSkSigned(p["sk_id"], p["document"], cause=event))
-        else:
-            handlers.return_from_signing(uow_factory, ReturnSkFromSigning(
-                p["sk_id"], p.get("role", "kadis"), p.get("note", ""), cause=event))
-    elif kind == SURAT_EDARAN:
-        if signed:
+    if event.type == Events.DOCUMENT_SIGNED:
+        signed = DocumentSigned.load(event.payload)
+        if signed.kind == SK:
+            handlers.record_signed(uow_factory, RecordSkSigned(signed.document_id, signed.document.to_dict(),
+                                                               cause=event))
+        elif signed.kind == SURAT_EDARAN and signed.batch_id:
             surat_edaran.record_letter_signed(uow_factory, RecordLetterSigned(
-                p["batch_id"], p["document_id"], p["document"], cause=event))
-        else:
-            surat_edaran.record_letter_rejected(uow_factory, RecordLetterRejected(
-                p["batch_id"], p["document_id"], p.get("note", ""), cause=event))
+                signed.batch_id, signed.document_id, signed.document.to_dict(), cause=event))
+        return
+    refused = SignatureRejected.load(event.payload)
+    if refused.kind == SK:
+        handlers.return_from_signing(uow_factory, ReturnSkFromSigning(
+            refused.document_id, refused.role or "kadis", refused.note, cause=event))
+    elif refused.kind == SURAT_EDARAN and refused.batch_id:
+        surat_edaran.record_letter_rejected(uow_factory, RecordLetterRejected(
+            refused.batch_id, refused.document_id, refused.note, cause=event))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeAlias
 
+from naskah_shared import contracts
 from naskah_shared.logs import correlation_id
-from naskah_shared.messages import Envelope
+from naskah_shared.messages import ENVELOPE_VERSION, Envelope
 from naskah_shared.transaction import Transaction
 from sk_service.domain.sk import DomainEvent, Sk
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
@@ -131,14 +132,24 @@ class UnitOfWorkFactory(Protocol):
 
 
 def envelopes_for(aggregate: Aggregate, cause: Envelope | None) -> list[Envelope]:
-    """The aggregate's new events as envelopes on the chain of `cause` (or of the current request)."""
+    """The aggregate's new events as envelopes on the chain of `cause` (or of the current request).
+
+    An event that crosses to another service is built as its contract's message (naskah_shared.contracts),
+    so what leaves is that type's shape and version; the domain, standard library only, records plain data.
+    """
     out = []
     for event in aggregate.events:
-        payload = dict(event.data)  # the envelope's own copy; the recorded event stays as it was
+        contract = contracts.MESSAGES.get(event.type)
+        if contract is not None:
+            message = contract.from_payload(event.data)
+            payload, version = message.to_payload(), message.VERSION
+        else:  # this service's own (surat_edaran.signed): no other service reads it
+            payload, version = dict(event.data), ENVELOPE_VERSION
         if cause is not None:
-            out.append(Envelope.caused_by(cause, event.type, payload, PRODUCER))
+            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER, version=version,
+                                correlation_id=cause.correlation_id, causation_id=cause.id))
         else:
-            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER,
+            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER, version=version,
                                 correlation_id=correlation_id.get()))
     aggregate.events.clear()
     return out
