@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import replace
 
 from naskah_shared.web.ratelimit import RateLimiter
+from signature_service.consumers import on_signature_requested
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
 from signature_service.service_layer.archive import csv_cell
 from tests.flow import approved_sk, requests_of, wait_for
@@ -194,7 +195,7 @@ def test_a_hostile_title_shows_as_text_on_the_signing_page(stack, people):
     source = container.runtime.store.put(Buckets.DRAFTS, "sk/hostile/sk.pdf", sk_sample_pdf(),
                                          content_type="application/pdf").ref()
     document_id = "0f0f0f0f-0000-4000-8000-000000000001"
-    container.signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+    on_signature_requested(container.signing, Envelope(type="signature.requested", producer="tests", payload={
         "kind": "sk", "sk_id": document_id, "title": HOSTILE, "nomor": HOSTILE[:40], "document": source,
         "signers": ["kabid", "kadis"]}))
     with container.signing.uow() as uow:

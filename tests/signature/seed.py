@@ -10,6 +10,7 @@ from flask import Flask
 
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
+from signature_service.consumers import on_signature_requested
 from signature_service.pki.sample_pdf import sk_sample_pdf
 
 
@@ -33,7 +34,7 @@ def seed_document(app: Flask, signers: tuple[str, ...] = ("kadis",)) -> dict[str
     """One document to sign by `signers` in order; answers {signer: request id} and `document_id`."""
     ensure_buckets(app)
     document_id = str(uuid.uuid4())
-    container(app).signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+    on_signature_requested(container(app).signing, Envelope(type="signature.requested", producer="tests", payload={
         "kind": "sk", "document_id": document_id, "title": "SK uji", "nomor": f"800/{document_id[:4]}/DPMK/2026",
         "signers": list(signers), "document": _draft(app, document_id)}))
     with container(app).signing.uow() as uow:
@@ -50,7 +51,7 @@ def seed_batch(app: Flask, letters: int, signer: str = "kadis") -> str:
         document_id = str(uuid.uuid4())
         documents.append({"document_id": document_id, "title": f"Surat Edaran {i}",
                           "document": _draft(app, document_id), "archive_key": f"bulk/{batch_id}/kampung-{i}.pdf"})
-    container(app).signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+    on_signature_requested(container(app).signing, Envelope(type="signature.requested", producer="tests", payload={
         "kind": "surat_edaran", "batch_id": batch_id, "nomor": "400/9/DPMK/2026", "signers": [signer],
         "documents": documents}))
     return batch_id

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from naskah_shared.storage.ports import Buckets
 from signature_service.app import create_app
-from signature_service.service_layer.signing import Client
+from signature_service.service_layer.commands import Client, Sign, SignBatch
 
 
 def arm_crash(box, where: str) -> None:
@@ -60,13 +60,13 @@ def main() -> int:
     account, passphrase = box.accounts[who], os.environ["NASKAH_TEST_PASSPHRASE"]
     arm_crash(box, os.environ.get("NASKAH_TEST_CRASH_AT", ""))
     if mode == "sign":
-        box.signing.sign(target, account, passphrase, Client("127.0.0.9", "sign-worker"))
+        box.signing.sign(Sign(target, account, passphrase, Client("127.0.0.9", "sign-worker")))
         return 0
     if mode == "batch":
         import signature_service.service_layer.batches as batches
 
         batches.LEASE, batches.HEARTBEAT_S = timedelta(seconds=3), 1.0  # a dead job shows as such in 3 s
-        box.batches.sign(target, account, passphrase, Client("127.0.0.9", "sign-worker"))
+        box.batches.sign(SignBatch(target, account, passphrase, Client("127.0.0.9", "sign-worker")))
         for thread in list(box.batches._threads.values()):
             thread.join(timeout=120)
         return 0
@@ -89,7 +89,7 @@ def main() -> int:
         time.sleep(max(0.0, min(30.0, at - time.time())))
         try:
             request_id = targets[i % len(targets)]  # on many requests: no row lock of one request serialises them
-            box.signing.sign(request_id, account, f"salah-{os.getpid()}-{i}", Client("127.0.0.9", "guess"))
+            box.signing.sign(Sign(request_id, account, f"salah-{os.getpid()}-{i}", Client("127.0.0.9", "guess")))
             answers.append("signed")
         except Exception as exc:
             answers.append(getattr(getattr(exc, "code", None), "value", None) or type(exc).__name__)

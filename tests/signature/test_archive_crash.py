@@ -17,7 +17,7 @@ from naskah_shared.storage.ports import Buckets
 from naskah_shared.testing.postgres import ADMIN_DSN
 from signature_service.domain.requests import Status
 from signature_service.pki.devpki import SIGNER_PASSPHRASES
-from signature_service.service_layer.signing import Client
+from signature_service.service_layer.commands import Client, Sign
 from tests.flow import wait_for
 from tests.signature.conftest_fault import sig, worker  # noqa: F401  (fixtures)
 from tests.signature.seed import archived_versions, container, seed_document, sign_audits
@@ -63,7 +63,7 @@ def test_sigkill_between_the_archive_write_and_the_commit(sig, crash, recovery):
             wait_for(lambda: not uow.guards.intents(), 20)
     if box.signing.request(rid).status is not Status.SIGNED:
         assert crash == "signature-intent" or recovery == "sign-again"
-        box.signing.sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "tests"))
+        box.signing.sign(Sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "tests")))
     _exactly_once(app, ids, rid)
     if left:  # the version the dead process wrote is the one adopted, not a second one
         assert box.signing.request(rid).result["version_id"] == left[0].version_id
@@ -97,13 +97,13 @@ def test_database_backend_killed_at_the_commit_after_the_archive_write(sig):  # 
     event.listen(box.runtime.engine, "commit", kill)
     try:
         with pytest.raises(Exception):  # noqa: B017 - whichever error the dead connection gives
-            box.signing.sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "t"))
+            box.signing.sign(Sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "t")))
     finally:
         event.remove(box.runtime.engine, "commit", kill)
         del store.put
     assert state["killed"] == 1
     assert box.signing.request(rid).status is Status.PENDING and len(archived_versions(app, {rid})) == 1
-    again = box.signing.sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "t"))
+    again = box.signing.sign(Sign(rid, box.accounts["kadis"], SIGNER_PASSPHRASES["kadis"], Client("127.0.0.1", "t")))
     assert again.status is Status.SIGNED
     _exactly_once(app, ids, rid)
 
@@ -116,7 +116,7 @@ def test_kabid_then_kadis_after_a_crash_at_each_signature(sig):  # noqa: F811
     for who in ("kabid", "kadis"):
         done = worker(cfg, "sign", ids[who], who, crash="signature-stored", passphrase=SIGNER_PASSPHRASES[who])
         assert done.returncode == -9, done.stderr.decode()[-3000:]
-        box.signing.sign(ids[who], box.accounts[who], SIGNER_PASSPHRASES[who], Client("127.0.0.1", "t"))
+        box.signing.sign(Sign(ids[who], box.accounts[who], SIGNER_PASSPHRASES[who], Client("127.0.0.1", "t")))
     kabid = box.signing.request(ids["kabid"])
     drafts = [v for v in box.runtime.store.list_versions(Buckets.DRAFTS, kabid.result["key"])
               if v.metadata.get("request-id") == ids["kabid"]]

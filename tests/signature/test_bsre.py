@@ -19,6 +19,7 @@ from signature_service.adapters.bsre import BsreSigner, LtvAugmenter, prepared_f
 from signature_service.adapters.bsre_client import BsreClient, BsreConfig
 from signature_service.adapters.verification import PadesVerifier
 from signature_service.app import create_app as signature_app
+from signature_service.consumers import on_signature_requested
 from signature_service.pki.bsre_loopback import DEFAULT_USERS, LoopbackBsre, dev_signers_file
 from signature_service.pki.bsrepki import BsrePki
 from signature_service.pki.devpki import SIGNER_PASSPHRASES, AnimatorServer, free_loopback_port
@@ -303,7 +304,7 @@ def test_a_batch_of_50_letters_goes_to_bsre_in_chunks(bsre_stack, bsre, bsre_ver
         ref = store.put(Buckets.DRAFTS, f"letter/{doc_id}/letter.pdf", letter, content_type="application/pdf")
         documents.append({"document_id": doc_id, "title": f"Surat Edaran kampung {n + 1}", "document": ref.ref(),
                           "archive_key": f"bulk/{batch_id}/kampung-{n + 1:02d}.pdf"})
-    container.signing.on_signature_requested(Envelope(type="signature.requested", producer="tests", payload={
+    on_signature_requested(container.signing, Envelope(type="signature.requested", producer="tests", payload={
         "kind": "letter", "batch_id": batch_id, "signers": ["kadis"], "documents": documents,
         "nomor": "400.10/002/DPMK/2026"}))
     calls, files = bsre.sign_calls, bsre.files_signed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from signature_service.pki.devpki import AnimatorServer, DevPki
 from signature_service.service_layer.accounts import KeyRing, SignerAccount
 from signature_service.service_layer.archive import ArchiveService
 from signature_service.service_layer.batches import BatchSigning
+from signature_service.service_layer.dependencies import SigningDependencies
 from signature_service.service_layer.disposisi_inbox import DisposisiInbox
 from signature_service.service_layer.inbox import InboxService
 from signature_service.service_layer.people import PeopleService
@@ -141,8 +143,7 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
     keyring = KeyRing(signer_opener(trust_roots=roots, other_certs=others, tsa_url=tsa_url, bsre=bsre),
                       ttl=settings.key_cache_seconds)
     uow = _unit_of_work(runtime)
-    signing = SigningService(
-        uow=uow,
+    signing = SigningService(uow, SigningDependencies(
         store=runtime.store, keyring=keyring, accounts=accounts,
         # Verification reads only what the PDF carries: fetching would make the server follow URLs that an
         # uploaded (untrusted) certificate names. Our B-LT documents carry their validation data.
@@ -151,13 +152,13 @@ def bootstrap(settings: SignatureSettings, *, bus: Bus | None = None, store: Obj
             budget_seconds=settings.verify_budget_seconds), pool=default_pool(settings.verify_workers)),
         level=SignatureLevel(settings.signature_level),
         verify_url=lambda document_id: f"{settings.verify_base_url.rstrip('/')}/verify/{document_id}",
-        retention_days=settings.signed_retention_days, lockout_attempts=settings.lockout_attempts,
-        lockout_minutes=settings.lockout_minutes, find_anchor=find_anchor, prepare_fields=prepare_fields,
-        status_of=status_checker(bsre), **_tata_naskah(settings))
-    # BSrE's v2 API signs several files in one call: a batch goes to it in chunks of NASKAH_BSRE_CHUNK
-    signing.chunk_of = lambda account: settings.bsre_chunk if (  # type: ignore[attr-defined]
-        account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1
-    signing.totp_sender = totp_sender(bsre)  # type: ignore[attr-defined]
+        retention=timedelta(days=settings.signed_retention_days), lockout_attempts=settings.lockout_attempts,
+        lockout=timedelta(minutes=settings.lockout_minutes), find_anchor=find_anchor, prepare_fields=prepare_fields,
+        status_of=status_checker(bsre),
+        # BSrE's v2 API signs several files in one call: a batch goes to it in chunks of NASKAH_BSRE_CHUNK
+        chunk_of=lambda account: settings.bsre_chunk if (
+            account.key.get("type") == "bsre" and settings.bsre_api == "v2") else 1,
+        totp_sender=totp_sender(bsre), **_tata_naskah(settings)))
     container = Container(settings, runtime, accounts, signing, BatchSigning(signing), keyring, pki, tokens)
     container.people = PeopleService(
         uow=uow, hasher=Argon2Hasher(), lockout_attempts=settings.login_attempts,

@@ -7,7 +7,7 @@ from flask import g, request
 from naskah_shared.web import ApiError
 from signature_service.api.container import container
 from signature_service.service_layer.accounts import SignerAccount
-from signature_service.service_layer.signing import Client
+from signature_service.service_layer.commands import Client
 
 
 def current_signer() -> SignerAccount:

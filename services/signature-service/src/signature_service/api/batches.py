@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from signature_service.api.auth import client, current_signer, signer_scope
 from signature_service.api.container import container
 from signature_service.api.schemas import BatchProgressSchema, RejectInputSchema, SignInputSchema
+from signature_service.service_layer.commands import RejectBatch, SignBatch
 
 blp = Blueprint("batches", __name__, url_prefix="/api/signature-batches",
                 description="Batches: many documents, one signer, one passphrase")
@@ -41,7 +42,7 @@ def sign_batch(body, batch_id: str):
     lockout); the rest are signed in the background: follow the `self` link. Calling again while that
     runs is a 409; after an error it resumes, and it never signs a document twice.
     """
-    return _view(_batches().sign(batch_id, current_signer(), body["passphrase"], client()))
+    return _view(_batches().sign(SignBatch(batch_id, current_signer(), body["passphrase"], client())))
 
 
 @blp.route("/<batch_id>/reject", methods=["POST"])
@@ -49,4 +50,4 @@ def sign_batch(body, batch_id: str):
 @blp.response(200, BatchProgressSchema)
 def reject_batch(body, batch_id: str):
     """Refuse, with a note, every document of the batch not signed yet; each goes back to its service."""
-    return _view(_batches().reject(batch_id, current_signer(), body["note"], client()))
+    return _view(_batches().reject(RejectBatch(batch_id, current_signer(), body["note"], client())))

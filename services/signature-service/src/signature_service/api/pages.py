@@ -21,6 +21,7 @@ from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer import queries
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.batches import BatchNotFound
+from signature_service.service_layer.commands import Reject, Sign
 from signature_service.service_layer.signing import RequestNotFound
 
 bp = Blueprint("pages", __name__, template_folder="../templates")
@@ -93,7 +94,7 @@ def sign_submit(request_id: str):
             return _sign_view(req, error="Dokumen ini sudah ditandatangani sebelumnya; tidak ditandatangani lagi.",
                               status=409)
         try:
-            signing.sign(req.id, account, passphrase, client())
+            signing.sign(Sign(req.id, account, passphrase, client()))
         except Exception as exc:  # each known failure has its Indonesian sentence; the rest propagate
             message, status = failure_message(exc)
             if message is None:
@@ -105,7 +106,7 @@ def sign_submit(request_id: str):
         if not note or len(note) > NOTE_MAX:
             return _sign_view(req, error=f"Tulis catatan penolakan (paling banyak {NOTE_MAX} huruf).", status=422)
         try:
-            signing.reject(req.id, account, note, client())
+            signing.reject(Reject(req.id, account, note, client()))
         except Exception as exc:
             message, status = failure_message(exc)
             if message is None:

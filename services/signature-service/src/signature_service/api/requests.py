@@ -11,6 +11,7 @@ from signature_service.api.container import container
 from signature_service.api.schemas import RejectInputSchema, RequestQuerySchema, SignatureRequestSchema, SignInputSchema
 from signature_service.domain.requests import SignatureRequest
 from signature_service.service_layer import queries
+from signature_service.service_layer.commands import Reject, RequestTotp, Sign
 
 blp = Blueprint("requests", __name__, url_prefix="/api/signature-requests",
                 description="Signature requests: the Kabid and the Kadis sign in order")
@@ -69,7 +70,7 @@ def preview(request_id: str):
 @blp.response(200, SignatureRequestSchema)
 def sign(body, request_id: str):
     """Sign with the signer's key. Signing twice answers the first result and adds no second signature."""
-    return view(_svc().sign(request_id, current_signer(), body["passphrase"], client()))
+    return view(_svc().sign(Sign(request_id, current_signer(), body["passphrase"], client())))
 
 
 class SignerStatusSchema(Schema):
@@ -99,7 +100,7 @@ def signer_status(request_id: str):
 @blp.response(202, TotpSentSchema)
 def request_totp(request_id: str):
     """For an account that signs with a TOTP: BSrE e-mails the signer the code to send as `passphrase`."""
-    return _svc().request_totp(request_id, current_signer())
+    return _svc().request_totp(RequestTotp(request_id, current_signer()))
 
 
 @blp.route("/<request_id>/reject", methods=["POST"])
@@ -107,4 +108,4 @@ def request_totp(request_id: str):
 @blp.response(200, SignatureRequestSchema)
 def reject(body, request_id: str):
     """Refuse to sign, with a note; the document goes back to its author's service."""
-    return view(_svc().reject(request_id, current_signer(), body["note"], client()))
+    return view(_svc().reject(Reject(request_id, current_signer(), body["note"], client())))

@@ -19,7 +19,7 @@ from typing import Any
 
 from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
 from signature_service.domain.requests import SignatureRequest, Status
-from signature_service.service_layer.signing import Client
+from signature_service.service_layer.commands import Client
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 KINDS = ("sk", "surat_edaran", "report")

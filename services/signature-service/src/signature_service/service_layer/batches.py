@@ -29,10 +29,10 @@ from naskah_shared.storage.ports import StoreUnavailable
 from signature_service.domain.requests import RequestClosed, RequestError, SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.chunked import chunk_size, sign_chunk
+from signature_service.service_layer.commands import Client, Reject, RejectBatch, Sign, SignBatch
 from signature_service.service_layer.ports import SigningError
 from signature_service.service_layer.signing import (
     INTENT_GRACE,
-    Client,
     DocumentTampered,
     LockedOut,
     SigningInProgress,
@@ -78,8 +78,10 @@ class BatchSigning:
         self.signing = signing
         self._threads: dict[tuple[str, str], threading.Thread] = {}  # this process's jobs (tests join them)
 
-    def sign(self, batch_id: str, account: SignerAccount, passphrase: str, client: Client) -> dict[str, Any]:
+    def sign(self, command: SignBatch) -> dict[str, Any]:
         """Sign the first pending document now and start the rest; answers the batch's progress."""
+        batch_id, account, passphrase, client = command.batch_id, command.account, command.passphrase, \
+            command.client
         requests = self._requests(batch_id, account)
         if self._live_job(batch_id, account):
             raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
@@ -96,7 +98,7 @@ class BatchSigning:
         if not taken:  # another worker started one a moment ago
             raise BatchInProgress(f"batch {batch_id} is being signed; follow its progress")
         try:
-            self.signing.sign(pending[0].id, account, passphrase, client)  # raises on a wrong passphrase
+            self.signing.sign(Sign(pending[0].id, account, passphrase, client))  # raises on a wrong passphrase
         except BaseException as exc:
             self._end(batch_id, account, owner, "failed", 0, len(pending), _error(exc))
             raise
@@ -110,12 +112,12 @@ class BatchSigning:
             thread.start()
         return self.progress(batch_id, account)
 
-    def reject(self, batch_id: str, account: SignerAccount, note: str, client: Client) -> dict[str, Any]:
+    def reject(self, command: RejectBatch) -> dict[str, Any]:
         """Refuse every document of the batch the signer has not signed yet; what is signed stays signed."""
-        for req in self._requests(batch_id, account):
+        for req in self._requests(command.batch_id, command.account):
             if req.status is Status.PENDING:
-                self.signing.reject(req.id, account, note, client)
-        return self.progress(batch_id, account)
+                self.signing.reject(Reject(req.id, command.account, command.note, command.client))
+        return self.progress(command.batch_id, command.account)
 
     def progress(self, batch_id: str, account: SignerAccount | None = None) -> dict[str, Any]:
         requests = self._requests(batch_id, account)
@@ -208,7 +210,7 @@ class BatchSigning:
                     if lost.is_set():
                         break
                     try:
-                        self.signing.sign(request_id, account, passphrase, client)
+                        self.signing.sign(Sign(request_id, account, passphrase, client))
                     except SigningInProgress:  # a crashed writer's intent, not settled yet: later
                         busy.append(request_id)
                         continue

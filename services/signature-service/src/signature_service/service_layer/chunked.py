@@ -14,9 +14,9 @@ from typing import Any
 from naskah_shared.naming import signature_field
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.accounts import SignerAccount
+from signature_service.service_layer.commands import Client
 from signature_service.service_layer.ports import SignItem
 from signature_service.service_layer.signing import (
-    Client,
     SigningInProgress,
     SigningService,
 )
@@ -24,8 +24,7 @@ from signature_service.service_layer.signing import (
 
 def chunk_size(signing: SigningService, account: SignerAccount) -> int:
     """How many documents the account's key backend signs in one call (1 for a key naskah holds)."""
-    size_of = getattr(signing, "chunk_of", None)
-    return max(1, int(size_of(account))) if size_of is not None else 1
+    return max(1, signing.deps.chunk_of(account))
 
 
 def sign_chunk(signing: SigningService, request_ids: list[str], account: SignerAccount, passphrase: str,

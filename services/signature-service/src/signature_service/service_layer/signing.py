@@ -15,25 +15,21 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from naskah_shared.contracts import load_signature_requested
-from naskah_shared.messages import Envelope
 from naskah_shared.naming import archive_key, in_batch, signature_anchor, signature_field
 from naskah_shared.owners import owner_gone, process_owner, same_process
 from naskah_shared.storage.keys import check_key
-from naskah_shared.storage.ports import Buckets, ObjectStore, Retention, StoredObject
+from naskah_shared.storage.ports import Buckets, Retention, StoredObject
 from signature_service.domain.requests import Requested, RequestError, SignatureRequest, SigningOrder, Status
-from signature_service.service_layer.accounts import KeyRing, SignerAccount
+from signature_service.service_layer.accounts import SignerAccount
+from signature_service.service_layer.commands import Client, Reject, RequestSignatures, RequestTotp, Sign
+from signature_service.service_layer.dependencies import SigningDependencies
 from signature_service.service_layer.messages import PRODUCER
 from signature_service.service_layer.ports import (
-    STAMP_HEADING,
-    SignatureLevel,
     SignatureReport,
-    SignatureVerifier,
     SignerStatus,
     SigningError,
     SigningErrorCode,
@@ -75,12 +71,6 @@ class NotTotpAccount(RequestError):
     code = "not_a_totp_account"
 
 
-@dataclass(frozen=True)
-class Client:
-    remote_addr: str = ""
-    user_agent: str = ""
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -97,35 +87,25 @@ def _keep(uow: SignatureUnitOfWork, order: SigningOrder) -> None:
 
 
 class SigningService:
-    def __init__(self, *, uow: UnitOfWorkFactory, store: ObjectStore, keyring: KeyRing,
-                 accounts: dict[str, SignerAccount], verifier: SignatureVerifier, level: SignatureLevel,
-                 verify_url: Callable[[str], str], retention_days: int, lockout_attempts: int,
-                 lockout_minutes: int, find_anchor: Callable[[bytes, str], StampPlacement | None],
-                 prepare_fields: Callable[[bytes, list[tuple[str, StampPlacement]]], bytes],
-                 status_of: Callable[[SignerAccount], SignerStatus] | None = None,
-                 stamp_heading: str = STAMP_HEADING, bsre_footer: Callable[[bytes], bytes] | None = None) -> None:
-        self.uow, self.store, self.keyring, self.accounts = uow, store, keyring, accounts
-        # The office's words (tata_naskah): the stamp's heading, and the footer naming BSrE as the issuer that
-        # a document signed with a BSrE certificate carries (added once, before the first signature).
-        self.stamp_heading, self.bsre_footer = stamp_heading, bsre_footer
-        self.status_of = status_of  # the key backend's word on a signer before any passphrase (BSrE)
-        self.verifier, self.level, self.verify_url = verifier, level, verify_url
-        self.retention = timedelta(days=retention_days)
-        self.lockout_attempts, self.lockout = lockout_attempts, timedelta(minutes=lockout_minutes)
-        self.find_anchor, self.prepare_fields = find_anchor, prepare_fields
+    def __init__(self, uow: UnitOfWorkFactory, deps: SigningDependencies) -> None:
+        self.uow, self.deps = uow, deps
+        # the ones read most, by their short names
+        self.store, self.keyring, self.accounts = deps.store, deps.keyring, deps.accounts
+        self.verifier, self.level, self.verify_url = deps.verifier, deps.level, deps.verify_url
+        self.stamp_heading = deps.stamp_heading
         self._stripes = [threading.Lock() for _ in range(64)]
         self._writing: set[str] = set()  # requests whose signed PDF this process is writing now
         self._key_locks: dict[str, threading.Lock] = {}
         self._key_locks_guard = threading.Lock()
 
     # --- requests from events ---------------------------------------------------------
-    def on_signature_requested(self, event: Envelope) -> None:
+    def request_signatures(self, request: RequestSignatures) -> None:
         """Create one request per signer and document, in order, on a copy of each PDF with every field made.
 
-        One event names one document (an SK, a report) or, with `documents` and a `batch_id`, many that one
-        signer signs together (SOP step 8's letters), each archived under its own `archive_key`.
+        One command names one document (an SK, a report) or, with a `batch_id`, many that one signer signs
+        together (SOP step 8's letters), each archived under its own `archive_key`.
         """
-        command = load_signature_requested(event.payload)  # ContractViolation (a ValueError): parked
+        command, event = request.message, request.event
         kind, batch_id, signers, documents = command.kind, command.batch_id, command.signers, command.documents
         unknown = [s for s in signers if s not in self.accounts]
         if unknown:
@@ -136,7 +116,8 @@ class SigningService:
                 if not in_batch(d.archive_key, batch_id):
                     raise ValueError(f"archive key {d.archive_key!r} is not under bulk/{batch_id}/")
         # invisible: e.g. a Lembar Disposisi's paraf, where the office shows none
-        prepared = [self._prepare(kind, d.document_id, d.document, signers, invisible=command.invisible)
+        prepared = [self._prepare(kind, d.document_id, d.document.to_dict(), signers,
+                                  invisible=command.invisible)
                     for d in documents]
         now = _now()
         with self.uow(cause=event) as uow:
@@ -159,31 +140,33 @@ class SigningService:
         data, _ = self.store.get(source["bucket"], source["key"], source["version_id"])
         if _sha(data) != source["sha256"]:
             raise DocumentTampered(f"{source['key']} does not match its SHA-256")
-        if self.bsre_footer is not None and any(self.accounts[s].signs_with_bsre for s in signers):
+        if self.deps.bsre_footer is not None and any(self.accounts[s].signs_with_bsre for s in signers):
             # Page content, so before any signature: added after one, it would break that signature's
             # allowed-changes check (only form filling may follow a signature).
-            data = self.bsre_footer(data)
+            data = self.deps.bsre_footer(data)
         placements = []
         for i, signer in enumerate(signers):
             if invisible:
                 placements.append((signature_field(signer), StampPlacement(page=0, box=(0.0, 0.0, 0.0, 0.0))))
                 continue
-            placement = self.find_anchor(data, signature_anchor(signer))
+            placement = self.deps.find_anchor(data, signature_anchor(signer))
             if placement is None:  # a template without our anchors: stack the stamps at the page foot
                 placement = StampPlacement(page=-1, box=(60.0, 60.0 + 90.0 * i, 330.0, 140.0 + 90.0 * i))
             placements.append((signature_field(signer), placement))
-        prepared = self.prepare_fields(data, placements)
+        prepared = self.deps.prepare_fields(data, placements)
         return self.store.put(Buckets.DRAFTS, f"{kind}/{document_id}/prepared.pdf", prepared,
                               content_type="application/pdf",
                               metadata={"document-id": document_id, "document-kind": kind, "status": "signing",
                                         "producer": PRODUCER})
 
     # --- signing ------------------------------------------------------------------------
-    def sign(self, request_id: str, account: SignerAccount, passphrase: str, client: Client) -> SignatureRequest:
+    def sign(self, command: Sign) -> SignatureRequest:
         """Sign once: a second call (a double click, another worker) answers the first result.
 
         A call that finds another one writing the signed PDF waits for it (bounded), then answers its result.
         """
+        request_id, account, passphrase, client = command.request_id, command.account, command.passphrase, \
+            command.client
         deadline = time.monotonic() + WRITER_WAIT_S
         while True:
             try:
@@ -270,7 +253,8 @@ class SigningService:
         tried and given back after, so parallel wrong guesses (threads or processes) never pass the limit."""
         now = _now()
         with self.uow() as uow:
-            until = uow.guards.reserve_attempt(account.id, limit=self.lockout_attempts, now=now, hold=ATTEMPT_HOLD)
+            until = uow.guards.reserve_attempt(account.id, limit=self.deps.lockout_attempts, now=now,
+                                               hold=ATTEMPT_HOLD)
             if until is not None:
                 uow.requests.audit(**audit, result="locked_out")
             uow.commit()
@@ -294,8 +278,8 @@ class SigningService:
     def _settle(self, account: SignerAccount, *, wrong: bool, right: bool, audit: dict[str, Any] | None = None,
                 **result: Any) -> None:
         with self.uow() as uow:
-            uow.guards.settle_attempt(account.id, wrong=wrong, right=right, limit=self.lockout_attempts,
-                                      now=_now(), lock_for=self.lockout)
+            uow.guards.settle_attempt(account.id, wrong=wrong, right=right, limit=self.deps.lockout_attempts,
+                                      now=_now(), lock_for=self.deps.lockout)
             if audit is not None:
                 uow.requests.audit(**audit, **result)
             uow.commit()
@@ -370,7 +354,7 @@ class SigningService:
         if bucket != Buckets.SIGNED:
             return self.store.put(bucket, key, pdf, content_type="application/pdf", metadata=meta)
         return self.store.put(bucket, key, pdf, content_type="application/pdf", metadata=meta,
-                              retention=Retention("COMPLIANCE", _now() + self.retention))
+                              retention=Retention("COMPLIANCE", _now() + self.deps.retention))
 
     # --- recovery ---------------------------------------------------------------------------
     def recover(self, request_id: str) -> SignatureRequest | None:
@@ -432,8 +416,9 @@ class SigningService:
             counts["adopted" if signed else "forgotten"] += 1
         return counts
 
-    def reject(self, request_id: str, account: SignerAccount, note: str, client: Client) -> SignatureRequest:
+    def reject(self, command: Reject) -> SignatureRequest:
         """The signer refuses: every open request of the document closes; the document goes back."""
+        request_id, account, note, client = command.request_id, command.account, command.note, command.client
         self.recover(request_id)  # a signature a crash left half-recorded is recorded first (and then stands)
         with self.uow() as uow:
             req = self._get(uow, request_id)
@@ -472,17 +457,18 @@ class SigningService:
         account = self.accounts.get(account_id)
         if account is None:
             return SignerStatus(False, "UNKNOWN", "Akun penandatangan tidak dikenal.", "")
-        if self.status_of is None:
+        if self.deps.status_of is None:
             return SignerStatus(True, "LOCAL", "Masukkan passphrase Anda.", str(account.key.get("type", "")))
-        return self.status_of(account)
+        return self.deps.status_of(account)
 
-    def request_totp(self, request_id: str, account: SignerAccount) -> dict[str, Any]:
+    def request_totp(self, command: RequestTotp) -> dict[str, Any]:
         """Ask the signer's key backend to send a one-time code for this request (BSrE v2 e-mails a TOTP),
         for an account set up to sign with a TOTP instead of a passphrase."""
-        req = self.request(request_id)
+        account = command.account
+        req = self.request(command.request_id)
         req.check_signer(account.id)
         req.ensure_signable()
-        sender = getattr(self, "totp_sender", None)
+        sender = self.deps.totp_sender
         if sender is None or account.key.get("credential") != "totp":
             raise NotTotpAccount(f"account {account.id} signs with a passphrase, not a TOTP")
         answer: dict[str, Any] = sender(account, 1)  # the key backend's answer (where the code went)
