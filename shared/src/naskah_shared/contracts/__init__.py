@@ -2,8 +2,8 @@
 service, each a frozen dataclass with its marshmallow schema and version, and the `DocumentRef` every message
 names a document by.
 
-A producer builds the message and sends `message.to_payload()` (`envelope(message, producer)` makes the
-envelope); every unit of work calls `check(type, payload)` at the outbox, so a payload out of its contract's
+A producer builds the message and sends `message.to_payload()` in an envelope of `message.TYPE` and
+`message.VERSION`; every unit of work calls `check(type, payload)` at the outbox, so a payload out of its contract's
 shape raises there and never leaves its service. A consumer reads `load(envelope)` (or `X.load(payload)`),
 which also accepts the shapes of before still sitting in queues and outboxes; a payload that is not one
 raises `ContractViolation` (a ValueError: the bus parks it with the reason). Fields a producer adds of its own
@@ -60,16 +60,6 @@ def load(envelope: Envelope) -> Message:
     return message.load(envelope.payload)
 
 
-def envelope(message: Message, producer: str, *, cause: Envelope | None = None,
-             id: str | None = None) -> Envelope:
-    """The envelope of ``message``: on the chain of ``cause`` when given (its correlation, it as causation)."""
-    extra: dict[str, Any] = {"id": id} if id else {}
-    if cause is not None:
-        extra.update(correlation_id=cause.correlation_id, causation_id=cause.id)
-    return Envelope(type=message.TYPE, payload=message.to_payload(), producer=producer, version=message.VERSION,
-                    **extra)
-
-
 def load_signature_requested(payload: Mapping[str, Any]) -> SignatureRequested:
     return SignatureRequested.load(payload)
 
@@ -77,4 +67,4 @@ def load_signature_requested(payload: Mapping[str, Any]) -> SignatureRequested:
 __all__ = ["MESSAGES", "ContractViolation", "DisposisiCreated", "DisposisiDone", "DocumentRef", "DocumentRefSchema",
            "DocumentSigned", "DocumentToSign", "Message", "Signature", "SignatureRejected", "SignatureRequested",
            "SkApproved", "SkArchived", "SkDrafted", "SkReviewed", "SkRevised", "SkSubmitted", "SuratEdaranRejected",
-           "SuratEdaranRequested", "check", "envelope", "load", "load_signature_requested"]
+           "SuratEdaranRequested", "check", "load", "load_signature_requested"]
