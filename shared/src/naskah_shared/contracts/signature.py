@@ -133,10 +133,6 @@ class DocumentSigned(_Answer):
     level: str | None = None  # the PAdES level signed at
     signatures: list[Signature] = field(default_factory=list)  # every signer's, in order
 
-    @property
-    def last_signature(self) -> Signature | None:
-        return self.signatures[-1] if self.signatures else None
-
 
 @shape_of(DocumentSigned)
 class DocumentSignedSchema(_AnswerSchema):
