@@ -209,8 +209,9 @@ def test_the_kadis_signature_starts_step_6_with_the_kabids_disposition_to_the_ka
     signed_at = START + timedelta(days=1)
     signed = Envelope(type="document.signed", producer="signature-service", occurred_at=signed_at, payload={
         "kind": "sk", "sk_id": "sk-6", "document_id": "sk-6", "nomor": "800/006/DPMK/2026",
-        "signatures": [{"role": "kabid", "signer": "kabid"}, {"role": "kadis", "signer": "kadis",
-                                                              "at": signed_at.isoformat()}]})
+        "document": {"bucket": "naskah-signed", "key": "sk/sk-6/sk.pdf", "version_id": "v1", "sha256": "0" * 64},
+        "signatures": [{"role": "kabid", "signer": "kabid", "at": (signed_at - timedelta(hours=1)).isoformat()},
+                       {"role": "kadis", "signer": "kadis", "at": signed_at.isoformat()}]})
     deliver(container, signed)
     deliver(container, signed)  # redelivered: claimed once
     given = client.get(f"/api/activities/{aid}/disposisi").get_json()

@@ -68,6 +68,11 @@ def fill(pdf: bytes, values: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+def _ref(document_id: str) -> dict[str, str]:
+    """A stored version as the signature request and the answer name it (the tests store nothing there)."""
+    return {"bucket": "naskah-drafts", "key": f"{document_id}.pdf", "version_id": "v1", "sha256": "0" * 64}
+
+
 @pytest.fixture
 def app(pg_url: str, tmp_path: Path) -> Iterator[Any]:
     app = keyed(create_app({"database_url": pg_url, "bus_url": "memory://", "store_url": f"file://{tmp_path}/store",
@@ -76,9 +81,9 @@ def app(pg_url: str, tmp_path: Path) -> Iterator[Any]:
     container = app.extensions["naskah"]
     container.runtime.store.ensure_bucket("naskah-reports")
     deliver(container, Envelope("signature.requested", {
-        "kind": "surat_edaran", "batch_id": "se-1", "sk_tim": "sk-1", "documents": [
+        "kind": "surat_edaran", "batch_id": "se-1", "sk_tim": "sk-1", "signers": ["kadis"], "documents": [
             {"document_id": lid, "kampung": {"nama": nama, "distrik": "Sentani", "kode": kode},
-             "formulir_token_sha256": f.token_digest(f.token(KEY, lid))}
+             "formulir_token_sha256": f.token_digest(f.token(KEY, lid)), "document": _ref(lid)}
             for lid, nama, kode in (("l0", "Kampung Sereh", "kampung-sereh"),
                                     ("l1", "Kampung Yobeh", "kampung-yobeh"))]}, "sk-service"))
     yield app
@@ -209,10 +214,12 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
     step(1, 0, 1)
     step(2, 1, 2)
     for i, (kind, extra) in enumerate([
-            ("sk.drafted", {"drafter": "Kasubid"}), ("sk.submitted", {}),
+            ("sk.drafted", {"drafter": "Kasubid"}), ("sk.submitted", {"by": "Kasubid"}),
             ("sk.reviewed", {"role": "kabid", "decision": "approve", "reviewer": "Kabid"}),
             ("sk.reviewed", {"role": "kadis", "decision": "approve", "reviewer": "Kadis"}),
-            ("document.signed", {"role": "kadis", "signer": "Kadis"}), ("sk.archived", {"nomor": "800/1"})]):
+            ("document.signed", {"kind": "sk", "document_id": "sk-1", "document": _ref("sk-1"),
+                                 "signatures": [{"role": "kadis", "signer": "Kadis", "at": at(7)}]}),
+            ("sk.archived", {"nomor": "800/1"})]):
         deliver(container, Envelope(kind, {"sk_id": "sk-1", "at": at(3 + i), **extra}, "sk-service"))
     step(7, 10, 11)
     step(8, 12, 13, {"assigned": ["Kampung Sereh", "Kampung Yobeh"]})
@@ -234,9 +241,9 @@ def test_the_kampung_figures_come_from_the_submissions(app) -> None:
     assert "dikembalikan kepada Pokja" in steps[10]["outcome"] and "diverifikasi" in steps[10]["outcome"]
     # A kampung not in step 8's list cannot hand over data: the step's rule refuses, nothing is kept.
     deliver(container, Envelope("signature.requested", {
-        "kind": "surat_edaran", "batch_id": "se-2", "sk_tim": "sk-1", "documents": [
+        "kind": "surat_edaran", "batch_id": "se-2", "sk_tim": "sk-1", "signers": ["kadis"], "documents": [
             {"document_id": "l9", "kampung": {"nama": "Kampung Lain", "distrik": "Sentani", "kode": "lain"},
-             "formulir_token_sha256": f.token_digest(f.token(KEY, "l9"))}]},
+             "formulir_token_sha256": f.token_digest(f.token(KEY, "l9")), "document": _ref("l9")}]},
         "sk-service"))
     r = c.post("/api/formulir/l9/submissions", json={"values": GOOD, "submitted_by": "x"})
     assert r.status_code == 422 and r.json["error"]["code"] == "invalid_figures"

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from naskah_shared.bus.topology import Events, Queues
+from naskah_shared.contracts import ContractViolation
 from naskah_shared.messages import Envelope
 from report_service import consumers
 from report_service.adapters.laporan_wording import step_outcome
@@ -80,7 +83,7 @@ class _Calls:
         self.calls: list[tuple[str, Any]] = []
 
     def __getattr__(self, name: str) -> Any:
-        return lambda arg: self.calls.append((name, arg))
+        return lambda *args: self.calls.append((name, args[-1]))  # the command, message or SK id
 
 
 def test_the_consumers_route_by_type_and_kind_and_make_commands_of_a_batch() -> None:
@@ -88,12 +91,21 @@ def test_the_consumers_route_by_type_and_kind_and_make_commands_of_a_batch() -> 
     queues = consumers.handlers(reports, disposisi, formulir)  # type: ignore[arg-type]
     answers, letters = queues[Queues.REPORT_EVENTS][1], queues[Queues.REPORT_FORMULIR][1]
     for kind in ("report", "disposisi", "sk"):
-        answers(Envelope(Events.DOCUMENT_SIGNED, {"kind": kind, "sk_id": "sk-1"}, "signature-service"))
-    assert [c[0] for c in reports.calls] == ["on_report_answer", "on_sk_event"]
+        answers(Envelope(Events.DOCUMENT_SIGNED, {"kind": kind, "document_id": "x1", "document": PDF},
+                         "signature-service"))
+    answers(Envelope(Events.SIGNATURE_REJECTED, {"kind": "report", "document_id": "r1", "note": "Revisi"},
+                     "signature-service"))
+    answers(Envelope(Events.SK_ARCHIVED, {"sk_id": "sk-1", "nomor": "800/1"}, "sk-service"))
+    assert [(name, arg if isinstance(arg, str) else type(arg).__name__) for name, arg in reports.calls] == [
+        ("on_report_answer", "DocumentSigned"), ("on_sk_event", "x1"), ("on_report_answer", "SignatureRejected"),
+        ("on_sk_event", "sk-1")]
     assert [c[0] for c in disposisi.calls] == ["on_signed"]
-    letters(Envelope(Events.SIGNATURE_REQUESTED, {"kind": "surat_edaran", "batch_id": "b1", "sk_tim": "sk-1",
-                                                 "documents": [{"document_id": "l1", "kampung": {"kode": "k1"}},
-                                                               {"document_id": "l2", "kampung": {}}]}, "sk-service"))
+    with pytest.raises(ContractViolation):  # a shape no producer writes is parked, not half-read
+        answers(Envelope(Events.DOCUMENT_SIGNED, {"kind": "report", "document_id": "r1"}, "signature-service"))
+    letters(Envelope(Events.SIGNATURE_REQUESTED, {
+        "kind": "surat_edaran", "batch_id": "b1", "sk_tim": "sk-1", "signers": ["kadis"],
+        "documents": [{"document_id": "l1", "document": PDF, "kampung": {"kode": "k1"}},
+                      {"document_id": "l2", "document": PDF, "kampung": {}}]}, "sk-service"))
     letters(Envelope(Events.SURAT_EDARAN_REJECTED, {"kind": "surat_edaran", "surat_edaran_id": "b1"}, "sk-service"))
     letters(Envelope(Events.SIGNATURE_REQUESTED, {"kind": "sk"}, "sk-service"))  # not a batch: nothing
     (_, take), (_, close) = formulir.calls

@@ -18,6 +18,7 @@ import threading
 import uuid
 from datetime import datetime
 
+from naskah_shared.contracts import DocumentSigned, SignatureRejected
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
 from report_service.domain import disposisi as dd
@@ -100,15 +101,13 @@ class DisposisiService:
                         type(exc).__name__, exc)
             raise
 
-    def on_signed(self, envelope: Envelope) -> None:
-        """signature-service's answer for a sheet: keep the signed PDF."""
+    def on_signed(self, envelope: Envelope, answer: DocumentSigned | SignatureRejected) -> None:
+        """signature-service's answer for a sheet: keep the signed PDF (a refused paraf leaves it unsigned)."""
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
-            disposisi_id = envelope.payload.get("disposisi_id") or envelope.payload.get("document_id")
-            row = uow.disposisi.get(disposisi_id, for_update=True) if disposisi_id else None
-            if row is not None and disposisi_id and envelope.type == "document.signed":
-                uow.disposisi.signed(disposisi_id, stored_ref(envelope.payload["document"]))
+            if isinstance(answer, DocumentSigned) and uow.disposisi.get(answer.document_id, for_update=True):
+                uow.disposisi.signed(answer.document_id, stored_ref(answer.document.to_dict()))
             uow.commit()
 
     # --- done by the addressee ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from naskah_shared.contracts import DocumentSigned, SignatureRejected
 from naskah_shared.messages import Envelope
 from naskah_shared.storage.ports import Buckets
 from report_service.domain.activity import Activity, ActivityEvent
@@ -92,33 +93,42 @@ class ReportService:
         return {"row": row, "activity": activity, "reports": reports, "timeline": timeline}
 
     # --- events from the other services (report_service.consumers routes them here) -----------
-    def on_sk_event(self, envelope: Envelope) -> None:
-        """An SK's lifecycle event or signature: kept in the SK's stream, which its activities read; the
-        Kadis's signature also gives step 6's Disposisi."""
+    def on_sk_event(self, envelope: Envelope, sk_id: str) -> None:
+        """An SK's lifecycle event or signature (its contract checked by the consumer): kept as it came in the
+        SK's stream, which its activities read; the Kadis's signature also gives step 6's Disposisi."""
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
-            uow.reports.append(sk_stream(envelope.payload["sk_id"]), ActivityEvent(
+            uow.reports.append(sk_stream(sk_id), ActivityEvent(
                 envelope.type, envelope.occurred_at, self._sk_payload(envelope), envelope.id))
-            self._handover_disposisi(uow, envelope, envelope.payload.get("kind", "sk"))
+            self._handover_disposisi(uow, envelope, sk_id)
             uow.commit()
 
-    def on_report_answer(self, envelope: Envelope) -> None:
+    def on_report_answer(self, envelope: Envelope, answer: DocumentSigned | SignatureRejected) -> None:
         """signature-service's answer for a Laporan: signed (kept, `report.signed`) or refused."""
         with self.uow(cause=envelope) as uow:
             if not uow.claim(envelope, PRODUCER):
                 return
-            self._report_answer(uow, envelope)
+            row = uow.reports.report(answer.document_id, for_update=True)
+            if row is not None:  # else not ours
+                report = Report(row["id"], row["activity_id"])
+                if isinstance(answer, DocumentSigned):
+                    signed = answer.document.to_dict()
+                    report.sign(signed)
+                    uow.reports.answer_report(report.id, report.status.value, signed=stored_ref(signed))
+                else:
+                    report.reject(answer.note)
+                    uow.reports.answer_report(report.id, report.status.value, error=report.error)
+                uow.collect(report)
             uow.commit()
 
-    def _handover_disposisi(self, uow: ReportUnitOfWork, envelope: Envelope, kind: str) -> Disposisi | None:
+    def _handover_disposisi(self, uow: ReportUnitOfWork, envelope: Envelope, sk_id: str) -> Disposisi | None:
         """SOP step 6 starts with the Kadis's signature on the SK, and its output is the Kabid's Disposisi
         handing the SK to the Kasubid to document and archive: given then, to the SK's newest activity."""
         payload = self._sk_payload(envelope)
-        if (envelope.type != "document.signed" or kind != "sk"
-                or (payload.get("role") or payload.get("signer_role")) != "kadis"):
+        if envelope.type != "document.signed" or (payload.get("role") or payload.get("signer_role")) != "kadis":
             return None
-        activity_id = uow.formulir.activity_of_sk(payload["sk_id"])
+        activity_id = uow.formulir.activity_of_sk(sk_id)
         if activity_id is None:
             return None  # an SK no activity follows (yet): nothing to hand over in the SOP's record
         row = self._row(uow, activity_id, for_update=True)
@@ -138,20 +148,6 @@ class ReportService:
             p.setdefault("signer", last.get("signer"))
             p.setdefault("at", last.get("at"))
         return p
-
-    def _report_answer(self, uow: ReportUnitOfWork, envelope: Envelope) -> None:
-        report_id = envelope.payload.get("report_id") or envelope.payload.get("document_id")
-        report_row = uow.reports.report(report_id, for_update=True) if report_id else None
-        if report_row is None or not report_id:
-            return  # not ours
-        report = Report(report_id, report_row["activity_id"])
-        if envelope.type == "document.signed":
-            report.sign(envelope.payload["document"])
-            uow.reports.answer_report(report_id, report.status.value, signed=stored_ref(envelope.payload["document"]))
-        else:
-            report.reject(str(envelope.payload.get("note")))
-            uow.reports.answer_report(report_id, report.status.value, error=report.error)
-        uow.collect(report)
 
     # --- compiling ------------------------------------------------------------------------
     def compile(self, command: CompileReport) -> ReportRow:
