@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from naskah_shared import formulir as f
 from naskah_shared.web import ApiError
 from report_service.api.container import container
-from report_service.domain.activity import ActivityError
+from report_service.domain.errors import ActivityError
 from report_service.service_layer.commands import CloseBatch, ReviewFormulir, SubmitFormulir, SubmitFormulirPdf
 from report_service.service_layer.formulir import FormulirConflict, FormulirInvalid
 

@@ -72,9 +72,6 @@ from typing import Any
 from report_service.domain import kampung, sop, timeline
 from report_service.domain.calendar import Calendar
 from report_service.domain.disposisi import DISPOSISI_STEPS
-
-# api/formulir.py still imports ActivityError from here; api/ is being reworked by another change this session.
-from report_service.domain.errors import ActivityError as ActivityError
 from report_service.domain.errors import (
     InvalidEvent,
     InvalidFigures,

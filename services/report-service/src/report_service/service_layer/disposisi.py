@@ -30,7 +30,6 @@ from report_service.service_layer.rows import DisposisiFiles, stored_ref
 from report_service.service_layer.unit_of_work import PRODUCER, ReportUnitOfWork, keep_activity
 
 log = logging.getLogger(__name__)
-KIND = dd.KIND
 
 
 class DisposisiNotFound(LookupError):
@@ -71,7 +70,7 @@ class DisposisiService:
             docx = deps.render_disposisi(d, office=deps.office, verify_url=deps.verify_url(d.id),
                                          visible_paraf=deps.visible_paraf)
             pdf = deps.converter.to_pdf(docx)
-            meta = {"document-id": d.id, "document-kind": KIND, "activity-id": d.activity_id, "status": "given",
+            meta = {"document-id": d.id, "document-kind": dd.KIND, "activity-id": d.activity_id, "status": "given",
                     "producer": PRODUCER}
             stored = deps.store.put(Buckets.REPORTS, f"disposisi/{d.activity_id}/{d.id}/lembar.pdf", pdf,
                                     content_type="application/pdf", metadata=meta)
