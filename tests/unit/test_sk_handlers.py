@@ -115,7 +115,7 @@ def test_one_sk_from_draft_through_a_rejection_to_its_archive(sk_service: Contai
     revised = {**content, "mengingat": [*content["mengingat"], "Permendagri Nomor 1 Tahun 2023"]}
     sk, changed = handlers.revise_sk(uow, documents, ReviseSk(sk.id, revised, "kasubid-1"))
     assert (sk.status, sk.revision, changed) == (Status.DRAFT, 2, [f"mengingat[{len(content['mengingat'])}]"])
-    assert handlers.diff(uow, sk.id, 1, 2) == changed
+    assert queries.diff(uow, sk.id, 1, 2) == changed
     handlers.submit_sk(uow, SubmitSk(sk.id, "kasubid-1"))
     sk = handlers.review_sk(uow, documents, ReviewSk(sk.id, Role.KABID, Decision.APPROVE, "", **KABID))
     assert sk.status is Status.WITH_KADIS and sk.nomor is None

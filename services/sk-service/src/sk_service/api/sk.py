@@ -172,7 +172,7 @@ def versions(sk_id: str):
 def diff(query, sk_id: str):
     """Which fields changed between two revisions."""
     return {"from_": query["from_"], "to": query["to"],
-            "changed_fields": handlers.diff(container().uow, sk_id, query["from_"], query["to"])}
+            "changed_fields": queries.diff(container().uow, sk_id, query["from_"], query["to"])}
 
 
 _MIME = {"pdf": "application/pdf",

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sk_service.domain.sk import Sk, Status, TransitionNotAllowed, WrongReviewer, changed_fields
+from sk_service.domain.sk import Sk, Status, TransitionNotAllowed, WrongReviewer
 from sk_service.service_layer.commands import DraftSk, RecordSkSigned, ReturnSkFromSigning, ReviewSk, ReviseSk, SubmitSk
 from sk_service.service_layer.documents import SkDocuments
 from sk_service.service_layer.unit_of_work import (
@@ -168,16 +168,6 @@ def return_from_signing(uow_factory: UnitOfWorkFactory, cmd: ReturnSkFromSigning
         uow.commit_aggregate(sk)
 
 
-def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str]:
-    """Fields changed between revisions `a` and `b` of an SK."""
-    with uow_factory() as uow:
-        get_sk(uow, sk_id)
-        old, new = uow.sks.version_of_revision(sk_id, a), uow.sks.version_of_revision(sk_id, b)
-        if old is None or new is None:
-            raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
-        return changed_fields(old.content, new.content)
-
-
 def _read(uow_factory: UnitOfWorkFactory, sk_id: str) -> tuple[Sk, int]:
     """The SK as it is now and the version the commit will expect, read without a lock."""
     with uow_factory() as uow:
@@ -211,5 +201,5 @@ def _pdf_of(sk_id: str, version: SkVersion | None) -> StoredRef:
     return version.pdf
 
 
-__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "WrongReviewer", "diff", "draft_sk", "get_sk",
+__all__ = ["SkNotFound", "TransitionNotAllowed", "VersionNotFound", "WrongReviewer", "draft_sk", "get_sk",
            "record_signed", "return_from_signing", "review_sk", "revise_sk", "submit_sk"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from naskah_shared.storage.ports import ObjectStore, StoredObject
-from sk_service.domain.sk import Sk
+from sk_service.domain.sk import Sk, changed_fields
 from sk_service.domain.surat_edaran import Letter, SuratEdaran
-from sk_service.service_layer.handlers import get_sk
+from sk_service.service_layer.handlers import VersionNotFound, get_sk
 from sk_service.service_layer.surat_edaran import get_surat_edaran
 from sk_service.service_layer.unit_of_work import SkListing, SkVersion, SuratEdaranListing, UnitOfWorkFactory
 
@@ -39,6 +39,16 @@ def version(uow_factory: UnitOfWorkFactory, sk_id: str, n: int | None = None) ->
     with uow_factory() as uow:
         get_sk(uow, sk_id)
         return uow.sks.latest_version(sk_id) if n is None else uow.sks.version(sk_id, n)
+
+
+def diff(uow_factory: UnitOfWorkFactory, sk_id: str, a: int, b: int) -> list[str]:
+    """Fields changed between revisions `a` and `b` of an SK."""
+    with uow_factory() as uow:
+        get_sk(uow, sk_id)
+        old, new = uow.sks.version_of_revision(sk_id, a), uow.sks.version_of_revision(sk_id, b)
+        if old is None or new is None:
+            raise VersionNotFound(f"SK {sk_id} has no revision {a if old is None else b}")
+        return changed_fields(old.content, new.content)
 
 
 def surat_edaran_for_sk(uow_factory: UnitOfWorkFactory, sk_id: str) -> list[SuratEdaranListing]:
