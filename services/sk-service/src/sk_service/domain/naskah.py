@@ -143,6 +143,10 @@ class Office:
         if "seq" not in fields or not fields <= _NOMOR_FIELDS:
             raise ValueError(f"nomor_format must use {{seq}} and only {sorted(_NOMOR_FIELDS)}: "
                              f"{self.nomor_format!r}")
+        try:  # the domain's own invariant: every date it prints is on this zone's calendar
+            ZoneInfo(self.zona_waktu)
+        except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"zona_waktu {self.zona_waktu!r} is not an IANA time zone") from None
 
     @classmethod
     def of(cls, config: Any) -> Office:
