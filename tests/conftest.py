@@ -58,4 +58,8 @@ def stack_settings(database_url: str, amqp_url: str, seaweed: SeaweedS3, **extra
 def real_stack(pg_database, amqp_url, seaweed) -> Callable[..., dict[str, Any]]:
     """Settings overrides for a service on the real servers: its own fresh database, the session's vhost
     and S3 server. Call it once per service."""
-    return lambda **extra: stack_settings(pg_database(), amqp_url, seaweed, **extra)
+    def settings(**extra: Any) -> dict[str, Any]:
+        # a caller may name its own database (schemathesis runs sk and report on SQLite too)
+        return stack_settings(extra.pop("database_url", None) or pg_database(), amqp_url, seaweed, **extra)
+
+    return settings
