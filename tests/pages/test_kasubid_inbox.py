@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from naskah_shared.messages import Envelope
+from signature_service.consumers import on_sk_event
 from tests.pages.conftest import PASSWORD, csrf_of, logged_in
 
 NOTE = "Tambahkan <b>Permendagri</b> 1/2023 pada Mengingat"
@@ -23,10 +24,11 @@ def test_a_sent_back_draft_waits_in_the_kasubids_inbox_with_the_note(stack, peop
     container = sig.extensions["naskah"]
     kasubid = container.people.add(username="kasubid", password=PASSWORD, role="kasubid", nama="Yohanes Wally")
     sk_id, t0 = str(uuid.uuid4()), datetime.now(UTC) - timedelta(minutes=10)
-    container.inbox.on_sk_event(_event("sk.drafted", sk_id, t0, status="draft", awaiting=None))
-    container.inbox.on_sk_event(_event("sk.submitted", sk_id, t0 + timedelta(minutes=1), status="draft",
-                                       awaiting="kabid"))
-    container.inbox.on_sk_event(_event(
+    on_sk_event(container.inbox, _event("sk.drafted", sk_id, t0, status="draft", awaiting=None,
+                                        drafter="kasubid"))
+    on_sk_event(container.inbox, _event("sk.submitted", sk_id, t0 + timedelta(minutes=1), status="draft",
+                                        awaiting="kabid", by="kasubid"))
+    on_sk_event(container.inbox, _event(
         "sk.reviewed", sk_id, t0 + timedelta(minutes=2), role="kabid", decision="reject", note=NOTE,
         reviewer="kabid", reviewer_id=people["kabid"].id, reviewer_nama="Rahmi Suryantari", status="submitted",
         status_after="rejected_by_kabid", awaiting=None))
@@ -45,7 +47,7 @@ def test_a_sent_back_draft_waits_in_the_kasubids_inbox_with_the_note(stack, peop
     assert f"/review/{sk_id}" not in logged_in(sig, people["kabid"]).get("/inbox").text  # not the Kabid's step
     assert "Draf dikembalikan" not in logged_in(sig, people["kabid"]).get("/inbox").text  # the Kasubid's only
 
-    container.inbox.on_sk_event(_event("sk.revised", sk_id, t0 + timedelta(minutes=5), status="draft",
-                                       awaiting=None, revision=2))
+    on_sk_event(container.inbox, _event("sk.revised", sk_id, t0 + timedelta(minutes=5), status="draft",
+                                        awaiting=None, revision=2, by="kasubid"))
     assert f"/review/{sk_id}" not in drafter.get("/inbox").text
     assert drafter.get(f"/review/{sk_id}").status_code == 403  # not waiting for anyone's step now

@@ -119,9 +119,10 @@ def test_the_inbox_read_model_follows_events_once_and_in_order(sig):
         bus.publish(reviewed)
     wait_for(lambda: inbox.awaiting_review(sk_id)["awaiting"] == "kadis")
     bus.publish(submitted)  # a copy of the older event arriving late changes nothing (its id is claimed)
-    late = _event("sk.submitted", sk_id, now - timedelta(minutes=3), status="submitted", awaiting="kabid")
+    late = _event("sk.submitted", sk_id, now - timedelta(minutes=3), status="submitted", awaiting="kabid",
+                  by="Kasubid Uji")
     bus.publish(late)  # an older event with a new id: older than the row, ignored
-    probe = _event("sk.drafted", str(uuid.uuid4()), now, status="draft")
+    probe = _event("sk.drafted", str(uuid.uuid4()), now, status="draft", drafter="Kasubid Uji")
     bus.publish(probe)  # published after them on the same queue: once it is seen, the others were handled
     wait_for(lambda: inbox.awaiting_review(probe.payload["sk_id"]) is not None)
     assert inbox.awaiting_review(sk_id)["awaiting"] == "kadis"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack, cast
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,6 +14,7 @@ from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
 from signature_service.domain.requests import SignatureRequest, SigningOrder, Status
 from signature_service.service_layer.ports import ConcurrentUpdate
+from signature_service.service_layer.rows import AuditEntry, AuditRow
 
 
 def _request(row: Any) -> SignatureRequest:
@@ -104,19 +105,20 @@ class SqlSignatureRepository:
                              .on_conflict_do_update(index_elements=["signer"], set_=values))
 
     # --- audit ----------------------------------------------------------------------
-    def signed(self, **filters: Any) -> list[SignatureRequest]:
+    def signed(self, *, text: str = "", nomor: str = "", kind: str = "",
+               limit: int = 5000) -> list[SignatureRequest]:
         """Signed requests matching the archive search's filters (`signed_requests`)."""
-        return signed_requests(self.session, **filters)
+        return signed_requests(self.session, text=text, nomor=nomor, kind=kind, limit=limit)
 
-    def audit(self, **entry: Any) -> None:
+    def audit(self, **entry: Unpack[AuditEntry]) -> None:
         self.session.execute(insert(t.audit_trail).values(at=datetime.now(UTC), **entry))
 
-    def audit_trail(self, *, document_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_trail(self, *, document_id: str | None = None, limit: int = 200) -> list[AuditRow]:
         query = select(t.audit_trail)
         if document_id:
             query = query.where(t.audit_trail.c.document_id == document_id)
         rows = self.session.execute(query.order_by(t.audit_trail.c.id.desc()).limit(limit)).mappings()
-        return [dict(r, at=aware_utc(r["at"])) for r in rows]
+        return [cast(AuditRow, dict(r, at=aware_utc(r["at"]))) for r in rows]
 
 
 def _like(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from naskah_shared.storage.ports import Buckets, ObjectStore, StoredObject
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.commands import Client
+from signature_service.service_layer.rows import AuditRow
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 KINDS = ("sk", "surat_edaran", "report")
@@ -166,7 +167,7 @@ class ArchiveService:
             uow.requests.audit(**entry, result="ok")
             uow.commit()
 
-    def holds(self, document_id: str) -> list[dict[str, Any]]:
+    def holds(self, document_id: str) -> list[AuditRow]:
         """Who placed or lifted a legal hold on the document, when and why, newest first."""
         with self.uow() as uow:
             trail = uow.requests.audit_trail(document_id=document_id, limit=200)

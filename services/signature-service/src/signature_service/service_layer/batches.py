@@ -31,6 +31,7 @@ from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.chunked import chunk_size, sign_chunk
 from signature_service.service_layer.commands import Client, Reject, RejectBatch, Sign, SignBatch
 from signature_service.service_layer.ports import SigningError
+from signature_service.service_layer.rows import Job
 from signature_service.service_layer.signing import (
     INTENT_GRACE,
     DocumentTampered,
@@ -135,7 +136,7 @@ class BatchSigning:
                 "heartbeat_at": job["heartbeat_at"] if job else None, "error": error}
 
     @staticmethod
-    def _state(job: dict[str, Any] | None, pending: int) -> tuple[str | None, dict[str, str] | None]:
+    def _state(job: Job | None, pending: int) -> tuple[str | None, dict[str, str] | None]:
         """running | interrupted | done (None before any job): a job that stopped with documents left,
         by an error or because its process died (its lease lapsed), is interrupted: signing again resumes."""
         if job is None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from naskah_shared import contracts
 from naskah_shared.bus.topology import Queues
 from naskah_shared.messages import Envelope
 from signature_service.service_layer.people import Person
+from signature_service.service_layer.rows import DisposisiChange, DisposisiRow
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = Queues.SIGNATURE_DISPOSISI
@@ -29,35 +31,34 @@ class DisposisiInbox:
     def __init__(self, *, uow: UnitOfWorkFactory, client: DisposisiDone) -> None:
         self.uow, self.client = uow, client
 
-    def on_event(self, event: Envelope) -> None:
-        p = event.payload
-        if not p.get("disposisi_id") or p.get("kepada") not in ("kadis", "kabid", "kasubid"):
-            raise ValueError(f"{event.type} without disposisi_id or a known kepada")
-        values = {k: p.get(k) for k in ("activity_id", "step", "dari", "kepada", "sifat", "instruksi")}
-        values.update(nomor=str(p.get("nomor") or "")[:120], hal=str(p.get("hal") or "")[:2000],
-                      catatan=str(p.get("catatan") or "")[:2000],
-                      batas_waktu=_time(p["batas_waktu"]), diberikan_at=_time(p["diberikan_at"]),
-                      status="done" if event.type == "disposisi.done" else str(p.get("status") or "open"))
+    def on_event(self, message: contracts.DisposisiCreated | contracts.DisposisiDone, event: Envelope) -> None:
+        if message.kepada not in ("kadis", "kabid", "kasubid"):
+            raise ValueError(f"{event.type} for {message.kepada!r}, not a person of this inbox")
+        values: DisposisiChange = {
+            "activity_id": message.activity_id, "step": message.step, "dari": message.dari,
+            "kepada": message.kepada, "sifat": message.sifat, "instruksi": list(message.instruksi),
+            "nomor": message.nomor[:120], "hal": message.hal[:2000], "catatan": message.catatan[:2000],
+            "batas_waktu": message.batas_waktu, "diberikan_at": message.diberikan_at,
+            "status": "done" if isinstance(message, contracts.DisposisiDone) else message.status}
         if values["status"] == "done":
-            values.update(done_at=_time(p.get("done_at")) if p.get("done_at") else event.occurred_at,
-                          done_by=str(p.get("done_by") or "")[:200], done_note=str(p.get("done_note") or "")[:2000])
+            values["done_at"] = message.done_at or event.occurred_at
+            values["done_by"] = (message.done_by or "")[:200]
+            values["done_note"] = (message.done_note or "")[:2000]
         with self.uow(cause=event) as uow:
             if not uow.claim(event, CONSUMER):
                 return
-            uow.disposisi.upsert(str(p["disposisi_id"]), values)
+            uow.disposisi.upsert(message.disposisi_id, values)
             uow.commit()
 
-    def for_person(self, person: Person) -> list[dict[str, Any]]:
+    def for_person(self, person: Person) -> list[DisposisiRow]:
         with self.uow() as uow:
-            rows: list[dict[str, Any]] = uow.disposisi.for_role(person.role)
-            return rows
+            return uow.disposisi.for_role(person.role)
 
-    def get(self, disposisi_id: str) -> dict[str, Any] | None:
+    def get(self, disposisi_id: str) -> DisposisiRow | None:
         with self.uow() as uow:
-            row: dict[str, Any] | None = uow.disposisi.get(disposisi_id)
-            return row
+            return uow.disposisi.get(disposisi_id)
 
-    def done(self, row: dict[str, Any], person: Person, note: str, *, request_id: str = "") -> dict[str, Any]:
+    def done(self, row: DisposisiRow, person: Person, note: str, *, request_id: str = "") -> dict[str, Any]:
         """report-service decides (only the addressee); its answer moves the row at once."""
         answer = self.client.done(row["disposisi_id"], person, note, request_id=request_id)
         with self.uow() as uow:

@@ -14,12 +14,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from naskah_shared.bus.topology import Queues
+from naskah_shared.contracts import SkApproved, SkArchived, SkDrafted, SkReviewed, SkRevised, SkSubmitted
 from naskah_shared.messages import Envelope
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.people import Person
+from signature_service.service_layer.rows import InboxSk, SkChange
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = Queues.SIGNATURE_INBOX
+SkEvent = SkDrafted | SkRevised | SkSubmitted | SkReviewed | SkApproved | SkArchived  # what the read model follows
 # Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
 AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
 REVISER = {"rejected_by_kabid": "kasubid"}  # sent back: the drafter revises (not a review, so not `awaiting`)
@@ -58,38 +61,34 @@ class InboxService:
         self.signer_name = signer_name  # signer account id → nama, for "who signed before me"
 
     # --- the read model, from sk-service's events -----------------------------------------
-    def on_sk_event(self, event: Envelope) -> None:
-        p = event.payload
-        sk_id = p.get("sk_id")
-        if not sk_id:
-            raise ValueError(f"{event.type} without sk_id")
-        status = str(p.get("status") or "draft")
-        if event.type == "sk.reviewed":
-            role, decision = p.get("role"), p.get("decision")
-            after = AFTER_REVIEW.get((role, decision)) if isinstance(role, str) and isinstance(decision, str) else None
-            status = p.get("status_after") or after or status
-        elif event.type == "sk.approved":
+    def on_sk_event(self, message: SkEvent, event: Envelope) -> None:
+        status = message.status or "draft"
+        if isinstance(message, SkReviewed):
+            status = message.status_after or AFTER_REVIEW.get((message.role, message.decision)) or status
+        elif isinstance(message, SkApproved):
             status = "signing"
-        elif event.type == "sk.archived":
+        elif isinstance(message, SkArchived):
             status = "archived"
-        awaiting = p["awaiting"] if "awaiting" in p and event.type != "sk.approved" else AWAITING.get(status)
-        awaiting = awaiting or REVISER.get(status)
-        values: dict[str, Any] = {
-            "status": status, "awaiting": awaiting, "revision": int(p.get("revision") or 1),
-            "last_action": event.type, "last_by": _actor(p), "last_at": event.occurred_at,
-            "title": str(p.get("title") or f"SK Tim {p.get('kegiatan') or ''}").strip()[:500]}
-        if isinstance(p.get("document"), dict) and {"bucket", "key", "version_id", "sha256"} <= set(p["document"]):
-            values["document"] = {k: str(p["document"][k]) for k in ("bucket", "key", "version_id", "sha256")}
-        if p.get("nomor"):
-            values["nomor"] = str(p["nomor"])[:100]
+        # events from before `awaiting` was sent name it by their status (absent is not the same as None)
+        awaiting = message.awaiting if "awaiting" in event.payload and not isinstance(message, SkApproved) \
+            else AWAITING.get(status)
+        kegiatan = message.kegiatan if isinstance(message, SkDrafted) else message.extra.get("kegiatan")
+        values: SkChange = {
+            "status": status, "awaiting": awaiting or REVISER.get(status), "revision": message.revision,
+            "last_action": event.type, "last_by": _actor(message), "last_at": event.occurred_at,
+            "title": (message.title or f"SK Tim {kegiatan or ''}").strip()[:500]}
+        if message.document is not None:
+            values["document"] = {k: str(v) for k, v in message.document.to_dict().items()}
+        if isinstance(message, SkApproved | SkArchived) and message.nomor:
+            values["nomor"] = message.nomor[:100]
         with self.uow(cause=event) as uow:
             if not uow.claim(event, CONSUMER):
                 return
-            uow.inbox.upsert_sk(sk_id, values)
-            if event.type == "sk.reviewed":
+            uow.inbox.upsert_sk(message.sk_id, values)
+            if isinstance(message, SkReviewed):
                 uow.inbox.add_activity(event.id, {
-                    "sk_id": sk_id, "person_id": p.get("reviewer_id"), "role": str(p.get("role") or ""),
-                    "decision": str(p.get("decision") or ""), "note": p.get("note"), "at": event.occurred_at})
+                    "sk_id": message.sk_id, "person_id": message.reviewer_id, "role": message.role,
+                    "decision": message.decision, "note": message.note, "at": event.occurred_at})
             uow.commit()
 
     def note_review(self, sk_id: str, answer: dict[str, Any], *, by: str) -> None:
@@ -98,8 +97,8 @@ class InboxService:
         status = str(answer.get("status") or "")
         if not status:
             return
-        values: dict[str, Any] = {"status": status, "awaiting": answer.get("awaiting") or REVISER.get(status),
-                                  "last_action": "sk.reviewed", "last_by": by[:200], "last_at": datetime.now(UTC)}
+        values: SkChange = {"status": status, "awaiting": answer.get("awaiting") or REVISER.get(status),
+                            "last_action": "sk.reviewed", "last_by": by[:200], "last_at": datetime.now(UTC)}
         if answer.get("nomor"):
             values["nomor"] = str(answer["nomor"])[:100]
         with self.uow() as uow:
@@ -111,10 +110,9 @@ class InboxService:
             note: str | None = uow.inbox.last_note(sk_id)
             return note
 
-    def awaiting_review(self, sk_id: str) -> dict[str, Any] | None:
+    def awaiting_review(self, sk_id: str) -> InboxSk | None:
         with self.uow() as uow:
-            row: dict[str, Any] | None = uow.inbox.get_sk(sk_id)
-            return row
+            return uow.inbox.get_sk(sk_id)
 
     # --- one person's inbox ------------------------------------------------------------
     def for_person(self, person: Person) -> Inbox:
@@ -126,7 +124,7 @@ class InboxService:
             pending: list[SignatureRequest] = []
             signed: list[SignatureRequest] = []
             earlier: dict[str, SignatureRequest] = {}
-            approved: dict[str, dict[str, Any]] = {}  # an SK's first signer: the Kadis's approval came before
+            approved: dict[str, InboxSk] = {}  # an SK's first signer: the Kadis's approval came before
             if person.signer_id:
                 pending = uow.requests.search(signer=person.signer_id, status=Status.PENDING.value, limit=500)
                 signed = uow.requests.search(signer=person.signer_id, status=Status.SIGNED.value, limit=10)
@@ -152,6 +150,7 @@ class InboxService:
                                                   1 if held is None else held.count + 1)
                 continue
             before, row = earlier.get(req.id), approved.get(req.id)
+            by: str | None
             if before is not None:
                 by, at, action = self.signer_name(before.signer), before.updated_at, "ditandatangani"
             elif row is not None:
@@ -168,6 +167,14 @@ class InboxService:
                      batches=list(batches.values()), revisions=revisions, recent=done[:20])
 
 
-def _actor(p: dict[str, Any]) -> str | None:
-    who = p.get("reviewer_nama") or p.get("by") or p.get("reviewer") or p.get("drafter")
-    return str(who)[:200] if who else None
+def _actor(message: SkEvent) -> str | None:
+    """Who acted, as the inbox names them: the reviewer's nama, the drafter or reviser."""
+    if isinstance(message, SkReviewed):
+        who: str | None = message.reviewer_nama or message.reviewer
+    elif isinstance(message, SkRevised | SkSubmitted):
+        who = message.by
+    elif isinstance(message, SkDrafted):
+        who = message.drafter
+    else:
+        who = None
+    return who[:200] if who else None

@@ -35,6 +35,7 @@ from signature_service.service_layer.ports import (
     SigningErrorCode,
     StampPlacement,
 )
+from signature_service.service_layer.rows import Intent
 from signature_service.service_layer.unit_of_work import SignatureUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -374,7 +375,7 @@ class SigningService:
             current = uow.guards.intent(request_id)
             if current is None or current["owner"] != intent["owner"]:
                 return req  # its writer finished (or it was settled) meanwhile
-            audit = {"signer": intent["signer"], "request_id": req.id, "document_id": req.document_id,
+            audit: dict[str, Any] = {"signer": intent["signer"], "request_id": req.id, "document_id": req.document_id,
                      "action": "sign", "level": intent["level"], "remote_addr": intent["remote_addr"],
                      "user_agent": intent["user_agent"], "sha256_in": intent["sha256_in"]}
             if written and req.status is Status.PENDING:
@@ -395,7 +396,7 @@ class SigningService:
             uow.commit()
         return req
 
-    def _writer_gone(self, intent: dict[str, Any]) -> bool:
+    def _writer_gone(self, intent: Intent) -> bool:
         if same_process(intent["owner"]):
             return intent["request_id"] not in self._writing
         return owner_gone(intent["owner"]) or _now() - intent["created_at"] > INTENT_GRACE
