@@ -7,7 +7,7 @@ row stays locked while a key opens, a PDF is signed or the store is written.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack, cast
 
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
+from signature_service.service_layer.rows import Intent, Job
 
 _TIMES = ("created_at", "started_at", "heartbeat_at", "lease_until", "finished_at")
 
 
-def _row(row: Any) -> dict[str, Any] | None:
-    if row is None:
-        return None
+def _row(row: Any) -> dict[str, Any]:
     return {k: aware_utc(v) if k in _TIMES else v for k, v in dict(row).items()}
 
 
@@ -72,7 +71,7 @@ class SqlGuardRepository:
         return until if locked.rowcount == 1 else None
 
     # --- archive intents ----------------------------------------------------------------------
-    def add_intent(self, **values: Any) -> bool:
+    def add_intent(self, **values: Unpack[Intent]) -> bool:
         """Record an intent to write; False when another one for the request is already there."""
         # RETURNING, not rowcount: SQLAlchemy does not promise an INSERT's rowcount
         done = self.session.execute(self._insert()(t.archive_intents).values(**values)
@@ -80,14 +79,15 @@ class SqlGuardRepository:
                                     .returning(t.archive_intents.c.request_id))
         return done.first() is not None
 
-    def intent(self, request_id: str) -> dict[str, Any] | None:
-        return _row(self.session.execute(select(t.archive_intents).where(
-            t.archive_intents.c.request_id == request_id)).mappings().first())
+    def intent(self, request_id: str) -> Intent | None:
+        row = self.session.execute(select(t.archive_intents).where(
+            t.archive_intents.c.request_id == request_id)).mappings().first()
+        return cast(Intent, _row(row)) if row is not None else None
 
-    def intents(self, *, limit: int = 200) -> list[dict[str, Any]]:
+    def intents(self, *, limit: int = 200) -> list[Intent]:
         rows = self.session.execute(select(t.archive_intents).order_by(t.archive_intents.c.created_at)
                                     .limit(limit)).mappings()
-        return [_row(r) for r in rows]  # type: ignore[misc]
+        return [cast(Intent, _row(r)) for r in rows]
 
     def drop_intent(self, request_id: str) -> None:
         self.session.execute(delete(t.archive_intents).where(t.archive_intents.c.request_id == request_id))
@@ -121,8 +121,8 @@ class SqlGuardRepository:
             state=state, finished_at=now, heartbeat_at=now, lease_until=now, done_count=done, left_count=left,
             error_code=(error or {}).get("code"), error_message=(error or {}).get("message")))
 
-    def jobs(self, batch_id: str, signer: str | None = None) -> list[dict[str, Any]]:
+    def jobs(self, batch_id: str, signer: str | None = None) -> list[Job]:
         query = select(t.batch_jobs).where(t.batch_jobs.c.batch_id == batch_id)
         if signer:
             query = query.where(t.batch_jobs.c.signer == signer)
-        return [_row(r) for r in self.session.execute(query).mappings()]  # type: ignore[misc]
+        return [cast(Job, _row(r)) for r in self.session.execute(query).mappings()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from naskah_shared.db.engine import aware_utc
 from signature_service.adapters import tables as t
 from signature_service.service_layer.people import Person
+from signature_service.service_layer.rows import InboxSk, Review, ReviewRow, SkChange
 
 
 class Argon2Hasher:
@@ -129,7 +130,7 @@ class SqlInboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def upsert_sk(self, sk_id: str, values: dict[str, Any]) -> None:
+    def upsert_sk(self, sk_id: str, values: SkChange) -> None:
         """Write the SK's row unless a later event already did (events may arrive out of order)."""
         c = t.inbox_sk.c
         make = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -138,22 +139,22 @@ class SqlInboxRepository:
             index_elements=["sk_id"], set_={k: stmt.excluded[k] for k in values},
             where=c.last_at <= stmt.excluded.last_at))
 
-    def update_sk(self, sk_id: str, values: dict[str, Any]) -> None:
+    def update_sk(self, sk_id: str, values: SkChange) -> None:
         """Change a row that exists, unless a later event already did."""
         c = t.inbox_sk.c
         self.session.execute(update(t.inbox_sk).where(c.sk_id == sk_id, c.last_at <= values["last_at"])
                              .values(**values))
 
-    def get_sk(self, sk_id: str) -> dict[str, Any] | None:
+    def get_sk(self, sk_id: str) -> InboxSk | None:
         row = self.session.execute(select(t.inbox_sk).where(t.inbox_sk.c.sk_id == sk_id)).mappings().first()
-        return dict(row, last_at=aware_utc(row["last_at"])) if row else None
+        return cast(InboxSk, dict(row, last_at=aware_utc(row["last_at"]))) if row else None
 
-    def awaiting(self, role: str, limit: int = 100) -> list[dict[str, Any]]:
+    def awaiting(self, role: str, limit: int = 100) -> list[InboxSk]:
         rows = self.session.execute(select(t.inbox_sk).where(t.inbox_sk.c.awaiting == role)
                                     .order_by(t.inbox_sk.c.last_at).limit(limit)).mappings()
-        return [dict(r, last_at=aware_utc(r["last_at"])) for r in rows]
+        return [cast(InboxSk, dict(r, last_at=aware_utc(r["last_at"]))) for r in rows]
 
-    def add_activity(self, event_id: str, values: dict[str, Any]) -> None:
+    def add_activity(self, event_id: str, values: Review) -> None:
         make = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         self.session.execute(make(t.inbox_activity).values(event_id=event_id, **values)
                              .on_conflict_do_nothing(index_elements=["event_id"]))
@@ -164,12 +165,12 @@ class SqlInboxRepository:
             t.inbox_activity.c.sk_id == sk_id, t.inbox_activity.c.decision == "reject")
             .order_by(t.inbox_activity.c.at.desc()).limit(1))
 
-    def activity(self, person_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    def activity(self, person_id: str, limit: int = 20) -> list[ReviewRow]:
         a, s = t.inbox_activity, t.inbox_sk
         rows = self.session.execute(
             select(a, s.c.title, s.c.nomor).outerjoin(s, s.c.sk_id == a.c.sk_id)
             .where(a.c.person_id == person_id).order_by(a.c.at.desc()).limit(limit)).mappings()
-        return [dict(r, at=aware_utc(r["at"])) for r in rows]
+        return [cast(ReviewRow, dict(r, at=aware_utc(r["at"]))) for r in rows]
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(t.inbox_sk)) or 0
