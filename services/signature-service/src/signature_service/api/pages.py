@@ -21,7 +21,7 @@ from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer import queries
 from signature_service.service_layer.accounts import SignerAccount
 from signature_service.service_layer.batches import BatchNotFound
-from signature_service.service_layer.commands import Reject, Sign
+from signature_service.service_layer.commands import Reject, RejectBatch, Sign, SignBatch
 from signature_service.service_layer.signing import RequestNotFound
 
 bp = Blueprint("pages", __name__, template_folder="../templates")
@@ -190,14 +190,14 @@ def sign_batch_submit(batch_id: str):
             if not passphrase or len(passphrase) > PASSPHRASE_MAX:
                 return _batch_view(batch_id, progress, account, status=422,
                                    error="Isi passphrase kunci Anda untuk menandatangani.")
-            batches.sign(batch_id, account, passphrase, client())
+            batches.sign(SignBatch(batch_id, account, passphrase, client()))
             return redirect(url_for("pages.sign_batch_page", batch_id=batch_id, selesai="batch"), 303)
         if action == "reject":
             note = request.form.get("note", "").strip()
             if not note or len(note) > NOTE_MAX:
                 return _batch_view(batch_id, progress, account, status=422,
                                    error=f"Tulis catatan penolakan (paling banyak {NOTE_MAX} huruf).")
-            batches.reject(batch_id, account, note, client())
+            batches.reject(RejectBatch(batch_id, account, note, client()))
             return redirect(url_for("pages.sign_batch_page", batch_id=batch_id, selesai="batch_rejected"), 303)
     except Exception as exc:
         message, status = failure_message(exc)
