@@ -36,7 +36,9 @@ def on_sk_event(inbox: InboxService, event: Envelope) -> None:
 
 
 def on_disposisi_event(disposisi: DisposisiInbox, event: Envelope) -> None:
-    disposisi.on_event(_load(event, DISPOSISI), event)
+    message = _load(event, DISPOSISI)
+    assert isinstance(message, DISPOSISI)  # for the type checker: _load's join of the two is their base class
+    disposisi.on_event(message, event)
 
 
 def subscribe(bus: Bus, signing: SigningService, inbox: InboxService, disposisi: DisposisiInbox) -> None:
