@@ -29,6 +29,7 @@ from naskah_shared.contracts.sk import (
     SkApproved,
     SkArchived,
     SkDrafted,
+    SkLifecycle,
     SkReviewed,
     SkRevised,
     SkSubmitted,
@@ -66,5 +67,5 @@ def load_signature_requested(payload: Mapping[str, Any]) -> SignatureRequested:
 
 __all__ = ["MESSAGES", "ContractViolation", "DisposisiCreated", "DisposisiDone", "DocumentRef", "DocumentRefSchema",
            "DocumentSigned", "DocumentToSign", "Message", "Signature", "SignatureRejected", "SignatureRequested",
-           "SkApproved", "SkArchived", "SkDrafted", "SkReviewed", "SkRevised", "SkSubmitted", "SuratEdaranRejected",
-           "SuratEdaranRequested", "check", "load", "load_signature_requested"]
+           "SkApproved", "SkArchived", "SkDrafted", "SkLifecycle", "SkReviewed", "SkRevised", "SkSubmitted",
+           "SuratEdaranRejected", "SuratEdaranRequested", "check", "load", "load_signature_requested"]

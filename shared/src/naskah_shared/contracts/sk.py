@@ -134,6 +134,9 @@ class SkArchivedSchema(_SkEventSchema):
     nomor = fields.String(allow_none=True, load_default=None)
 
 
+SkLifecycle = SkDrafted | SkRevised | SkSubmitted | SkReviewed | SkApproved | SkArchived  # Events.SK_LIFECYCLE
+
+
 @dataclass(frozen=True, kw_only=True)
 class _SuratEdaranEvent(Message):
     surat_edaran_id: str

@@ -10,12 +10,7 @@ from naskah_shared.contracts import (
     DocumentSigned,
     SignatureRejected,
     SignatureRequested,
-    SkApproved,
-    SkArchived,
-    SkDrafted,
-    SkReviewed,
-    SkRevised,
-    SkSubmitted,
+    SkLifecycle,
     SuratEdaranRejected,
 )
 from naskah_shared.messages import Envelope
@@ -26,7 +21,6 @@ from report_service.service_layer.reports import ReportService
 
 SK_EVENTS = (*Events.SK_LIFECYCLE, Events.DOCUMENT_SIGNED, Events.SIGNATURE_REJECTED)
 FORMULIR_EVENTS = (Events.SIGNATURE_REQUESTED, Events.SURAT_EDARAN_REJECTED)
-SkEvent = SkDrafted | SkRevised | SkSubmitted | SkReviewed | SkApproved | SkArchived
 
 
 def handlers(reports: ReportService, disposisi: DisposisiService,
@@ -44,7 +38,7 @@ def handlers(reports: ReportService, disposisi: DisposisiService,
                 disposisi.on_signed(event, message)
             elif message.kind == "sk" and not message.batch_id:
                 reports.on_sk_event(event, message.document_id)
-        elif isinstance(message, SkEvent):
+        elif isinstance(message, SkLifecycle):
             reports.on_sk_event(event, message.sk_id)
 
     def letters(event: Envelope) -> None:

@@ -13,7 +13,7 @@ from naskah_shared.bus.topology import Events, Queues
 from naskah_shared.messages import Envelope
 from signature_service.service_layer.commands import RequestSignatures
 from signature_service.service_layer.disposisi_inbox import DisposisiInbox
-from signature_service.service_layer.inbox import InboxService, SkEvent
+from signature_service.service_layer.inbox import InboxService
 from signature_service.service_layer.signing import SigningService
 
 DISPOSISI = (contracts.DisposisiCreated, contracts.DisposisiDone)
@@ -32,7 +32,7 @@ def on_signature_requested(signing: SigningService, event: Envelope) -> None:
 
 
 def on_sk_event(inbox: InboxService, event: Envelope) -> None:
-    inbox.on_sk_event(_load(event, get_args(SkEvent)), event)
+    inbox.on_sk_event(_load(event, get_args(contracts.SkLifecycle)), event)
 
 
 def on_disposisi_event(disposisi: DisposisiInbox, event: Envelope) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from naskah_shared.bus.topology import Queues
-from naskah_shared.contracts import SkApproved, SkArchived, SkDrafted, SkReviewed, SkRevised, SkSubmitted
+from naskah_shared.contracts import SkApproved, SkArchived, SkDrafted, SkLifecycle, SkReviewed, SkRevised, SkSubmitted
 from naskah_shared.messages import Envelope
 from signature_service.domain.requests import SignatureRequest, Status
 from signature_service.service_layer.people import Person
@@ -22,7 +22,6 @@ from signature_service.service_layer.rows import InboxSk, SkChange
 from signature_service.service_layer.unit_of_work import UnitOfWorkFactory
 
 CONSUMER = Queues.SIGNATURE_INBOX
-SkEvent = SkDrafted | SkRevised | SkSubmitted | SkReviewed | SkApproved | SkArchived  # what the read model follows
 # Whose review an SK waits for in each state (sk-service's domain; the events also say it as `awaiting`).
 AWAITING = {"submitted": "kabid", "rejected_by_kadis": "kabid", "with_kadis": "kadis"}
 REVISER = {"rejected_by_kabid": "kasubid"}  # sent back: the drafter revises (not a review, so not `awaiting`)
@@ -61,7 +60,7 @@ class InboxService:
         self.signer_name = signer_name  # signer account id → nama, for "who signed before me"
 
     # --- the read model, from sk-service's events -----------------------------------------
-    def on_sk_event(self, message: SkEvent, event: Envelope) -> None:
+    def on_sk_event(self, message: SkLifecycle, event: Envelope) -> None:
         status = message.status or "draft"
         if isinstance(message, SkReviewed):
             status = message.status_after or AFTER_REVIEW.get((message.role, message.decision)) or status
@@ -167,7 +166,7 @@ class InboxService:
                      batches=list(batches.values()), revisions=revisions, recent=done[:20])
 
 
-def _actor(message: SkEvent) -> str | None:
+def _actor(message: SkLifecycle) -> str | None:
     """Who acted, as the inbox names them: the reviewer's nama, the drafter or reviser."""
     if isinstance(message, SkReviewed):
         who: str | None = message.reviewer_nama or message.reviewer
