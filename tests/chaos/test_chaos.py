@@ -118,8 +118,9 @@ class Injector:
     def _kill_owner(self, flow: dict[str, Any], service: str, fault: str, owners: Any) -> bool:
         """Watch for the moment through one kept connection: an archive intent lives only while its S3 write
         runs (tens of ms), and a new connection per look (as before) missed one batch of five on a loaded
-        machine. Bounded: 90 s, or until the flow is done."""
-        deadline = time.monotonic() + 90
+        machine. Bounded: until the flow is done, at most 600 s (a flow held up by another lane's S3 outage reaches
+        its window minutes late: a 90 s watch gave up on one before its letters were signed, and it went unhit)."""
+        deadline = time.monotonic() + 600
         conn: psycopg.Connection[Any] | None = None
         try:
             while time.monotonic() < deadline and not flow.get("done"):
