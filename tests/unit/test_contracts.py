@@ -23,7 +23,6 @@ from naskah_shared.contracts import (
     SuratEdaranRequested,
     check,
     load,
-    load_signature_requested,
 )
 from naskah_shared.messages import Envelope
 from sk_service.domain.sk import Decision, Role, Sk
@@ -105,7 +104,7 @@ def test_every_event_an_sk_records_passes_its_contract():
 
 def test_the_sk_asks_in_the_one_shape():
     [event] = [e for e in _approved_sk().events if e.type == "signature.requested"]
-    command = load_signature_requested(event.data)
+    command = SignatureRequested.load(event.data)
     assert command.kind == "sk" and command.signers == ["kabid", "kadis"]
     assert [d.document_id for d in command.documents] == ["sk-1"]
     assert command.documents[0].document == DocumentRef(**REF)
@@ -160,7 +159,7 @@ def test_an_answer_names_a_single_document_as_its_consumers_read_it():
 
 def test_the_old_single_document_request_still_loads_but_is_not_written_again():
     old = {"kind": "report", "report_id": "r-1", "document": REF, "title": "Laporan", "signers": ["kabid"]}
-    command = load_signature_requested(old)
+    command = SignatureRequested.load(old)
     assert [(d.document_id, d.title) for d in command.documents] == [("r-1", "Laporan")]
     with pytest.raises(ContractViolation):
         check("signature.requested", old)

@@ -10,7 +10,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
@@ -19,6 +19,15 @@ ENVELOPE_VERSION = 1
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class Chain(Protocol):
+    """What an event follows from: an envelope being handled, or a command kept (its id and correlation)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def correlation_id(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -38,9 +47,14 @@ class Envelope:
             object.__setattr__(self, "correlation_id", self.id)
 
     @classmethod
-    def caused_by(cls, cause: Envelope, type: str, payload: dict[str, Any], producer: str) -> Envelope:
-        """An event that follows from `cause`: same correlation, cause as causation."""
-        return cls(type=type, payload=payload, producer=producer,
+    def following(cls, cause: Chain | None, type: str, payload: dict[str, Any], producer: str, *,
+                  version: int = ENVELOPE_VERSION, id: str | None = None) -> Envelope:
+        """An event's envelope, on `cause`'s chain when it follows from one (its correlation, it as causation);
+        without one the outbox gives it the current request's correlation."""
+        event_id = id or str(uuid.uuid4())
+        if cause is None:
+            return cls(type=type, payload=payload, producer=producer, version=version, id=event_id)
+        return cls(type=type, payload=payload, producer=producer, version=version, id=event_id,
                    correlation_id=cause.correlation_id, causation_id=cause.id)
 
     def to_dict(self) -> dict[str, Any]:

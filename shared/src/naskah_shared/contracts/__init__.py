@@ -61,11 +61,7 @@ def load(envelope: Envelope) -> Message:
     return message.load(envelope.payload)
 
 
-def load_signature_requested(payload: Mapping[str, Any]) -> SignatureRequested:
-    return SignatureRequested.load(payload)
-
-
 __all__ = ["MESSAGES", "ContractViolation", "DisposisiCreated", "DisposisiDone", "DocumentRef", "DocumentRefSchema",
            "DocumentSigned", "DocumentToSign", "Message", "Signature", "SignatureRejected", "SignatureRequested",
            "SkApproved", "SkArchived", "SkDrafted", "SkLifecycle", "SkReviewed", "SkRevised", "SkSubmitted",
-           "SuratEdaranRejected", "SuratEdaranRequested", "check", "load", "load_signature_requested"]
+           "SuratEdaranRejected", "SuratEdaranRequested", "check", "load"]

@@ -106,10 +106,7 @@ class ReportUnitOfWork(Transaction, Protocol):
 def envelope_for(event: DomainEvent, cause: Envelope | None) -> Envelope:
     """`event` as an envelope, on the chain of `cause` when one is handled (its correlation, it as causation);
     otherwise the outbox gives it the request's correlation."""
-    if cause is None:
-        return Envelope(type=event.type, payload=event.payload, producer=PRODUCER, id=event.id)
-    return Envelope(type=event.type, payload=event.payload, producer=PRODUCER, id=event.id,
-                    correlation_id=cause.correlation_id, causation_id=cause.id)
+    return Envelope.following(cause, event.type, event.payload, PRODUCER, id=event.id)
 
 
 class UnitOfWorkFactory(Protocol):

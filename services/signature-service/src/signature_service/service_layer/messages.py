@@ -28,7 +28,4 @@ def envelope_for(event: DomainEvent, cause: Cause | None) -> Envelope:
     """`event` as an envelope on `cause`'s chain (its correlation id, it as causation); without a cause, the
     outbox gives it the current request's correlation."""
     message = message_of(event)
-    if cause is None:
-        return Envelope(type=message.TYPE, payload=message.to_payload(), producer=PRODUCER, version=message.VERSION)
-    return Envelope(type=message.TYPE, payload=message.to_payload(), producer=PRODUCER, version=message.VERSION,
-                    correlation_id=cause.correlation_id, causation_id=cause.id)
+    return Envelope.following(cause, message.TYPE, message.to_payload(), PRODUCER, version=message.VERSION)

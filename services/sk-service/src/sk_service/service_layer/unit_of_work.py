@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Protocol, TypeAlias
 
 from naskah_shared import contracts
-from naskah_shared.logs import correlation_id
 from naskah_shared.messages import ENVELOPE_VERSION, Envelope
 from naskah_shared.transaction import Transaction
 from sk_service.domain.sk import DomainEvent, Sk
@@ -145,11 +144,6 @@ def envelopes_for(aggregate: Aggregate, cause: Envelope | None) -> list[Envelope
             payload, version = message.to_payload(), message.VERSION
         else:  # this service's own (surat_edaran.signed): no other service reads it
             payload, version = dict(event.data), ENVELOPE_VERSION
-        if cause is not None:
-            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER, version=version,
-                                correlation_id=cause.correlation_id, causation_id=cause.id))
-        else:
-            out.append(Envelope(type=event.type, payload=payload, producer=PRODUCER, version=version,
-                                correlation_id=correlation_id.get()))
+        out.append(Envelope.following(cause, event.type, payload, PRODUCER, version=version))
     aggregate.events.clear()
     return out
